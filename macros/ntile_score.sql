@@ -1,0 +1,23 @@
+{#
+    The score (1 .. var rfm_buckets) for a value, from its NTILE bucket
+    `bucket_column`, under var rfm_tie_policy:
+      value: customers with equal values share the lowest bucket among them,
+             so a tie never earns a better score than a peer with the same
+             value;
+      row:   the bucket as NTILE gave it (ties split by customer_id).
+    The NTILE itself must order by the value and then customer_id, so that
+    the same input gives the same buckets on every run and thread count.
+#}
+{% macro ntile_score(bucket_column, value_column) %}
+    {%- set policy = var('rfm_tie_policy') -%}
+    {%- if policy == 'value' -%}
+        min({{ bucket_column }}) over (partition by {{ value_column }})
+    {%- elif policy == 'row' -%}
+        {{ bucket_column }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error(
+            "var rfm_tie_policy is '" ~ policy ~ "': use 'value' (equal "
+            ~ "values share a score) or 'row' (plain NTILE)."
+        ) }}
+    {%- endif -%}
+{%- endmacro %}

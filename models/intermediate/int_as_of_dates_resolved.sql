@@ -1,0 +1,86 @@
+-- The date the RFM figures are computed as of, and the window of orders that
+-- count. One row. Stops the build when the as-of date leaves nothing to count.
+{%- set as_of = as_of_date_var() %}
+{%- set lookback = var('lookback_days') %}
+
+with
+
+order_lines as (
+
+    select * from {{ ref('stg_orders__order_lines') }}
+
+),
+
+order_span as (
+
+    -- Lines dated in the future or before var min_order_date are bad data,
+    -- not the edge of the business: they must not move the default as-of.
+    select
+        min(ordered_at) as first_order_at,
+        max(ordered_at) as last_order_at
+    from order_lines
+    where
+        ordered_at >= cast('{{ var("min_order_date") }}' as timestamp)
+        and ordered_at <= {{ dbt.current_timestamp() }}
+
+),
+
+resolved as (
+
+    select
+        first_order_at,
+        last_order_at,
+        {%- if as_of is none %}
+        cast({{ dbt.dateadd('day', 1, 'cast(last_order_at as date)') }} as date)
+            as as_of_date,
+        false as is_as_of_date_from_var
+        {%- else %}
+        cast('{{ as_of }}' as date) as as_of_date,
+        true as is_as_of_date_from_var
+        {%- endif %}
+    from order_span
+
+),
+
+windowed as (
+
+    select
+        as_of_date,
+        {%- if lookback is none %}
+        cast(null as date) as window_start_date,
+        {%- else %}
+        cast(
+            {{ dbt.dateadd('day', -1 * (lookback | int), 'as_of_date') }}
+            as date
+        ) as window_start_date,
+        {%- endif %}
+        is_as_of_date_from_var,
+        first_order_at,
+        last_order_at
+    from resolved
+
+),
+
+checked as (
+
+    select *
+    from windowed
+    where
+        {{ raise_error_if(
+            'first_order_at is null',
+            "'No order line has a usable timestamp on or after var "
+            ~ "min_order_date (" ~ var('min_order_date') ~ "): check the "
+            ~ "ordered_at column in var order_inputs and var "
+            ~ "timestamp_formats.'"
+        ) }} is null
+        and {{ raise_error_if(
+            'as_of_date <= cast(first_order_at as date)',
+            "'var as_of_date ' || cast(as_of_date as " ~ dbt.type_string()
+            ~ ") || ' is not after the first order (' || cast(first_order_at as "
+            ~ dbt.type_string() ~ ") || '): no order would count. Set var as_of_date later, or "
+            ~ "null for the day after the last order.'"
+        ) }} is null
+
+)
+
+select * from checked

@@ -1,0 +1,37 @@
+-- Every raw order line of every input in var order_inputs, renamed and typed,
+-- one row per line: nothing is filtered here, so quarantine and reconciliation
+-- downstream can account for each line.
+with
+
+raw_order_lines as (
+
+    {{ union_order_inputs() }}
+
+),
+
+final as (
+
+    select
+        source_name || ':' || cast(source_line_number as {{ dbt.type_string() }})
+            as order_line_id,
+        source_name,
+        customer_id,
+        order_id,
+        product_id,
+        country,
+        currency,
+        ordered_at_text,
+        quantity_text,
+        unit_price_text,
+        source_position,
+        source_line_number,
+        quantity,
+        coalesce(unit_price, abs(line_amount / nullif(quantity, 0)))
+            as unit_price,
+        coalesce(line_amount, quantity * unit_price) as line_amount,
+        ordered_at
+    from raw_order_lines
+
+)
+
+select * from final

@@ -1,0 +1,324 @@
+"""K-means (Lloyd) with greedy k-means++ seeding, in vectorised numpy.
+
+Algorithm, for one call of :func:`kmeans`:
+
+1. ``n_init`` candidate runs. Each starts from greedy k-means++ (the first centre
+   uniformly at random, every next centre the best of ``2 + ln k`` candidates drawn
+   with probability proportional to the squared distance to the nearest chosen
+   centre, as in scikit-learn) and runs Lloyd iterations to convergence.
+   When there are more than ``init_sample_size`` points, the candidate runs use a
+   seeded uniform sample of that size (without replacement) instead of all points.
+2. The candidate with the lowest inertia wins (the earliest one on ties). If a
+   sample was used, the winner is refined by Lloyd iterations on all points.
+3. Lloyd stops when the labels no longer change, when the summed squared centroid
+   shift is at most ``tol * mean feature variance`` (scikit-learn's rule) or after
+   ``max_iter`` iterations. The returned labels are always the nearest centroid of
+   every point (lowest centroid index on exact ties) and the inertia is the sum of
+   squared distances to it.
+
+Empty clusters are re-seeded deterministically: the empty centroids move to the
+points farthest from their current centroid (largest distance first, lowest row
+index on ties). Every random draw comes from ``numpy.random.default_rng(seed)``;
+the same data in the same row order gives bit-identical results.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from segmentation.clustering.distances import (
+    DEFAULT_CHUNK_SIZE,
+    as_float_matrix,
+    assign_nearest,
+    count_distinct_rows,
+    squared_norms,
+)
+
+#: Default number of points used for the ``n_init`` candidate runs on big inputs.
+DEFAULT_INIT_SAMPLE_SIZE = 50_000
+
+
+class TooFewDistinctPointsError(ValueError):
+    """Raised when ``k`` exceeds the number of distinct feature vectors."""
+
+
+@dataclass(frozen=True)
+class KMeansResult:
+    """Outcome of :func:`kmeans`.
+
+    Attributes:
+        centroids: ``(k, d)`` float64 cluster centres.
+        labels: ``(n,)`` int32 cluster index (``0..k-1``) of every point.
+        inertia: Sum of squared distances of the points to their centroid.
+        n_iter: Lloyd iterations of the returned run on all points.
+        converged: Whether that run stopped before ``max_iter``.
+        counts: ``(k,)`` int64 number of points per cluster.
+        best_init: Index (``0..n_init-1``) of the winning candidate run.
+        init_sample_size: Points used by the candidate runs (``n`` when no sample).
+    """
+
+    centroids: np.ndarray
+    labels: np.ndarray
+    inertia: float
+    n_iter: int
+    converged: bool
+    counts: np.ndarray
+    best_init: int
+    init_sample_size: int
+
+    @property
+    def k(self) -> int:
+        """Number of clusters."""
+        return int(self.centroids.shape[0])
+
+
+def too_few_distinct_message(k: int, n_distinct: int, k_source: str) -> str:
+    """Message of :class:`TooFewDistinctPointsError`."""
+    return (
+        f"asked for k={k} clusters but the data has only {n_distinct} distinct "
+        f"customers; lower k ({k_source})"
+    )
+
+
+def _exact_sq_dist(xt: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Exact squared distances ``(len(points), n)`` between points and all columns."""
+    out = np.zeros((points.shape[0], xt.shape[1]), dtype=np.float64)
+    for f in range(xt.shape[0]):
+        diff = xt[f][None, :] - points[:, f][:, None]
+        out += diff * diff
+    return out
+
+
+def kmeans_plus_plus(
+    xt: np.ndarray,
+    k: int,
+    rng: np.random.Generator,
+    *,
+    n_local_trials: int | None = None,
+) -> np.ndarray:
+    """Greedy k-means++ seeding on transposed points ``xt`` (d x n).
+
+    Args:
+        xt: Points, shape ``(d, n)``.
+        k: Number of centres.
+        rng: Random generator.
+        n_local_trials: Candidates per step; default ``2 + int(ln k)``; 1 gives
+            plain k-means++.
+
+    Returns:
+        ``(k, d)`` centres, all distinct data points.
+
+    Raises:
+        TooFewDistinctPointsError: when fewer than ``k`` distinct points exist.
+    """
+    n = xt.shape[1]
+    trials = n_local_trials if n_local_trials is not None else 2 + int(math.log(k))
+    chosen = np.empty(k, dtype=np.intp)
+    chosen[0] = rng.integers(n)
+    closest = _exact_sq_dist(xt, xt[:, chosen[:1]].T)[0]
+    for c in range(1, k):
+        cumulative = np.cumsum(closest)
+        potential = cumulative[-1]
+        if not potential > 0.0:
+            raise TooFewDistinctPointsError(f"only {c} distinct points")
+        draws = rng.random(trials) * potential
+        candidates = np.searchsorted(cumulative, draws, side="right")
+        np.minimum(candidates, n - 1, out=candidates)
+        cand_dist = _exact_sq_dist(xt, xt[:, candidates].T)
+        np.minimum(cand_dist, closest[None, :], out=cand_dist)
+        best = int(np.argmin(cand_dist.sum(axis=1)))
+        chosen[c] = candidates[best]
+        closest = cand_dist[best]
+    return np.ascontiguousarray(xt[:, chosen].T)
+
+
+def _update_centroids(
+    xt: np.ndarray,
+    labels: np.ndarray,
+    sq_dist: np.ndarray,
+    centroids: np.ndarray,
+) -> np.ndarray:
+    """Means of the clusters; empty clusters move to the farthest points."""
+    k, d = centroids.shape
+    counts = np.bincount(labels, minlength=k)
+    sums = np.empty((k, d), dtype=np.float64)
+    for f in range(d):
+        sums[:, f] = np.bincount(labels, weights=xt[f], minlength=k)
+    empty = np.flatnonzero(counts == 0)
+    new = sums / np.maximum(counts, 1)[:, None]
+    if empty.size:
+        far = _farthest_points(sq_dist, empty.size)
+        new[empty] = xt[:, far].T
+    return new
+
+
+def _farthest_points(sq_dist: np.ndarray, m: int) -> np.ndarray:
+    """Indices of the ``m`` largest distances (largest first, lowest index on ties)."""
+    m = min(m, sq_dist.size)
+    threshold = np.partition(sq_dist, sq_dist.size - m)[sq_dist.size - m]
+    idx = np.flatnonzero(sq_dist >= threshold)
+    order = np.lexsort((idx, -sq_dist[idx]))
+    return idx[order[:m]]
+
+
+def lloyd(
+    xt: np.ndarray,
+    centroids: np.ndarray,
+    *,
+    max_iter: int,
+    tol_abs: float,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    xx: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
+    """Lloyd iterations from ``centroids`` on transposed points ``xt`` (d x n).
+
+    Returns:
+        ``(centroids, labels, sq_dist, n_iter, converged)`` with labels consistent
+        with the returned centroids (nearest centroid of every point).
+    """
+    if xx is None:
+        xx = squared_norms(xt)
+    c = np.array(centroids, dtype=np.float64, copy=True)
+    previous: np.ndarray | None = None
+    for it in range(max_iter):
+        labels, sq_dist = assign_nearest(xt, xx, c, chunk_size=chunk_size)
+        if previous is not None and np.array_equal(labels, previous):
+            return c, labels, sq_dist, it, True
+        new = _update_centroids(xt, labels, sq_dist, c)
+        shift = float(((new - c) ** 2).sum())
+        c = new
+        previous = labels
+        if shift <= tol_abs:
+            labels, sq_dist = assign_nearest(xt, xx, c, chunk_size=chunk_size)
+            return c, labels, sq_dist, it + 1, True
+    labels, sq_dist = assign_nearest(xt, xx, c, chunk_size=chunk_size)
+    return c, labels, sq_dist, max_iter, False
+
+
+def _validate_args(
+    n: int, k: int, n_init: int, max_iter: int, tol: float, k_source: str
+) -> None:
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ValueError(f"k must be a positive int, got {k!r} ({k_source})")
+    if n_init < 1:
+        raise ValueError(f"n_init must be >= 1, got {n_init}")
+    if max_iter < 1:
+        raise ValueError(f"max_iter must be >= 1, got {max_iter}")
+    if not tol >= 0:
+        raise ValueError(f"tol must be >= 0, got {tol}")
+    if n == 0:
+        raise ValueError("cannot cluster an empty data set (0 customers)")
+
+
+def kmeans(
+    data: np.ndarray | pd.DataFrame,
+    k: int,
+    *,
+    seed: int,
+    n_init: int = 10,
+    max_iter: int = 300,
+    tol: float = 1e-4,
+    init_sample_size: int | None = DEFAULT_INIT_SAMPLE_SIZE,
+    n_local_trials: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    k_source: str = "k",
+) -> KMeansResult:
+    """Cluster the rows of ``data`` into ``k`` groups (see the module docstring).
+
+    Args:
+        data: ``(n, d)`` finite numeric matrix (array or numeric DataFrame).
+        k: Number of clusters.
+        seed: Seed of ``numpy.random.default_rng``.
+        n_init: Number of seeded candidate runs; the lowest inertia wins.
+        max_iter: Maximum Lloyd iterations per run.
+        tol: Relative tolerance on the centroid shift (times mean feature variance).
+        init_sample_size: Candidate runs use this many sampled points when ``n`` is
+            larger; ``None`` always uses all points.
+        n_local_trials: k-means++ candidates per centre (default ``2 + ln k``).
+        chunk_size: Points per distance block (memory ~ ``k * chunk_size * 8`` B).
+        k_source: Where ``k`` came from (config key or dbt var), quoted in errors.
+
+    Raises:
+        TooFewDistinctPointsError: if the data has fewer than ``k`` distinct rows,
+            e.g. "asked for k=5 clusters but the data has only 3 distinct
+            customers; lower k (var segmentation_k)".
+    """
+    x = as_float_matrix(data)
+    n = x.shape[0]
+    _validate_args(n, k, n_init, max_iter, tol, k_source)
+    k = int(k)
+    if k > n:
+        raise TooFewDistinctPointsError(
+            too_few_distinct_message(k, count_distinct_rows(x), k_source)
+        )
+    rng = np.random.default_rng(seed)
+    xt = np.ascontiguousarray(x.T)
+    xx = squared_norms(xt)
+    tol_abs = float(tol * np.mean(np.var(x, axis=0)))
+
+    use_sample = init_sample_size is not None and n > init_sample_size
+    if use_sample:
+        sample = np.sort(rng.choice(n, size=init_sample_size, replace=False))
+        st = np.ascontiguousarray(xt[:, sample])
+        sxx = xx[sample]
+    else:
+        st, sxx = xt, xx
+
+    best: tuple[np.ndarray, np.ndarray, np.ndarray, int, bool] | None = None
+    best_inertia = np.inf
+    best_init = 0
+    for run in range(n_init):
+        try:
+            start = kmeans_plus_plus(st, k, rng, n_local_trials=n_local_trials)
+        except TooFewDistinctPointsError:
+            n_distinct = count_distinct_rows(x)
+            if n_distinct < k or not use_sample:
+                raise TooFewDistinctPointsError(
+                    too_few_distinct_message(k, n_distinct, k_source)
+                ) from None
+            # The sample lacks distinct points the full data has: seed from all.
+            # Candidate runs so far used the sample: discard them.
+            use_sample, st, sxx = False, xt, xx
+            best, best_inertia = None, np.inf
+            start = kmeans_plus_plus(st, k, rng, n_local_trials=n_local_trials)
+        out = lloyd(
+            st, start, max_iter=max_iter, tol_abs=tol_abs, chunk_size=chunk_size, xx=sxx
+        )
+        inertia = float(out[2].sum())
+        if inertia < best_inertia:
+            best, best_inertia, best_init = out, inertia, run
+    assert best is not None
+    if use_sample:
+        best = lloyd(
+            xt, best[0], max_iter=max_iter, tol_abs=tol_abs, chunk_size=chunk_size, xx=xx
+        )
+    centroids, labels, sq_dist, n_iter, converged = best
+    return KMeansResult(
+        centroids=centroids,
+        labels=labels,
+        inertia=float(sq_dist.sum()),
+        n_iter=n_iter,
+        converged=converged,
+        counts=np.bincount(labels, minlength=k).astype(np.int64),
+        best_init=best_init,
+        init_sample_size=int(st.shape[1]) if use_sample else n,
+    )
+
+
+def predict(
+    data: np.ndarray | pd.DataFrame,
+    centroids: np.ndarray,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> np.ndarray:
+    """Index of the nearest centroid of every row (lowest index on ties)."""
+    x = as_float_matrix(data)
+    xt = np.ascontiguousarray(x.T)
+    labels, _ = assign_nearest(
+        xt, squared_norms(xt), np.asarray(centroids, dtype=np.float64), chunk_size=chunk_size
+    )
+    return labels
