@@ -1,6 +1,12 @@
 -- The rule map is data, so it is tested like data: each of the 125 (R, F, M)
 -- score cells falls under exactly one rule. Fails with each cell that no rule
 -- or several rules cover.
+{%- set score_rows = [] %}
+{%- for score in range(1, rfm_buckets() + 1) %}
+    {%- do score_rows.append('(' ~ score ~ ')') %}
+{%- endfor %}
+{%- set score_rows = score_rows | join(', ') %}
+
 with
 
 segment_rules as (
@@ -11,12 +17,8 @@ segment_rules as (
 
 scores as (
 
-    {%- for score in range(1, rfm_buckets() + 1) %}
-    select {{ score }} as score
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    select score_values.score
+    from (values {{ score_rows }}) as score_values (score)
 
 ),
 

@@ -1,7 +1,19 @@
 -- The date the RFM figures are computed as of, and the window of orders that
 -- count. One row. Stops the build when the as-of date leaves nothing to count.
 {%- set as_of = as_of_date_var() %}
-{%- set lookback = var('lookback_days') %}
+{%- set lookback = lookback_days_var() %}
+{%- if as_of is none %}
+    {%- set as_of_date_sql = dbt.dateadd(
+        'day', 1, 'cast(last_order_at as date)'
+    ) %}
+{%- else %}
+    {%- set as_of_date_sql = "'" ~ as_of ~ "'" %}
+{%- endif %}
+{%- if lookback is none %}
+    {%- set window_start_sql = 'null' %}
+{%- else %}
+    {%- set window_start_sql = dbt.dateadd('day', -1 * lookback, 'as_of_date') %}
+{%- endif %}
 
 with
 
@@ -30,14 +42,8 @@ resolved as (
     select
         first_order_at,
         last_order_at,
-        {%- if as_of is none %}
-        cast({{ dbt.dateadd('day', 1, 'cast(last_order_at as date)') }} as date)
-            as as_of_date,
-        false as is_as_of_date_from_var
-        {%- else %}
-        cast('{{ as_of }}' as date) as as_of_date,
-        true as is_as_of_date_from_var
-        {%- endif %}
+        cast({{ as_of_date_sql }} as date) as as_of_date,
+        {{ 'false' if as_of is none else 'true' }} as is_as_of_date_from_var
     from order_span
 
 ),
@@ -46,14 +52,7 @@ windowed as (
 
     select
         as_of_date,
-        {%- if lookback is none %}
-        cast(null as date) as window_start_date,
-        {%- else %}
-        cast(
-            {{ dbt.dateadd('day', -1 * (lookback | int), 'as_of_date') }}
-            as date
-        ) as window_start_date,
-        {%- endif %}
+        cast({{ window_start_sql }} as date) as window_start_date,
         is_as_of_date_from_var,
         first_order_at,
         last_order_at

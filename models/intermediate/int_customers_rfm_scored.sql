@@ -18,7 +18,7 @@ bucketed as (
         -- Longest recency first, so the most recent buyers land in the
         -- top bucket.
         ntile({{ buckets }}) over (
-            order by recency_days desc, customer_id
+            order by recency_days desc, customer_id asc
         ) as r_bucket,
         ntile({{ buckets }}) over (
             order by frequency, customer_id

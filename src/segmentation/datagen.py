@@ -8,19 +8,18 @@ size, for benchmarks and quarantine tests::
 
 Columns, in this order:
 
-========== ================ ==================================================
-column     type             meaning
-========== ================ ==================================================
-customer_id string          ``'C0000001'`` ... (7 digits, more if needed)
-order_id    string          ``'1000001'`` ...; a return (cancellation) is the
-                            same kind of number with a ``'C'`` prefix, as in
-                            the UCI data: ``'C1000042'``
-ordered_at  timestamp[us]   order time, second resolution, no time zone
-product_id  string          ``'P00001'`` ... (4,000 products)
-quantity    int32           units; negative on return lines
-unit_price  double          price per unit, in currency units (cents rounded)
-country     string          the customer's country (constant per customer)
-========== ================ ==================================================
+* ``customer_id`` (string): ``'C0000001'`` ... (7 digits, more if needed).
+* ``order_id`` (string): ``'1000001'`` ... (one more digit per tenfold beyond
+  a million orders); a return is the same kind of number with a ``'C'``
+  prefix, as in the UCI data: ``'C1000042'``.
+* ``ordered_at`` (timestamp[us], no time zone): order time, to the second.
+* ``product_id`` (string): ``'P00001'`` ... (4,000 products).
+* ``quantity`` (int32): units; negative on return lines.
+* ``unit_price`` (double): price per unit, rounded to cents.
+* ``country`` (string): the customer's country (constant per customer).
+
+CSV output has the same columns, a header, strings quoted, times as
+``YYYY-MM-DD HH:MM:SS`` and NULL as an empty unquoted field.
 
 The shape of the data (clean data, ``bad_share=0``):
 
@@ -45,8 +44,9 @@ The shape of the data (clean data, ``bad_share=0``):
   weekdays), a mild upward trend and an hour-of-day profile. A customer's first
   order is always a purchase; about 2 % of all orders are returns: later orders
   of a customer that bought before, with an order id starting with ``'C'``,
-  taking back part of the quantity of products of the customer's first order
-  at the same price (negative quantities).
+  taking back part of the quantity of lines the customer bought earlier, at
+  the same price (negative quantities); return orders are small (1.7 lines on
+  average).
 * Country: United Kingdom for about 85 % of customers, then a tail of European
   and other countries.
 
@@ -68,8 +68,9 @@ through four kinds so that each kind is a quarter of them (up to one line):
 
 Bad lines sit at odd positions within a chunk, so the source of a duplicate is
 never bad and no line is bad in two ways. With bad lines a customer may lose
-its only purchase line: the "every customer has a purchase" guarantee is for
-clean data.
+its only purchase line, and an order whose only line is overwritten by a
+duplicate disappears (the summary's ``orders`` counts generated orders): the
+"every customer has a purchase" guarantee is for clean data.
 
 Determinism: the output depends only on the arguments (and the library
 versions): all randomness comes from ``numpy.random.SeedSequence(seed)``, the
@@ -126,7 +127,6 @@ RETURN_SHARE = 0.02
 N_PRODUCTS = 4000
 ROW_GROUP_SIZE = 1_000_000
 ORDERS_PER_CHUNK = 1_000_000
-ORDER_NUMBER_BASE = 1_000_000
 
 # Orders-per-customer weights: 0.3 + Lomax(alpha), capped at this quantile.
 _CUSTOMER_WEIGHT_FLOOR = 0.3
@@ -307,9 +307,7 @@ class _Plan:
         g = rng.gamma(chunk_orders.astype(np.float64))
         self.chunk_extra_lines = rng.multinomial(lines - orders, g / g.sum())
         self.chunk_lines = chunk_orders + self.chunk_extra_lines
-        self.chunk_line_start = np.concatenate(
-            [[0], np.cumsum(self.chunk_lines)[:-1]]
-        )
+        self.chunk_line_start = np.concatenate([[0], np.cumsum(self.chunk_lines)[:-1]])
         self.chunk_seeds = chunk_ss.spawn(len(bounds) - 1)
 
         # Bad lines per chunk: exact total, spread by cumulative rounding.
@@ -346,7 +344,9 @@ class _Plan:
         self.start_seconds = int((start - epoch).total_seconds())
 
         self.customer_width = max(7, len(str(customers)))
-        self.order_width = max(7, len(str(ORDER_NUMBER_BASE + orders)))
+        # Order numbers 10**(width - 1) + 1, ...: no leading zeros.
+        self.order_width = max(7, len(str(orders)) + 1)
+        self.order_number_base = 10 ** (self.order_width - 1)
 
 
 def _draw(cdf: np.ndarray, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -380,6 +380,7 @@ def _chunk(plan: _Plan, j: int) -> tuple[pa.Table, dict]:
 
     # Lines per order: 1 + multinomial over Exp(1) weights (geometric).
     w = rng.exponential(1.0, n_ord)
+    w[is_return] *= 0.3  # returns are small: 1.7 lines on average
     n_lines_ord = 1 + rng.multinomial(int(plan.chunk_extra_lines[j]), w / w.sum())
     del w
     n_lines = int(plan.chunk_lines[j])
@@ -398,13 +399,21 @@ def _chunk(plan: _Plan, j: int) -> tuple[pa.Table, dict]:
     qty = np.where(pack > 0.995, qty * 100, qty)
     del pack, packs
 
-    # Return lines take back part of lines of the customer's first order.
+    # Return lines take back part of earlier purchase lines of the customer:
+    # consecutive lines (from a random start) among the customer's lines
+    # before the return order, or of the first order if that hits a return.
     ri = np.flatnonzero(ret_line)
     if len(ri):
         first_ord = cust_start[cust_of_line[ri]]
-        n_first = n_lines_ord[first_ord]
-        offset = rng.integers(0, 1 << 30, len(ri))
-        src = line_start[first_ord] + (offset + pos_in_order[ri]) % n_first
+        first_line = line_start[first_ord]
+        n_before = line_start[order_of_line[ri]] - first_line
+        offset = rng.integers(0, 1 << 30, n_ord)[order_of_line[ri]]
+        src = first_line + (offset + pos_in_order[ri]) % n_before
+        hit_return = ret_line[src]
+        src[hit_return] = (
+            first_line[hit_return]
+            + pos_in_order[ri][hit_return] % n_lines_ord[first_ord][hit_return]
+        )
         product[ri] = product[src]
         qty[ri] = -(1 + np.floor(rng.random(len(ri)) * qty[src]).astype(np.int64))
     product = _dedupe_products(order_of_line, product, N_PRODUCTS)
@@ -455,7 +464,7 @@ def _chunk(plan: _Plan, j: int) -> tuple[pa.Table, dict]:
             pa.array(["", "   "], pa.string()),
         ]
     )
-    order_no = ORDER_NUMBER_BASE + 1 + int(plan.chunk_order_start[j])
+    order_no = plan.order_number_base + 1 + int(plan.chunk_order_start[j])
     order_names = _order_ids(
         np.arange(order_no, order_no + n_ord), is_return, plan.order_width
     )
@@ -509,9 +518,7 @@ class _Sink:
             self.writer.write_table(table.cast(self.schema))
             return
         self.pending = (
-            table
-            if self.pending is None
-            else pa.concat_tables([self.pending, table])
+            table if self.pending is None else pa.concat_tables([self.pending, table])
         )
         while self.pending.num_rows >= ROW_GROUP_SIZE:
             self.writer.write_table(

@@ -12,7 +12,9 @@ raw_order_lines as (
 final as (
 
     select
-        source_name || ':' || cast(source_line_number as {{ dbt.type_string() }})
+        source_name
+        || ':'
+        || cast(source_line_number as {{ dbt.type_string() }})
             as order_line_id,
         source_name,
         customer_id,

@@ -13,11 +13,31 @@ centroids goes to the one with the lowest index.
 
 from __future__ import annotations
 
+import functools
+from contextlib import AbstractContextManager
+
 import numpy as np
 import pandas as pd
+from threadpoolctl import ThreadpoolController
 
 #: Number of points processed per block.
 DEFAULT_CHUNK_SIZE = 65_536
+
+
+@functools.cache
+def _threadpools() -> ThreadpoolController:
+    """Handle on the loaded BLAS libraries (found once; finding them costs ~5 ms)."""
+    return ThreadpoolController()
+
+
+def single_threaded_blas() -> AbstractContextManager[object]:
+    """Context limiting BLAS to one thread.
+
+    The products here are thin (``k x d`` times ``d x chunk``): threads gain little
+    and, on a shared machine, waiting for busy cores costs up to 5x. One thread
+    also makes every product bit-reproducible whatever the machine's thread count.
+    """
+    return _threadpools().limit(limits=1, user_api="blas")
 
 
 def as_float_matrix(data: np.ndarray | pd.DataFrame, *, name: str = "X") -> np.ndarray:

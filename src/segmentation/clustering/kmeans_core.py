@@ -9,7 +9,10 @@ Algorithm, for one call of :func:`kmeans`:
    When there are more than ``init_sample_size`` points, the candidate runs use a
    seeded uniform sample of that size (without replacement) instead of all points.
 2. The candidate with the lowest inertia wins (the earliest one on ties). If a
-   sample was used, the winner is refined by Lloyd iterations on all points.
+   sample was used, the winner is refined by Lloyd iterations on nested samples
+   ten times larger each (prefixes of one seeded permutation: 20k, 200k, ...) and
+   finally on all points; each stage starts close to its optimum, so the
+   expensive full-data stage needs only a few iterations.
 3. Lloyd stops when the labels no longer change, when the summed squared centroid
    shift is at most ``tol * mean feature variance`` (scikit-learn's rule) or after
    ``max_iter`` iterations. The returned labels are always the nearest centroid of
@@ -35,11 +38,14 @@ from segmentation.clustering.distances import (
     as_float_matrix,
     assign_nearest,
     count_distinct_rows,
+    single_threaded_blas,
     squared_norms,
 )
 
 #: Default number of points used for the ``n_init`` candidate runs on big inputs.
-DEFAULT_INIT_SAMPLE_SIZE = 50_000
+DEFAULT_INIT_SAMPLE_SIZE = 20_000
+#: Growth of the nested samples between refinement stages.
+REFINE_FACTOR = 10
 
 
 class TooFewDistinctPointsError(ValueError):
@@ -199,6 +205,16 @@ def lloyd(
     return c, labels, sq_dist, max_iter, False
 
 
+def _stage_sizes(n: int, init_sample_size: int | None) -> list[int]:
+    """Points per stage: candidate runs on the first, refinements on the others."""
+    if init_sample_size is None or n <= init_sample_size:
+        return [n]
+    sizes = [init_sample_size]
+    while sizes[-1] * REFINE_FACTOR < n:
+        sizes.append(sizes[-1] * REFINE_FACTOR)
+    return [*sizes, n]
+
+
 def _validate_args(
     n: int, k: int, n_init: int, max_iter: int, tol: float, k_source: str
 ) -> None:
@@ -250,7 +266,36 @@ def kmeans(
     x = as_float_matrix(data)
     n = x.shape[0]
     _validate_args(n, k, n_init, max_iter, tol, k_source)
-    k = int(k)
+    with single_threaded_blas():
+        return _kmeans(
+            x,
+            int(k),
+            seed=seed,
+            n_init=n_init,
+            max_iter=max_iter,
+            tol=tol,
+            init_sample_size=init_sample_size,
+            n_local_trials=n_local_trials,
+            chunk_size=chunk_size,
+            k_source=k_source,
+        )
+
+
+def _kmeans(
+    x: np.ndarray,
+    k: int,
+    *,
+    seed: int,
+    n_init: int,
+    max_iter: int,
+    tol: float,
+    init_sample_size: int | None,
+    n_local_trials: int | None,
+    chunk_size: int,
+    k_source: str,
+) -> KMeansResult:
+    """Body of :func:`kmeans` on a validated matrix (BLAS limited to 1 thread)."""
+    n = x.shape[0]
     if k > n:
         raise TooFewDistinctPointsError(
             too_few_distinct_message(k, count_distinct_rows(x), k_source)
@@ -260,14 +305,16 @@ def kmeans(
     xx = squared_norms(xt)
     tol_abs = float(tol * np.mean(np.var(x, axis=0)))
 
-    use_sample = init_sample_size is not None and n > init_sample_size
-    if use_sample:
-        sample = np.sort(rng.choice(n, size=init_sample_size, replace=False))
-        st = np.ascontiguousarray(xt[:, sample])
-        sxx = xx[sample]
-    else:
-        st, sxx = xt, xx
+    sizes = _stage_sizes(n, init_sample_size)
+    order = rng.permutation(n) if len(sizes) > 1 else None
 
+    def stage(size: int) -> tuple[np.ndarray, np.ndarray]:
+        if size == n:
+            return xt, xx
+        idx = np.sort(order[:size])  # type: ignore[index]
+        return np.ascontiguousarray(xt[:, idx]), xx[idx]
+
+    st, sxx = stage(sizes[0])
     best: tuple[np.ndarray, np.ndarray, np.ndarray, int, bool] | None = None
     best_inertia = np.inf
     best_init = 0
@@ -276,13 +323,13 @@ def kmeans(
             start = kmeans_plus_plus(st, k, rng, n_local_trials=n_local_trials)
         except TooFewDistinctPointsError:
             n_distinct = count_distinct_rows(x)
-            if n_distinct < k or not use_sample:
+            if n_distinct < k or sizes[0] == n:
                 raise TooFewDistinctPointsError(
                     too_few_distinct_message(k, n_distinct, k_source)
                 ) from None
-            # The sample lacks distinct points the full data has: seed from all.
-            # Candidate runs so far used the sample: discard them.
-            use_sample, st, sxx = False, xt, xx
+            # The sample lacks distinct points the full data has: restart on all
+            # points, discarding the candidate runs made on the sample.
+            sizes, st, sxx = [n], xt, xx
             best, best_inertia = None, np.inf
             start = kmeans_plus_plus(st, k, rng, n_local_trials=n_local_trials)
         out = lloyd(
@@ -292,9 +339,15 @@ def kmeans(
         if inertia < best_inertia:
             best, best_inertia, best_init = out, inertia, run
     assert best is not None
-    if use_sample:
+    for size in sizes[1:]:
+        st, sxx = stage(size)
         best = lloyd(
-            xt, best[0], max_iter=max_iter, tol_abs=tol_abs, chunk_size=chunk_size, xx=xx
+            st,
+            best[0],
+            max_iter=max_iter,
+            tol_abs=tol_abs,
+            chunk_size=chunk_size,
+            xx=sxx,
         )
     centroids, labels, sq_dist, n_iter, converged = best
     return KMeansResult(
@@ -305,7 +358,7 @@ def kmeans(
         converged=converged,
         counts=np.bincount(labels, minlength=k).astype(np.int64),
         best_init=best_init,
-        init_sample_size=int(st.shape[1]) if use_sample else n,
+        init_sample_size=sizes[0],
     )
 
 
@@ -319,6 +372,9 @@ def predict(
     x = as_float_matrix(data)
     xt = np.ascontiguousarray(x.T)
     labels, _ = assign_nearest(
-        xt, squared_norms(xt), np.asarray(centroids, dtype=np.float64), chunk_size=chunk_size
+        xt,
+        squared_norms(xt),
+        np.asarray(centroids, dtype=np.float64),
+        chunk_size=chunk_size,
     )
     return labels

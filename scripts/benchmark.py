@@ -1,0 +1,211 @@
+"""Benchmark: the dbt/DuckDB RFM pipeline against a plain pandas version of
+the same scores, on generated order lines, in one run so that the ratios are
+fair on a shared, noisy machine. Prints figures; asserts nothing about time.
+
+Usage: python scripts/benchmark.py [--lines 10000000 50000000] [--pandas-max 10000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from segmentation.datagen import generate_order_lines
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+OUT_DIR = PROJECT_DIR / "generated"
+
+# Every SQL model, test and seed: the RFM pipeline without the K-means
+# Python models.
+RFM_MODELS = ["--exclude", "path:python_models"]
+
+PANDAS_JOB = """
+import sys
+from segmentation.reference_rfm import rfm_scores_pandas
+rfm_scores_pandas(sys.argv[1]).to_parquet(sys.argv[2])
+"""
+
+
+@dataclass
+class Measured:
+    """Wall time and peak resident memory of one child process."""
+
+    seconds: float
+    peak_mib: float
+    returncode: int
+    output: str
+
+
+def measure(args: list[str], env: dict | None = None) -> Measured:
+    """Run a command and measure it alone: wait4 gives this child's own peak
+    RSS, where getrusage(RUSAGE_CHILDREN) would mix in earlier children."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        args,
+        cwd=PROJECT_DIR,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Measured(seconds, usage.ru_maxrss / 1024, proc.returncode, output)
+
+
+def dbt_args(
+    command: str, data_path: Path, work_dir: Path, selection: list[str]
+) -> list[str]:
+    dbt_vars = {"order_inputs": [{"name": "synthetic", "path": str(data_path)}]}
+    return [
+        str(BIN / "dbt"),
+        command,
+        *selection,
+        "--vars",
+        json.dumps(dbt_vars),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+    ]
+
+
+def compare_scores(db_path: Path, pandas_path: Path) -> str:
+    """How many customers the two implementations score differently."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        row = con.execute(
+            """
+            select
+                count(*) as customers,
+                count(*) filter (
+                    where dbt_scores.r_score is distinct from pandas_scores.r_score
+                    or dbt_scores.f_score is distinct from pandas_scores.f_score
+                    or dbt_scores.m_score is distinct from pandas_scores.m_score
+                ) as differing
+            from customer_segments as dbt_scores
+            full outer join read_parquet(?) as pandas_scores
+                on dbt_scores.customer_id = pandas_scores.customer_id
+            """,
+            [str(pandas_path)],
+        ).fetchone()
+    customers, differing = row
+    if differing == 0:
+        return f"identical scores for all {customers:,} customers"
+    return f"{differing:,} of {customers:,} customers scored differently"
+
+
+def bench_size(lines: int, run_pandas: bool, seed: int) -> dict:
+    data_path = OUT_DIR / f"order_lines_{lines}.parquet"
+    if not data_path.exists():
+        print(f"generating {lines:,} order lines -> {data_path}", flush=True)
+        summary = generate_order_lines(data_path, lines=lines, seed=seed)
+        print(f"  {summary['customers']:,} customers in {summary['seconds']} s")
+    work_dir = OUT_DIR / f"bench_{lines}"
+    work_dir.mkdir(parents=True, exist_ok=True)
+    db_path = work_dir / "warehouse.duckdb"
+    db_path.unlink(missing_ok=True)
+    env = {
+        "SEGMENTATION_DB_PATH": str(db_path),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+    # dbt's own cost (start-up, parse, hooks) on a one-row model, to tell the
+    # engine's time from the tool's.
+    overhead = measure(
+        dbt_args("run", data_path, work_dir, ["--select", "int_as_of_dates_resolved"]),
+        env,
+    )
+    db_path.unlink(missing_ok=True)
+    seeds = measure(dbt_args("seed", data_path, work_dir, []), env)
+    if seeds.returncode != 0:
+        raise SystemExit(f"dbt seed failed:\n{seeds.output}")
+    models = measure(
+        dbt_args("run", data_path, work_dir, RFM_MODELS),
+        env,
+    )
+    if models.returncode != 0:
+        raise SystemExit(f"dbt run failed:\n{models.output}")
+    build = measure(
+        dbt_args("build", data_path, work_dir, RFM_MODELS),
+        env,
+    )
+    if build.returncode != 0:
+        raise SystemExit(f"dbt build failed:\n{build.output}")
+    result = {
+        "lines": lines,
+        "dbt_overhead_s": overhead.seconds,
+        "dbt_run_s": models.seconds,
+        "dbt_run_peak_mib": models.peak_mib,
+        "dbt_build_s": build.seconds,
+        "dbt_build_peak_mib": build.peak_mib,
+    }
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        customers = con.sql("select count(*) from customer_segments").fetchall()
+    result["customers"] = customers[0][0]
+    if run_pandas:
+        pandas_path = work_dir / "pandas_scores.parquet"
+        pandas = measure(
+            [sys.executable, "-c", PANDAS_JOB, str(data_path), str(pandas_path)]
+        )
+        if pandas.returncode != 0:
+            raise SystemExit(f"pandas version failed:\n{pandas.output}")
+        result |= {
+            "pandas_s": pandas.seconds,
+            "pandas_peak_mib": pandas.peak_mib,
+            "agreement": compare_scores(db_path, pandas_path),
+        }
+    return result
+
+
+def report(result: dict) -> None:
+    print(f"\n== {result['lines']:,} order lines, {result['customers']:,} customers")
+    print(f"dbt fixed cost (one tiny model):   {result['dbt_overhead_s']:7.1f} s")
+    print(
+        f"dbt run   (RFM models):            {result['dbt_run_s']:7.1f} s"
+        f"   peak {result['dbt_run_peak_mib']:8.0f} MiB"
+    )
+    print(
+        f"dbt build (RFM models + tests):    {result['dbt_build_s']:7.1f} s"
+        f"   peak {result['dbt_build_peak_mib']:8.0f} MiB"
+    )
+    if "pandas_s" in result:
+        print(
+            f"pandas (same scores):              {result['pandas_s']:7.1f} s"
+            f"   peak {result['pandas_peak_mib']:8.0f} MiB"
+        )
+        print(
+            f"pandas / dbt run: {result['pandas_s'] / result['dbt_run_s']:.1f}x time,"
+            f" {result['pandas_peak_mib'] / result['dbt_run_peak_mib']:.1f}x memory"
+        )
+        print(f"agreement: {result['agreement']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, nargs="+", default=[10_000_000])
+    parser.add_argument(
+        "--pandas-max",
+        type=int,
+        default=10_000_000,
+        help="run the pandas version only up to this many lines",
+    )
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args(argv)
+    for lines in args.lines:
+        report(bench_size(lines, lines <= args.pandas_max, args.seed))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,134 @@
+"""The same customers clustered with several k, side by side.
+
+For every k the fit is the one :func:`fit_k` gives for that k (so it equals the
+model-selection fit and, for the chosen k, the final fit when there is no previous
+run); every customer is assigned to the nearest centroid, clusters are numbered by
+the value-score rule and named with the naming rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from segmentation.clustering.features import FeatureMatrix
+from segmentation.clustering.labelling import label_customers
+from segmentation.clustering.naming import name_clusters, role_scores
+from segmentation.clustering.selection import (
+    SelectionParams,
+    SelectionResult,
+    evaluate_k_range,
+)
+
+SUMMARY_COLUMNS = [
+    "k",
+    "min_cluster_share",
+    "max_cluster_share",
+    "cluster_names",
+    "silhouette",
+    "silhouette_method",
+    "davies_bouldin",
+    "calinski_harabasz",
+    "stability_ari",
+    "inertia",
+]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Outcome of :func:`compare_k_values`.
+
+    Attributes:
+        assignments: Long table ``customer_id``, ``k``, ``cluster_id``,
+            ``cluster_name`` (one row per customer and k).
+        summary: One row per k (:data:`SUMMARY_COLUMNS`); shares count all
+            customers, the quality measures come from the fit customers.
+    """
+
+    assignments: pd.DataFrame
+    summary: pd.DataFrame
+
+
+def compare_k_values(
+    features: FeatureMatrix,
+    ks: Sequence[int],
+    params: SelectionParams,
+    *,
+    fit_mask: np.ndarray | None = None,
+    selection: SelectionResult | None = None,
+    naming_rules: pd.DataFrame | None = None,
+    k_source: str = "compare_k",
+) -> Comparison:
+    """Cluster the same customers with every k of ``ks``.
+
+    Args:
+        features: Prepared features of all customers.
+        ks: The k values (e.g. ``[3, 4, 5]``).
+        params: Fit/measure parameters (same as the model selection's).
+        fit_mask: True for customers used in fits (default all).
+        selection: Model-selection result whose fits and figures are reused.
+        naming_rules: Rules table for the names.
+        k_source: Config key quoted in errors.
+    """
+    ks = sorted({int(k) for k in ks})
+    if not ks:
+        empty = pd.DataFrame(columns=["customer_id", "k", "cluster_id", "cluster_name"])
+        return Comparison(empty, pd.DataFrame(columns=SUMMARY_COLUMNS))
+    mask = np.ones(features.x.shape[0], dtype=bool) if fit_mask is None else fit_mask
+    x_fit = features.x[mask]
+    known = selection.table if selection is not None else pd.DataFrame(columns=["k"])
+    todo = [k for k in ks if k not in set(known["k"].tolist())]
+    fits = dict(selection.fits) if selection is not None else {}
+    if todo:
+        extra = evaluate_k_range(x_fit, todo, params, k_source=k_source)
+        fits.update(extra.fits)
+        known = (
+            pd.concat([known, extra.table], ignore_index=True)
+            if len(known)
+            else extra.table
+        )
+    n = features.x.shape[0]
+    long_parts = []
+    summary_rows = []
+    for k in ks:
+        lab = label_customers(features.x, fits[k].centroids, features.signs)
+        names = name_clusters(
+            role_scores(lab.centroids_z, features.specs, lab.ids), naming_rules
+        )
+        name_of = dict(zip(names["cluster_id"], names["cluster_name"], strict=True))
+        name_array = np.array([name_of[i] for i in lab.ids], dtype=object)
+        long_parts.append(
+            pd.DataFrame(
+                {
+                    "customer_id": features.customer_ids,
+                    "k": k,
+                    "cluster_id": lab.cluster_id.astype(np.int64),
+                    "cluster_name": name_array[
+                        np.searchsorted(lab.ids, lab.cluster_id)
+                    ],
+                }
+            )
+        )
+        row = known.loc[known["k"] == k].iloc[0]
+        shares = lab.counts / n
+        summary_rows.append(
+            {
+                "k": k,
+                "min_cluster_share": float(shares.min()),
+                "max_cluster_share": float(shares.max()),
+                "cluster_names": ", ".join(name_array),
+                "silhouette": row["silhouette"],
+                "silhouette_method": row["silhouette_method"],
+                "davies_bouldin": row["davies_bouldin"],
+                "calinski_harabasz": row["calinski_harabasz"],
+                "stability_ari": row["stability_ari"],
+                "inertia": row["inertia"],
+            }
+        )
+    return Comparison(
+        assignments=pd.concat(long_parts, ignore_index=True),
+        summary=pd.DataFrame(summary_rows, columns=SUMMARY_COLUMNS),
+    )

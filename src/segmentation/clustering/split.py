@@ -1,0 +1,189 @@
+"""Split of oversized clusters into sub-clusters.
+
+A cluster holding more than ``max_share`` of all customers (outliers included) is
+split by a second K-means on its non-outlier members, in the same z units. The
+number of sub-clusters is chosen by :func:`choose_k` over ``k_range`` (every k of
+the range is the business range too) unless ``fixed_k`` is given; the fits use a
+seed derived from the run seed and the cluster id. All members (outliers too) are
+then assigned to the nearest sub-centroid, sub-clusters are numbered 1..m by the
+value-score rule and named with the naming rules (unique inside the cluster).
+Customers of clusters that are not split get a null ``sub_cluster_id``. The split
+is done once (sub-clusters are not split again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from segmentation.clustering.features import FeatureSpec
+from segmentation.clustering.kmeans_core import TooFewDistinctPointsError
+from segmentation.clustering.labelling import label_customers
+from segmentation.clustering.naming import name_clusters, role_scores
+from segmentation.clustering.ordering import Z_PREFIX
+from segmentation.clustering.seeds import SPLIT, derive_seed
+from segmentation.clustering.selection import (
+    SelectionParams,
+    choose_k,
+    evaluate_k_range,
+    fit_k,
+)
+
+
+@dataclass(frozen=True)
+class SplitResult:
+    """Outcome of :func:`split_oversized_clusters`.
+
+    Attributes:
+        sub_cluster_id: ``(n,)`` nullable Int64 array (null when not split).
+        sub_cluster_name: ``(n,)`` object array (None when not split).
+        sub_clusters: One row per sub-cluster: ``cluster_id``, ``sub_cluster_id``,
+            ``sub_cluster_name``, ``sub_cluster_label`` ("<cluster> / <sub>"),
+            ``customers``, ``share_in_cluster``, ``value_score``,
+            ``centroid_z_<feature>``.
+        decisions: One row per oversized cluster: ``cluster_id``, ``share``,
+            ``split`` (bool), ``k``, ``reason``.
+        selection: Selection table of every split cluster (``cluster_id`` column).
+    """
+
+    sub_cluster_id: pd.arrays.IntegerArray
+    sub_cluster_name: np.ndarray
+    sub_clusters: pd.DataFrame
+    decisions: pd.DataFrame
+    selection: pd.DataFrame
+
+
+def split_oversized_clusters(
+    x: np.ndarray,
+    cluster_id: np.ndarray,
+    fit_mask: np.ndarray,
+    specs: Sequence[FeatureSpec],
+    params: SelectionParams,
+    *,
+    max_share: float | None = 0.40,
+    k_range: tuple[int, int] = (2, 4),
+    fixed_k: int | None = None,
+    cluster_names: Mapping[int, str] | None = None,
+    naming_rules: pd.DataFrame | None = None,
+    min_stability: float = 0.75,
+    silhouette_tolerance: float = 0.005,
+) -> SplitResult:
+    """Split every cluster whose share of customers exceeds ``max_share``.
+
+    Args:
+        x: ``(n, p)`` z-scores of all customers.
+        cluster_id: ``(n,)`` cluster id of every customer.
+        fit_mask: ``(n,)`` True for customers used in fits (non-outliers).
+        specs: Kept feature specs (for value scores and naming).
+        params: Fit/measure parameters (its seed is the run seed).
+        max_share: Share threshold (strictly above splits); ``None`` disables.
+        k_range: Inclusive range of sub-cluster counts to evaluate.
+        fixed_k: Use this number of sub-clusters instead of choosing.
+        cluster_names: Parent names, for labels.
+        naming_rules: Rules table for sub-cluster names.
+        min_stability: Stability floor of :func:`choose_k`.
+        silhouette_tolerance: Tie tolerance of :func:`choose_k`.
+    """
+    n = x.shape[0]
+    signs = np.array([s.sign for s in specs])
+    sub_id = pd.array(np.full(n, pd.NA), dtype="Int64")
+    sub_name = np.full(n, None, dtype=object)
+    sub_rows: list[pd.DataFrame] = []
+    decisions: list[dict[str, object]] = []
+    tables: list[pd.DataFrame] = []
+    if max_share is None or n == 0:
+        return _result(sub_id, sub_name, sub_rows, decisions, tables, specs)
+    ids, counts = np.unique(cluster_id, return_counts=True)
+    for cid, count in zip(ids.tolist(), counts.tolist(), strict=True):
+        share = count / n
+        if share <= max_share:
+            continue
+        members = cluster_id == cid
+        xs = x[members & fit_mask]
+        sub_params = replace(params, seed=derive_seed(params.seed, SPLIT, int(cid)))
+        ks = (
+            [fixed_k]
+            if fixed_k is not None
+            else list(range(k_range[0], k_range[1] + 1))
+        )
+        try:
+            sel = evaluate_k_range(xs, ks, sub_params, k_source="split_k_range")
+            k, reason = choose_k(
+                sel.table,
+                k_range[0],
+                k_range[1],
+                fixed_k,
+                min_stability=min_stability,
+                silhouette_tolerance=silhouette_tolerance,
+            )
+            fit = sel.fits.get(k) or fit_k(xs, k, sub_params, k_source="split_fixed_k")
+        except TooFewDistinctPointsError as err:
+            decisions.append(
+                {
+                    "cluster_id": cid,
+                    "share": share,
+                    "split": False,
+                    "k": None,
+                    "reason": f"not split: {err}",
+                }
+            )
+            continue
+        tables.append(sel.table.assign(cluster_id=cid))
+        lab = label_customers(x[members], fit.centroids, signs)
+        sub_id[members] = lab.cluster_id
+        scores = role_scores(lab.centroids_z, specs, lab.ids)
+        names = name_clusters(scores, naming_rules)
+        name_of = dict(zip(names["cluster_id"], names["cluster_name"], strict=True))
+        sub_name[members] = [name_of[i] for i in lab.cluster_id]
+        parent = (cluster_names or {}).get(cid, f"Cluster {cid}")
+        frame = pd.DataFrame(
+            {
+                "cluster_id": cid,
+                "sub_cluster_id": lab.ids,
+                "sub_cluster_name": [name_of[i] for i in lab.ids],
+                "sub_cluster_label": [f"{parent} / {name_of[i]}" for i in lab.ids],
+                "customers": lab.counts,
+                "share_in_cluster": lab.counts / count,
+                "value_score": scores["value_score"].to_numpy(),
+            }
+        )
+        for j, spec in enumerate(specs):
+            frame[Z_PREFIX + spec.name] = lab.centroids_z[:, j]
+        sub_rows.append(frame)
+        decisions.append(
+            {"cluster_id": cid, "share": share, "split": True, "k": k, "reason": reason}
+        )
+    return _result(sub_id, sub_name, sub_rows, decisions, tables, specs)
+
+
+def _result(
+    sub_id: pd.arrays.IntegerArray,
+    sub_name: np.ndarray,
+    sub_rows: list[pd.DataFrame],
+    decisions: list[dict[str, object]],
+    tables: list[pd.DataFrame],
+    specs: Sequence[FeatureSpec],
+) -> SplitResult:
+    columns = [
+        "cluster_id",
+        "sub_cluster_id",
+        "sub_cluster_name",
+        "sub_cluster_label",
+        "customers",
+        "share_in_cluster",
+        "value_score",
+        *[Z_PREFIX + s.name for s in specs],
+    ]
+    subs = (
+        pd.concat(sub_rows, ignore_index=True)
+        if sub_rows
+        else pd.DataFrame(columns=columns)
+    )
+    dec = pd.DataFrame(
+        decisions, columns=["cluster_id", "share", "split", "k", "reason"]
+    )
+    sel = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    return SplitResult(sub_id, sub_name, subs, dec, sel)

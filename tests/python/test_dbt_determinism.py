@@ -1,0 +1,72 @@
+"""Same input, same output: scores and segments do not depend on dbt's or
+DuckDB's thread count, under either tie policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dbt_project_runner import run_dbt
+
+from segmentation.datagen import generate_order_lines
+
+SEGMENT_COLUMNS = (
+    "customer_id, segment_name, rfm_cell, r_score, f_score, m_score,"
+    " recency_days, frequency, monetary"
+)
+
+
+@pytest.fixture(scope="module")
+def generated_lines(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("generated") / "order_lines.parquet"
+    generate_order_lines(path, lines=40_000, seed=7, bad_share=0.02)
+    return path
+
+
+@pytest.fixture(scope="module")
+def segments(generated_lines, tmp_path_factory):
+    """customer_segments of one build per (policy, threads), built once."""
+    built: dict[tuple[str, int], list] = {}
+
+    def get(policy: str, threads: int) -> list:
+        if (policy, threads) not in built:
+            work_dir = tmp_path_factory.mktemp(f"{policy}_{threads}")
+            built[policy, threads] = build_segments(
+                work_dir, generated_lines, policy, threads
+            )
+        return built[policy, threads]
+
+    return get
+
+
+def build_segments(work_dir: Path, data: Path, policy: str, threads: int) -> list:
+    run = run_dbt(
+        work_dir,
+        "build",
+        {
+            "order_inputs": [{"name": "generated", "path": str(data)}],
+            "rfm_tie_policy": policy,
+        },
+        threads=threads,
+        duckdb_threads=threads,
+    )
+    assert run.returncode == 0, run.output
+    return run.query(f"select {SEGMENT_COLUMNS} from customer_segments order by 1")
+
+
+@pytest.mark.parametrize("policy", ["value", "row"])
+def test_thread_count_does_not_change_any_score(policy, segments):
+    single = segments(policy, 1)
+    many = segments(policy, 4)
+    assert len(single) > 1000
+    assert single == many
+
+
+def test_row_policy_balances_buckets_to_one_customer(segments):
+    rows = segments("row", 1)
+    for position, axis in [(3, "r"), (4, "f"), (5, "m")]:
+        sizes = {}
+        for row in rows:
+            sizes[row[position]] = sizes.get(row[position], 0) + 1
+        assert sorted(sizes) == [1, 2, 3, 4, 5], axis
+        assert max(sizes.values()) - min(sizes.values()) <= 1, (axis, sizes)
