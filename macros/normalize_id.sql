@@ -1,13 +1,32 @@
 {#
-    A customer or order id as trimmed text, with the `.0` that a float
-    column adds to whole numbers removed (17850.0 and '17850' are one
-    customer), and empty or blank ids as null. Case is kept: ids are
-    compared exactly.
+    An id as trimmed text, blanks as null; null when the column is not
+    mapped. Whole numbers read from a float column or written as text with
+    a trailing `.0` lose it (17850.0 and '17850' are one customer). Case is
+    kept: ids are compared exactly. `column_type` is the input's type (from
+    DuckDB's describe), so each input pays only for the cleaning its type
+    needs: this runs on every raw line.
 #}
-{% macro normalize_id(column) %}
+{% macro normalize_id(column, column_type='VARCHAR') %}
+    {%- set kind = column_type | upper -%}
     {%- if column is none -%}
         cast(null as {{ dbt.type_string() }})
+    {%- elif kind in ['DOUBLE', 'FLOAT', 'REAL'] or kind.startswith('DECIMAL') -%}
+        case
+            when {{ column }} = floor({{ column }}) and abs({{ column }}) < 1e15
+                then cast(cast({{ column }} as bigint) as {{ dbt.type_string() }})
+            else cast({{ column }} as {{ dbt.type_string() }})
+        end
+    {%- elif kind in ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT',
+        'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT'] -%}
+        cast({{ column }} as {{ dbt.type_string() }})
     {%- else -%}
-        nullif(regexp_replace(trim(cast({{ column }} as {{ dbt.type_string() }})), '\.0+$', ''), '')
+        nullif(
+            case
+                when {{ column }} like '%.%'
+                    then regexp_replace(trim({{ column }}), '\.0+$', '')
+                else trim({{ column }})
+            end,
+            ''
+        )
     {%- endif -%}
 {%- endmacro %}

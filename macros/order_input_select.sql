@@ -24,8 +24,10 @@
         {{ position }} as source_position,
         {{ order_input_line_number(order_input, mapping) }}
             as source_line_number,
-        {{ normalize_id(e['customer_id']) }} as customer_id,
-        {{ normalize_id(e['order_id']) }} as order_id,
+        {{ normalize_id(e['customer_id'], found.get(mapping['customer_id'], 'VARCHAR')) }}
+            as customer_id,
+        {{ normalize_id(e['order_id'], found.get(mapping['order_id'], 'VARCHAR')) }}
+            as order_id,
         {{ clean_text(e['product_id']) }} as product_id,
         {{ clean_text(e['country']) }} as country,
         {{ clean_text(e['currency']) }} as currency,

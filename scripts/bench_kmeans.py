@@ -193,10 +193,9 @@ def main() -> None:
             for row in res["rows"]:
                 line = f"  k={row['k']}: ours {row['ours_s']:.2f} s"
                 if "sklearn_s" in row:
-                    line += (
-                        f", scikit-learn {row['sklearn_s']:.2f} s, inertia ours/sklearn "
-                        f"{row['inertia_ratio']:.5f}"
-                    )
+                    ratio = row["inertia_ratio"]
+                    line += f", scikit-learn {row['sklearn_s']:.2f} s"
+                    line += f", inertia ours/sklearn {ratio:.5f}"
                 print(line)
         elif part == "pipeline":
             print(

@@ -17,30 +17,83 @@ as_of_dates as (
 
 ),
 
-numbered_copies as (
+line_hashes as (
 
     -- Identical lines (the two UCI files share nine days; each file also
-    -- repeats some lines) count once: the first copy in input order is kept.
+    -- repeats some lines) count once: the first copy in input order, which
+    -- has the lowest order_line_id. A hash of the whole line finds the few
+    -- candidates cheaply; the exact comparison below settles them, so a
+    -- hash collision can never make two different lines duplicates.
+    select
+        order_line_id,
+        {{ row_hash([
+            'customer_id', 'order_id', 'product_id', 'country', 'currency',
+            'ordered_at', 'quantity', 'unit_price', 'line_amount'
+        ]) }} as line_hash
+    from order_lines
+
+),
+
+repeated_hashes as (
+
+    select line_hash
+    from line_hashes
+    group by line_hash
+    having count(*) > 1
+
+),
+
+candidate_lines as (
+
+    select order_lines.*
+    from order_lines
+    inner join line_hashes
+        on order_lines.order_line_id = line_hashes.order_line_id
+    inner join repeated_hashes
+        on line_hashes.line_hash = repeated_hashes.line_hash
+
+),
+
+exact_copies as (
+
+    select
+        order_line_id,
+        min(order_line_id) over (
+            partition by
+                customer_id,
+                order_id,
+                product_id,
+                country,
+                currency,
+                ordered_at,
+                quantity,
+                unit_price,
+                line_amount
+        ) as first_copy_line_id
+    from candidate_lines
+
+),
+
+repeated_copies as (
+
+    select
+        order_line_id,
+        first_copy_line_id
+    from exact_copies
+    where order_line_id != first_copy_line_id
+
+),
+
+marked_copies as (
+
     select
         order_lines.*,
         as_of_dates.as_of_date,
-        row_number() over (
-            partition by
-                order_lines.customer_id,
-                order_lines.order_id,
-                order_lines.product_id,
-                order_lines.country,
-                order_lines.currency,
-                order_lines.ordered_at,
-                order_lines.quantity,
-                order_lines.unit_price,
-                order_lines.line_amount
-            order by
-                order_lines.source_position,
-                order_lines.source_line_number
-        ) as copy_number
+        repeated_copies.first_copy_line_id as duplicate_of_order_line_id
     from order_lines
     cross join as_of_dates
+    left join repeated_copies
+        on order_lines.order_line_id = repeated_copies.order_line_id
 
 ),
 
@@ -73,11 +126,11 @@ classified as (
             -- Beyond any real order line, and beyond what the exact
             -- decimal sums below can hold.
             when abs(line_amount) >= 1e12 then 'amount_out_of_range'
-            when copy_number > 1 then 'duplicate_line'
+            when duplicate_of_order_line_id is not null then 'duplicate_line'
         end as quarantine_reason,
         source_position,
         source_line_number,
-        copy_number,
+        duplicate_of_order_line_id,
         quantity,
         unit_price,
         line_amount,
@@ -87,7 +140,7 @@ classified as (
             false
         ) as is_return,
         ordered_at
-    from numbered_copies
+    from marked_copies
 
 ),
 

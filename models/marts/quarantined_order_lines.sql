@@ -24,6 +24,7 @@ final as (
         quantity_text,
         unit_price_text,
         source_line_number,
+        duplicate_of_order_line_id,
         quantity,
         unit_price,
         line_amount,

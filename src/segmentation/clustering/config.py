@@ -21,7 +21,7 @@ outlier_threshold            6.0            robust z threshold (null: no outlier
 silhouette_exact_max         5000           exact silhouette up to this many points
 silhouette_sample_size       5000           silhouette sample size above that
 n_bootstrap                  5              bootstrap resamples (0: no stability)
-bootstrap_sample_size        20000          points per resample / evaluation points
+bootstrap_sample_size        10000          points per resample / evaluation points
 bootstrap_n_init             3              K-means runs per bootstrap fit
 min_stability                0.75           stability ARI floor of choose_k
 silhouette_tolerance         0.005          silhouettes this close are tied
@@ -68,7 +68,7 @@ class SegmentationConfig:
     silhouette_exact_max: int = 5_000
     silhouette_sample_size: int = 5_000
     n_bootstrap: int = 5
-    bootstrap_sample_size: int = 20_000
+    bootstrap_sample_size: int = 10_000
     bootstrap_n_init: int = 3
     min_stability: float = 0.75
     silhouette_tolerance: float = 0.005

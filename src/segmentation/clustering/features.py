@@ -169,7 +169,8 @@ class FeatureMatrix:
     """Standardised features ready for K-means, plus what is needed to explain them.
 
     Attributes:
-        customer_ids: ``(n,)`` customer ids as strings, sorted ascending.
+        customer_ids: ``(n,)`` customer ids (pandas string array), sorted
+            ascending by code point.
         x: ``(n, p)`` float64 z-scores of the kept features (no NaN).
         specs: Kept features, with the transform actually used.
         means: ``(p,)`` means of the transformed kept features.
@@ -181,7 +182,7 @@ class FeatureMatrix:
             every requested feature that exists in the input.
     """
 
-    customer_ids: np.ndarray
+    customer_ids: pd.api.extensions.ExtensionArray
     x: np.ndarray
     specs: tuple[FeatureSpec, ...]
     means: np.ndarray
@@ -252,7 +253,9 @@ def _numeric_column(df: pd.DataFrame, name: str) -> np.ndarray:
     return values
 
 
-def _sorted_ids(df: pd.DataFrame, id_column: str) -> tuple[np.ndarray, np.ndarray]:
+def _sorted_ids(
+    df: pd.DataFrame, id_column: str
+) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray]:
     """Customer ids as strings sorted ascending, and the row order that sorts them."""
     if id_column not in df.columns:
         raise ValueError(f"input has no customer id column '{id_column}'")
@@ -267,7 +270,7 @@ def _sorted_ids(df: pd.DataFrame, id_column: str) -> tuple[np.ndarray, np.ndarra
         if dup.any():
             examples = sorted({str(v) for v in as_str[1:][dup]})[:5]
             raise ValueError(f"column '{id_column}' has duplicate ids, e.g. {examples}")
-    return as_str.astype(object), order
+    return pd.array(as_str, dtype="str"), order
 
 
 def _resolve_transform(
@@ -275,7 +278,8 @@ def _resolve_transform(
 ) -> tuple[str, float]:
     """Transform to use and the skewness of the observed values."""
     observed = values[~np.isnan(values)]
-    skewness = float(stats.skew(observed)) if observed.size > 2 else float("nan")
+    varies = observed.size > 2 and observed.min() < observed.max()
+    skewness = float(stats.skew(observed)) if varies else float("nan")
     transform = spec.transform
     if transform == "auto":
         transform = (

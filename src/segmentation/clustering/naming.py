@@ -76,7 +76,7 @@ DEFAULT_RULES: list[tuple[object, ...]] = [
      "Bought little and rarely, long ago"),
     ("Hibernating", 60, _, -0.2, _, 0.0, _, 0.0,
      "Low spenders who have not bought for a while"),
-    ("New Customers", 70, 0.5, _, _, -0.3, _, _,
+    ("New Customers", 70, 0.2, _, _, -0.3, _, _,
      "Bought recently but only once or twice so far"),
     ("Potential Loyalists", 80, 0.2, _, -0.3, 0.5, _, _,
      "Recent customers with average frequency who could become loyal"),

@@ -106,7 +106,8 @@ def _centroid_table(
     return table.merge(lab.matching, on="cluster_id")
 
 
-def _revenue_column(cfg: SegmentationConfig, fm: FeatureMatrix) -> str | None:
+def _revenue_column(cfg: SegmentationConfig) -> str | None:
+    """The configured revenue column, else the first feature with role monetary."""
     if cfg.revenue_column:
         return cfg.revenue_column
     for spec in cfg.features:
@@ -214,7 +215,7 @@ def segment_customers(
     )
 
     raw_cols = [s.name for s in cfg.features]
-    extra = [c for c in (_revenue_column(cfg, fm), cfg.response_column) if c]
+    extra = [c for c in (_revenue_column(cfg), cfg.response_column) if c]
     for col in extra:
         if col not in features_df.columns:
             raise ValueError(f"config names column '{col}' which is not in the input")
@@ -226,7 +227,7 @@ def segment_customers(
     profiles = cluster_profiles(
         joined,
         raw_cols,
-        revenue_column=_revenue_column(cfg, fm),
+        revenue_column=_revenue_column(cfg),
         response_column=cfg.response_column,
         centroids=centroids,
     )

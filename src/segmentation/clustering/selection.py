@@ -82,7 +82,7 @@ class SelectionParams:
     silhouette_exact_max: int = 5_000
     silhouette_sample_size: int = 5_000
     n_bootstrap: int = 5
-    bootstrap_sample_size: int = 20_000
+    bootstrap_sample_size: int = 10_000
     bootstrap_n_init: int = 3
 
 

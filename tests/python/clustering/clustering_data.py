@@ -1,0 +1,58 @@
+"""Constants shared by the clustering tests (paths, feature specs, settings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DATA = Path("/work/shared/data")
+RETAIL = DATA / "online_retail_2010_2011.parquet"
+MARKETING = DATA / "marketing_campaign.csv"
+
+RETAIL_SPEC = [
+    {"name": "recency_days", "transform": "log1p"},
+    {"name": "frequency", "transform": "log1p"},
+    {"name": "monetary", "transform": "signed_log1p"},
+    {"name": "average_order_value", "transform": "signed_log1p"},
+    {"name": "tenure_days"},
+]
+
+MARKETING_SPEC = [
+    {"name": "Recency", "role": "recency", "direction": "lower_is_better"},
+    {"name": "purchases", "transform": "log1p", "role": "frequency"},
+    {"name": "spend", "transform": "log1p", "role": "monetary"},
+    {"name": "Income", "transform": "auto"},
+    {"name": "web_visits"},
+]
+
+RETAIL_SQL = f"""
+with lines as (
+    select
+        cast(cast(CustomerID as bigint) as varchar) as customer_id,
+        InvoiceNo as invoice,
+        strptime(InvoiceDate, '%Y-%m-%d %H:%M:%S') as ts,
+        Quantity * UnitPrice as amount
+    from read_parquet('{RETAIL}')
+    where CustomerID is not null and not starts_with(InvoiceNo, 'C')
+),
+snapshot as (select max(ts) + interval 1 day as snapshot_ts from lines)
+select
+    customer_id,
+    date_diff('day', max(ts), (select snapshot_ts from snapshot)) as recency_days,
+    count(distinct invoice) as frequency,
+    sum(amount) as monetary,
+    sum(amount) / count(distinct invoice) as average_order_value,
+    date_diff('day', min(ts), (select snapshot_ts from snapshot)) as tenure_days
+from lines
+group by customer_id
+order by customer_id
+"""
+
+
+#: Small, fast settings for pipeline runs in tests (the defaults are for big data).
+FAST = {
+    "k_range": [2, 7],
+    "n_init": 4,
+    "n_bootstrap": 3,
+    "bootstrap_n_init": 2,
+    "compare_k": [3, 4],
+}

@@ -1,0 +1,113 @@
+"""Cluster names from the rules table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from segmentation.clustering import (
+    default_naming_rules,
+    name_clusters,
+    parse_feature_specs,
+    role_scores,
+)
+
+SEED_CSV = Path(__file__).resolve().parents[3] / "seeds" / "cluster_naming_rules.csv"
+SPECS = parse_feature_specs(
+    [
+        {"name": "recency_days", "transform": "log1p"},
+        {"name": "frequency", "transform": "log1p"},
+        {"name": "monetary", "transform": "signed_log1p"},
+    ]
+)
+
+
+def _scores(rows: dict[int, tuple[float, float, float]]) -> pd.DataFrame:
+    """Role scores from z centroids given as (recency_days z, frequency z,
+    monetary z) per cluster id."""
+    ids = sorted(rows)
+    z = np.array([rows[i] for i in ids])
+    return role_scores(z, SPECS, ids)
+
+
+def test_recency_days_is_scored_lower_is_better() -> None:
+    s = _scores({1: (-1.2, 0.5, 0.7)}).iloc[0]
+    assert s["recency_score"] == pytest.approx(1.2)
+    assert s["frequency_score"] == pytest.approx(0.5)
+    assert s["value_score"] == pytest.approx((1.2 + 0.5 + 0.7) / 3)
+
+
+def test_recent_frequent_big_spenders_are_champions() -> None:
+    names = name_clusters(
+        _scores({1: (-1.0, 1.3, 1.4), 2: (1.2, -0.8, -0.9), 3: (-0.9, -0.7, -0.6)})
+    )
+    by_id = dict(zip(names["cluster_id"], names["cluster_name"], strict=True))
+    assert by_id[1] == "Champions"
+    assert by_id[2] == "Lost"  # long inactive, bought little
+    assert by_id[3] == "New Customers"  # recent, few orders
+    assert names["cluster_name"].is_unique
+
+
+def test_names_are_unique_best_fit_first_others_fall_through() -> None:
+    # Two champion-like clusters: the deeper one (larger margin) keeps the name,
+    # the other falls through to the next matching rule.
+    names = name_clusters(_scores({1: (-0.5, 0.8, 0.9), 2: (-1.5, 1.6, 1.8)}))
+    by_id = dict(zip(names["cluster_id"], names["cluster_name"], strict=True))
+    assert by_id[2] == "Champions"
+    assert by_id[1] == "Loyal Customers"
+
+
+def test_last_resort_is_a_deterministic_suffix() -> None:
+    rules = pd.DataFrame(
+        {
+            "name": ["Everyone"],
+            "priority": [1],
+            "recency_score_min": [np.nan],
+            "description": ["catch-all"],
+        }
+    )
+    names = name_clusters(_scores({3: (0, 0, 0), 1: (1, 1, 1), 2: (2, 2, 2)}), rules)
+    assert names["cluster_id"].tolist() == [1, 2, 3]
+    # Catch-all margins are all 0, so the highest value score (cluster 2) gets the
+    # name; the others get suffixes in cluster id order.
+    assert names["cluster_name"].tolist() == ["Everyone 2", "Everyone", "Everyone 3"]
+
+
+def test_cluster_matching_no_rule_is_called_by_its_id() -> None:
+    rules = pd.DataFrame(
+        {"name": ["Champions"], "priority": [1], "monetary_score_min": [0.5]}
+    )
+    names = name_clusters(_scores({1: (0, 0, 1.0), 2: (0, 0, -1.0)}), rules)
+    assert names["cluster_name"].tolist() == ["Champions", "Cluster 2"]
+    assert pd.isna(names.loc[1, "naming_rule"])
+
+
+def test_a_bound_on_a_missing_role_is_never_met() -> None:
+    specs = parse_feature_specs(["monetary"])
+    scores = role_scores(np.array([[2.0]]), specs, [1])
+    # Every default rule but the catch-all bounds recency or frequency.
+    assert name_clusters(scores).loc[0, "cluster_name"] == "Mixed Profile"
+
+
+def test_seed_csv_holds_the_default_rules() -> None:
+    seed = pd.read_csv(SEED_CSV)
+    pd.testing.assert_frame_equal(seed, default_naming_rules(), check_dtype=False)
+    assert seed["name"].is_unique
+    assert {"name", "priority", "description"} <= set(seed.columns)
+    # The last rule is a catch-all, so every cluster gets a rule name.
+    last = seed.sort_values("priority").iloc[-1]
+    assert last.drop(["name", "priority", "description"]).isna().all()
+
+
+def test_bad_rules_are_rejected() -> None:
+    with pytest.raises(ValueError, match="'priority'"):
+        name_clusters(_scores({1: (0, 0, 0)}), pd.DataFrame({"name": ["a"]}))
+    dup = pd.DataFrame({"name": ["a", "a"], "priority": [1, 2]})
+    with pytest.raises(ValueError, match="duplicate names"):
+        name_clusters(_scores({1: (0, 0, 0)}), dup)
+    bad = pd.DataFrame({"name": ["a"], "priority": [1], "recency_score_min": ["x"]})
+    with pytest.raises(ValueError, match="recency_score_min"):
+        name_clusters(_scores({1: (0, 0, 0)}), bad)

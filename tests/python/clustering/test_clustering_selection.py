@@ -1,0 +1,164 @@
+"""Model selection table, quality measures and the choice of k."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import (
+    calinski_harabasz_score,
+    davies_bouldin_score,
+    silhouette_score,
+)
+
+from segmentation.clustering import SelectionParams, choose_k, evaluate_k_range, kmeans
+from segmentation.clustering.metrics import davies_bouldin_and_calinski_harabasz
+from segmentation.clustering.selection import SELECTION_COLUMNS
+
+FAST_PARAMS = SelectionParams(seed=3, n_init=3, n_bootstrap=3, bootstrap_n_init=2)
+
+
+def test_measures_match_scikit_learn_on_real_data(retail_x: np.ndarray) -> None:
+    labels = kmeans(retail_x, 4, seed=1, n_init=2).labels
+    db, ch = davies_bouldin_and_calinski_harabasz(retail_x, labels, 4)
+    assert db == pytest.approx(davies_bouldin_score(retail_x, labels), rel=1e-9)
+    assert ch == pytest.approx(calinski_harabasz_score(retail_x, labels), rel=1e-9)
+    table = evaluate_k_range(retail_x, [4], FAST_PARAMS).table
+    fit_labels = kmeans(retail_x, 4, seed=_fit_seed(3, 4), n_init=3).labels
+    assert table.loc[0, "silhouette"] == pytest.approx(
+        silhouette_score(retail_x, fit_labels), rel=1e-9
+    )
+
+
+def _fit_seed(seed: int, k: int) -> int:
+    from segmentation.clustering.seeds import FIT, derive_seed
+
+    return derive_seed(seed, FIT, k)
+
+
+def test_selection_table_exact_silhouette_below_the_threshold(
+    retail_x: np.ndarray,
+) -> None:
+    res = evaluate_k_range(retail_x, range(2, 6), FAST_PARAMS)
+    t = res.table
+    assert list(t.columns) == SELECTION_COLUMNS
+    assert t["k"].tolist() == [2, 3, 4, 5]
+    assert (t["silhouette_method"] == "exact").all()
+    assert (t["silhouette_sample_size"] == len(retail_x)).all()
+    assert t["inertia"].is_monotonic_decreasing
+    assert t[["silhouette", "davies_bouldin", "calinski_harabasz"]].notna().all().all()
+    assert t["stability_ari"].between(-1, 1).all()
+    assert (t["stability_resamples"] == 3).all()
+    assert sorted(res.fits) == [2, 3, 4, 5]
+    # Same inputs, same table, to the last bit.
+    again = evaluate_k_range(retail_x, range(2, 6), FAST_PARAMS).table
+    pd.testing.assert_frame_equal(t, again, check_exact=True)
+
+
+def test_sampled_silhouette_is_recorded_above_the_threshold(
+    retail_x: np.ndarray,
+) -> None:
+    params = SelectionParams(
+        seed=3,
+        n_init=2,
+        silhouette_exact_max=1000,
+        silhouette_sample_size=800,
+        n_bootstrap=2,
+        bootstrap_sample_size=500,
+        bootstrap_n_init=1,
+    )
+    t = evaluate_k_range(retail_x, [3, 4], params).table
+    assert (t["silhouette_method"] == "sampled").all()
+    assert (t["silhouette_sample_size"] == 800).all()
+    assert t["silhouette"].between(-1, 1).all()
+
+
+def test_stability_is_high_for_clear_clusters_and_lower_for_noise() -> None:
+    rng = np.random.default_rng(0)
+    centres = np.array([[0, 0], [8, 0], [0, 8]], dtype=float)
+    clear = np.vstack([c + rng.normal(size=(300, 2)) for c in centres])
+    noise = rng.uniform(size=(900, 2))
+    params = SelectionParams(seed=1, n_init=3, n_bootstrap=4, bootstrap_n_init=1)
+    clear_ari = evaluate_k_range(clear, [3], params).table.loc[0, "stability_ari"]
+    noise_ari = evaluate_k_range(noise, [7], params).table.loc[0, "stability_ari"]
+    assert clear_ari > 0.99
+    assert noise_ari < clear_ari
+
+
+def _table(rows: list[tuple[int, float, float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "k": [r[0] for r in rows],
+            "inertia": [100.0 / r[0] for r in rows],
+            "silhouette": [r[1] for r in rows],
+            "silhouette_method": "exact",
+            "silhouette_sample_size": 500,
+            "davies_bouldin": 1.0,
+            "calinski_harabasz": 250.0,
+            "stability_ari": [r[2] for r in rows],
+        }
+    )
+
+
+FIGURE = re.compile(r"silhouette 0\.\d{3} \(exact, n=500\), stability ARI \d\.\d{3}")
+
+
+def test_choose_k_highest_silhouette_among_stable_k_in_the_business_range() -> None:
+    table = _table(
+        [
+            (2, 0.60, 0.99),
+            (3, 0.40, 0.95),
+            (4, 0.45, 0.90),
+            (5, 0.50, 0.60),
+            (8, 0.70, 0.95),
+        ]
+    )
+    k, reason = choose_k(table, 3, 7, min_stability=0.75)
+    # k=2 and k=8 lie outside 3..7; k=5 has the best silhouette in range but is
+    # unstable; k=4 wins.
+    assert k == 4
+    assert reason.startswith("k=4: highest silhouette")
+    assert FIGURE.search(reason)
+    assert "silhouette 0.450" in reason and "ARI 0.900" in reason
+    assert "k=5: silhouette 0.500, ARI 0.600" in reason
+
+
+def test_choose_k_ties_go_to_the_smaller_k() -> None:
+    table = _table([(3, 0.400, 0.9), (4, 0.403, 0.9), (5, 0.300, 0.9)])
+    assert choose_k(table, 3, 7, silhouette_tolerance=0.005)[0] == 3
+    assert choose_k(table, 3, 7, silhouette_tolerance=0.0)[0] == 4
+
+
+def test_choose_k_falls_back_to_the_most_stable_k() -> None:
+    table = _table([(3, 0.40, 0.50), (4, 0.45, 0.70), (5, 0.50, 0.60)])
+    k, reason = choose_k(table, 3, 7, min_stability=0.75)
+    assert k == 4
+    assert "no k in 3..7 reached stability ARI >= 0.75" in reason
+    assert "stability ARI 0.700" in reason
+
+
+def test_choose_k_fixed_k_is_used_and_said() -> None:
+    table = _table([(3, 0.40, 0.9), (4, 0.45, 0.9)])
+    k, reason = choose_k(table, 3, 7, fixed_k=6)
+    assert k == 6
+    assert "fixed by configuration (fixed_k)" in reason
+    k, reason = choose_k(table, 3, 7, fixed_k=3)
+    assert k == 3 and FIGURE.search(reason)
+
+
+def test_choose_k_needs_the_business_range_in_the_table() -> None:
+    with pytest.raises(ValueError, match="business range 9..12"):
+        choose_k(_table([(3, 0.4, 0.9)]), 9, 12)
+
+
+def test_choose_k_on_real_data_stays_in_the_business_range(
+    retail_x: np.ndarray,
+) -> None:
+    t = evaluate_k_range(retail_x, range(2, 9), FAST_PARAMS).table
+    k, reason = choose_k(t, 3, 5)
+    assert 3 <= k <= 5
+    row = t.set_index("k").loc[k]
+    assert f"silhouette {row['silhouette']:.3f}" in reason
+    assert f"stability ARI {row['stability_ari']:.3f}" in reason
