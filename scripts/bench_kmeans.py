@@ -2,7 +2,9 @@
 
 1. K-means alone: ``segmentation.clustering.kmeans`` (the function) versus
    ``sklearn.cluster.KMeans(n_clusters=k, n_init=10, random_state=0)`` on
-   1M x 4 synthetic customers (time and inertia ratio).
+   1M x 4 synthetic customers (time and inertia ratio; scikit-learn is timed with
+   its default threads and on one thread, which is faster when the 2-core machine
+   is busy).
 2. The whole ``segment_customers`` on 1M synthetic customers x 5 features
    (k = 2..10, selection, final fit, naming, profiles, split, side by side):
    wall time and peak memory (``resource.getrusage``), versus scikit-learn doing
@@ -71,6 +73,7 @@ def peak_rss_mib() -> float:
 def bench_kmeans(n: int, skip_sklearn: bool) -> dict[str, object]:
     """K-means alone on n x 4 log-transformed synthetic features."""
     from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
 
     from segmentation.clustering import kmeans
 
@@ -89,6 +92,10 @@ def bench_kmeans(n: int, skip_sklearn: bool) -> dict[str, object]:
             sk = KMeans(n_clusters=k, n_init=10, random_state=0).fit(x)
             row["sklearn_s"] = round(time.perf_counter() - t0, 2)
             row["inertia_ratio"] = round(ours.inertia / sk.inertia_, 5)
+            with threadpool_limits(limits=1):
+                t0 = time.perf_counter()
+                KMeans(n_clusters=k, n_init=10, random_state=0).fit(x)
+                row["sklearn_1thread_s"] = round(time.perf_counter() - t0, 2)
         rows.append(row)
     return {"part": "kmeans", "n": n, "rows": rows, "peak_rss_mib": peak_rss_mib()}
 
@@ -195,6 +202,7 @@ def main() -> None:
                 if "sklearn_s" in row:
                     ratio = row["inertia_ratio"]
                     line += f", scikit-learn {row['sklearn_s']:.2f} s"
+                    line += f" ({row['sklearn_1thread_s']:.2f} s on 1 thread)"
                     line += f", inertia ours/sklearn {ratio:.5f}"
                 print(line)
         elif part == "pipeline":

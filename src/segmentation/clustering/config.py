@@ -102,6 +102,7 @@ class SegmentationConfig:
 
 
 def _int(key: str, value: object, *, minimum: int) -> int:
+    """An int >= ``minimum`` (integral floats accepted), else a ValueError."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
@@ -112,6 +113,7 @@ def _int(key: str, value: object, *, minimum: int) -> int:
 
 
 def _opt_int(key: str, value: object, *, minimum: int) -> int | None:
+    """Like :func:`_int` but ``None`` passes through."""
     return None if value is None else _int(key, value, minimum=minimum)
 
 
@@ -123,6 +125,7 @@ def _float(
     high: float | None = None,
     strict_low: bool = False,
 ) -> float:
+    """A finite number within the bounds, else a ValueError naming the key."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"config key '{key}' must be a number, got {value!r}")
     number = float(value)
@@ -144,12 +147,14 @@ def _opt_float(
     high: float | None = None,
     strict_low: bool = False,
 ) -> float | None:
+    """Like :func:`_float` but ``None`` passes through."""
     if value is None:
         return None
     return _float(key, value, low=low, high=high, strict_low=strict_low)
 
 
 def _range(key: str, value: object, *, minimum: int) -> tuple[int, int]:
+    """An inclusive ``[min, max]`` pair (list or ``{min, max}`` dict)."""
     if isinstance(value, Mapping):
         value = [value.get("min"), value.get("max")]
     if isinstance(value, str) or not isinstance(value, list | tuple) or len(value) != 2:
@@ -162,6 +167,7 @@ def _range(key: str, value: object, *, minimum: int) -> tuple[int, int]:
 
 
 def _opt_str(key: str, value: object) -> str | None:
+    """A non-empty string or ``None``."""
     if value is None:
         return None
     if not isinstance(value, str) or not value:
@@ -170,6 +176,7 @@ def _opt_str(key: str, value: object) -> str | None:
 
 
 def _int_list(key: str, value: object, *, minimum: int) -> tuple[int, ...]:
+    """A list of ints >= ``minimum``."""
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise ValueError(f"config key '{key}' must be a list of ints, got {value!r}")
     return tuple(_int(f"{key}[{i}]", v, minimum=minimum) for i, v in enumerate(value))

@@ -80,10 +80,12 @@ class FeatureSpec:
 
 
 def _default_direction(name: str) -> str:
+    """``lower_is_better`` for recency-like names, else ``higher_is_better``."""
     return "lower_is_better" if "recency" in name.lower() else "higher_is_better"
 
 
 def _default_role(name: str) -> str | None:
+    """``recency``/``frequency``/``monetary`` when the name starts with it."""
     lowered = name.lower()
     for prefix in ROLE_PREFIXES:
         if lowered.startswith(prefix):
@@ -242,6 +244,7 @@ class FeatureMatrix:
 
 
 def _numeric_column(df: pd.DataFrame, name: str) -> np.ndarray:
+    """The column as float64 (NaN for missing); errors for text or infinities."""
     col = df[name]
     if pd.api.types.is_bool_dtype(col):
         col = col.astype("float64")

@@ -218,6 +218,7 @@ def _stage_sizes(n: int, init_sample_size: int | None) -> list[int]:
 def _validate_args(
     n: int, k: int, n_init: int, max_iter: int, tol: float, k_source: str
 ) -> None:
+    """ValueError on a bad k, n_init, max_iter, tol or empty data."""
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         raise ValueError(f"k must be a positive int, got {k!r} ({k_source})")
     if n_init < 1:
@@ -309,6 +310,7 @@ def _kmeans(
     order = rng.permutation(n) if len(sizes) > 1 else None
 
     def stage(size: int) -> tuple[np.ndarray, np.ndarray]:
+        """The first ``size`` points of the seeded permutation (all when ``n``)."""
         if size == n:
             return xt, xx
         idx = np.sort(order[:size])  # type: ignore[index]

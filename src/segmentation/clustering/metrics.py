@@ -31,6 +31,7 @@ from segmentation.clustering.seeds import BOOTSTRAP, derive_seed, make_rng
 def _cluster_means(
     x: np.ndarray, labels: np.ndarray, k: int
 ) -> tuple[np.ndarray, np.ndarray]:
+    """Means of the labelled points per cluster (zeros for empty ones) and counts."""
     counts = np.bincount(labels, minlength=k)
     sums = np.empty((k, x.shape[1]), dtype=np.float64)
     for f in range(x.shape[1]):
@@ -41,6 +42,7 @@ def _cluster_means(
 def _distances_to_means(
     x: np.ndarray, labels: np.ndarray, means: np.ndarray
 ) -> np.ndarray:
+    """Exact squared distance of every point to the mean of its cluster."""
     sq = np.zeros(x.shape[0], dtype=np.float64)
     for f in range(x.shape[1]):
         diff = x[:, f] - means[labels, f]

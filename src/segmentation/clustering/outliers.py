@@ -72,6 +72,7 @@ def robust_z(values: np.ndarray) -> tuple[np.ndarray, float, float, str]:
 
 
 def _reason(name: str, z: float, threshold: float) -> str:
+    """ "<feature> robust z <z> > <t>" (or "< -<t>" for low values)."""
     if z > 0:
         return f"{name} robust z {z:.1f} > {threshold:g}"
     return f"{name} robust z {z:.1f} < -{threshold:g}"

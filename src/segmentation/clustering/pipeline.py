@@ -94,6 +94,7 @@ class SegmentationResult:
 def _centroid_table(
     lab: LabelledClusters, fm: FeatureMatrix, rules: pd.DataFrame | None
 ) -> pd.DataFrame:
+    """The ``centroids`` output: names, scores, z and raw-unit centroids, matching."""
     scores = role_scores(lab.centroids_z, fm.specs, lab.ids)
     names = name_clusters(scores, rules)
     table = names.merge(scores, on="cluster_id")

@@ -9,6 +9,7 @@ import pandas as pd
 
 
 def _check_columns(data: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    """ValueError listing the columns of ``columns`` missing from ``data``."""
     missing = [c for c in columns if c not in data.columns]
     if missing:
         raise ValueError(f"{what}: columns not found: {missing}")

@@ -194,10 +194,12 @@ def evaluate_k_range(
 
 
 def _fmt(value: float, digits: int = 3) -> str:
+    """A figure for the reason text ("n/a" when missing)."""
     return "n/a" if value is None or not np.isfinite(value) else f"{value:.{digits}f}"
 
 
 def _row_figures(row: pd.Series) -> str:
+    """The figures of one selection row, for the reason text."""
     return (
         f"silhouette {_fmt(row['silhouette'])} ({row['silhouette_method']}, "
         f"n={int(row['silhouette_sample_size'])}), stability ARI "

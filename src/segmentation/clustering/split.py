@@ -167,6 +167,7 @@ def _result(
     tables: list[pd.DataFrame],
     specs: Sequence[FeatureSpec],
 ) -> SplitResult:
+    """Assemble a :class:`SplitResult` (empty tables keep their columns)."""
     columns = [
         "cluster_id",
         "sub_cluster_id",

@@ -7,16 +7,22 @@ import pandas as pd
 import pytest
 from clustering_data import FAST, MARKETING_SPEC, RETAIL_SPEC
 
-from segmentation.clustering import parse_config, segment_customers
+from segmentation.clustering import (
+    SegmentationResult,
+    parse_config,
+    segment_customers,
+)
 from segmentation.clustering.pipeline import CUSTOMER_COLUMNS
 
 
 @pytest.fixture(scope="module")
-def retail_run(retail: pd.DataFrame):  # noqa: ANN201 - SegmentationResult
+def retail_run(retail: pd.DataFrame) -> SegmentationResult:
     return segment_customers(retail, {"features": RETAIL_SPEC, "seed": 1, **FAST})
 
 
-def test_retail_segmentation_outputs(retail: pd.DataFrame, retail_run) -> None:
+def test_retail_segmentation_outputs(
+    retail: pd.DataFrame, retail_run: SegmentationResult
+) -> None:
     res = retail_run
     cc = res.customer_clusters
     assert list(cc.columns) == CUSTOMER_COLUMNS
@@ -51,7 +57,9 @@ def test_retail_segmentation_outputs(retail: pd.DataFrame, retail_run) -> None:
         assert (side["cluster_id"] == cc["cluster_id"]).all()
 
 
-def test_sub_clusters_only_for_clusters_above_the_share(retail_run) -> None:
+def test_sub_clusters_only_for_clusters_above_the_share(
+    retail_run: SegmentationResult,
+) -> None:
     res = retail_run
     cc = res.customer_clusters
     shares = cc["cluster_id"].value_counts(normalize=True)

@@ -7,17 +7,24 @@ import pandas as pd
 import pytest
 from clustering_data import FAST, RETAIL_SPEC
 
-from segmentation.clustering import assign_cluster_ids, segment_customers, value_scores
+from segmentation.clustering import (
+    SegmentationResult,
+    assign_cluster_ids,
+    segment_customers,
+    value_scores,
+)
 
 CONFIG = {"features": RETAIL_SPEC, "seed": 11, **FAST, "fixed_k": 5}
 
 
 @pytest.fixture(scope="module")
-def base_run(retail: pd.DataFrame):  # noqa: ANN201 - SegmentationResult
+def base_run(retail: pd.DataFrame) -> SegmentationResult:
     return segment_customers(retail, CONFIG)
 
 
-def test_shuffled_rows_give_identical_results(retail: pd.DataFrame, base_run) -> None:
+def test_shuffled_rows_give_identical_results(
+    retail: pd.DataFrame, base_run: SegmentationResult
+) -> None:
     shuffled = retail.sample(frac=1.0, random_state=123).reset_index(drop=True)
     again = segment_customers(shuffled, CONFIG)
     pd.testing.assert_frame_equal(
@@ -29,14 +36,14 @@ def test_shuffled_rows_give_identical_results(retail: pd.DataFrame, base_run) ->
     )
 
 
-def test_ids_follow_the_value_score(base_run) -> None:
+def test_ids_follow_the_value_score(base_run: SegmentationResult) -> None:
     c = base_run.centroids.sort_values("cluster_id")
     assert c["cluster_id"].tolist() == [1, 2, 3, 4, 5]
     assert c["value_score"].is_monotonic_decreasing
 
 
 def test_dropping_one_percent_of_customers_keeps_ids_with_matching(
-    retail: pd.DataFrame, base_run
+    retail: pd.DataFrame, base_run: SegmentationResult
 ) -> None:
     kept = retail.sample(frac=0.99, random_state=7)
     again = segment_customers(kept, CONFIG, previous_centroids=base_run.centroids)
@@ -50,7 +57,7 @@ def test_dropping_one_percent_of_customers_keeps_ids_with_matching(
 
 
 def test_previous_ids_carry_over_even_against_the_value_order(
-    retail: pd.DataFrame, base_run
+    retail: pd.DataFrame, base_run: SegmentationResult
 ) -> None:
     # Pretend last run numbered the clusters the other way round: the new run
     # must keep those ids, not renumber by value.
@@ -66,7 +73,7 @@ def test_previous_ids_carry_over_even_against_the_value_order(
 
 
 def test_previous_centroids_in_z_units_only_are_accepted(
-    retail: pd.DataFrame, base_run
+    retail: pd.DataFrame, base_run: SegmentationResult
 ) -> None:
     zcols = [c for c in base_run.centroids.columns if c.startswith("centroid_z_")]
     previous = base_run.centroids[["cluster_id", *zcols]]
