@@ -17,11 +17,6 @@ final as (
         source_name,
         customer_id,
         order_id,
-        product_id,
-        country,
-        currency,
-        quantity,
-        unit_price,
         net_amount,
         is_return,
         ordered_at

@@ -1,6 +1,8 @@
 -- Every raw order line with the one reason it cannot be used (null when it
 -- can), checked in a fixed order so each line gets exactly one reason, and
--- whether it is a purchase or a return. One row per raw line.
+-- whether it is a purchase or a return. One row per raw line. A view: row by
+-- row checks are cheap to repeat, while writing a row per raw line is not.
+{{ config(materialized='view') }}
 {%- set prefix = var('return_order_prefix') %}
 
 with
@@ -17,70 +19,9 @@ as_of_dates as (
 
 ),
 
-line_hashes as (
+duplicate_order_lines as (
 
-    -- Identical lines (the two UCI files share nine days; each file also
-    -- repeats some lines) count once: the first copy in input order, which
-    -- has the lowest order_line_id. A hash of the whole line finds the few
-    -- candidates cheaply; the exact comparison below settles them, so a
-    -- hash collision can never make two different lines duplicates.
-    select
-        order_line_id,
-        {{ row_hash([
-            'customer_id', 'order_id', 'product_id', 'country', 'currency',
-            'ordered_at', 'quantity', 'unit_price', 'line_amount'
-        ]) }} as line_hash
-    from order_lines
-
-),
-
-repeated_hashes as (
-
-    select line_hash
-    from line_hashes
-    group by line_hash
-    having count(*) > 1
-
-),
-
-candidate_lines as (
-
-    select order_lines.*
-    from order_lines
-    inner join line_hashes
-        on order_lines.order_line_id = line_hashes.order_line_id
-    inner join repeated_hashes
-        on line_hashes.line_hash = repeated_hashes.line_hash
-
-),
-
-exact_copies as (
-
-    select
-        order_line_id,
-        min(order_line_id) over (
-            partition by
-                customer_id,
-                order_id,
-                product_id,
-                country,
-                currency,
-                ordered_at,
-                quantity,
-                unit_price,
-                line_amount
-        ) as first_copy_line_id
-    from candidate_lines
-
-),
-
-repeated_copies as (
-
-    select
-        order_line_id,
-        first_copy_line_id
-    from exact_copies
-    where order_line_id != first_copy_line_id
+    select * from {{ ref('int_order_lines_duplicated') }}
 
 ),
 
@@ -89,11 +30,11 @@ marked_copies as (
     select
         order_lines.*,
         as_of_dates.as_of_date,
-        repeated_copies.first_copy_line_id as duplicate_of_order_line_id
+        duplicate_order_lines.duplicate_of_order_line_id
     from order_lines
     cross join as_of_dates
-    left join repeated_copies
-        on order_lines.order_line_id = repeated_copies.order_line_id
+    left join duplicate_order_lines
+        on order_lines.order_line_id = duplicate_order_lines.order_line_id
 
 ),
 
@@ -104,12 +45,6 @@ classified as (
         source_name,
         customer_id,
         order_id,
-        product_id,
-        country,
-        currency,
-        ordered_at_text,
-        quantity_text,
-        unit_price_text,
         case
             when customer_id is null then 'missing_customer_id'
             when order_id is null then 'missing_order_id'
@@ -128,11 +63,7 @@ classified as (
             when abs(line_amount) >= 1e12 then 'amount_out_of_range'
             when duplicate_of_order_line_id is not null then 'duplicate_line'
         end as quarantine_reason,
-        source_position,
-        source_line_number,
         duplicate_of_order_line_id,
-        quantity,
-        unit_price,
         line_amount,
         coalesce(
             quantity < 0
@@ -146,8 +77,17 @@ classified as (
 
 final as (
 
+    -- Only what the models downstream need: this table has a row per raw
+    -- line, and every column costs time to write. The quarantine takes the
+    -- rest of a rejected line from staging.
     select
-        *,
+        order_line_id,
+        source_name,
+        customer_id,
+        order_id,
+        quarantine_reason,
+        duplicate_of_order_line_id,
+        is_return,
         -- Returns reduce revenue whatever sign the input gave them. Amounts
         -- are exact decimals so that sums do not depend on the order
         -- threads add them in (float sums do, and would move ties).
@@ -156,7 +96,8 @@ final as (
             when is_return
                 then -cast(round(abs(line_amount), 4) as decimal(18, 4))
             else cast(round(abs(line_amount), 4) as decimal(18, 4))
-        end as net_amount
+        end as net_amount,
+        ordered_at
     from classified
 
 )

@@ -9,29 +9,48 @@ validated_order_lines as (
 
 ),
 
-final as (
+order_lines as (
+
+    select * from {{ ref('stg_orders__order_lines') }}
+
+),
+
+rejected_order_lines as (
 
     select
         order_line_id,
-        source_name,
         quarantine_reason,
-        customer_id,
-        order_id,
-        product_id,
-        country,
-        currency,
-        ordered_at_text,
-        quantity_text,
-        unit_price_text,
-        source_line_number,
         duplicate_of_order_line_id,
-        quantity,
-        unit_price,
-        line_amount,
-        is_return,
-        ordered_at
+        is_return
     from validated_order_lines
     where quarantine_reason is not null
+
+),
+
+final as (
+
+    select
+        order_lines.order_line_id,
+        order_lines.source_name,
+        rejected_order_lines.quarantine_reason,
+        order_lines.customer_id,
+        order_lines.order_id,
+        order_lines.product_id,
+        order_lines.country,
+        order_lines.currency,
+        order_lines.ordered_at_text,
+        order_lines.quantity_text,
+        order_lines.unit_price_text,
+        order_lines.source_line_number,
+        rejected_order_lines.duplicate_of_order_line_id,
+        order_lines.quantity,
+        order_lines.unit_price,
+        order_lines.line_amount,
+        rejected_order_lines.is_return,
+        order_lines.ordered_at
+    from rejected_order_lines
+    inner join order_lines
+        on rejected_order_lines.order_line_id = order_lines.order_line_id
 
 )
 

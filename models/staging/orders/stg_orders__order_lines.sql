@@ -1,9 +1,6 @@
 -- Every raw order line of every input in var order_inputs, renamed and typed,
 -- one row per line: nothing is filtered here, so quarantine and reconciliation
--- downstream can account for each line. A table, not a view: the checks and
--- the validation read it several times, and reading the inputs is the costly
--- part.
-{{ config(materialized='table') }}
+-- downstream can account for each line.
 with
 
 raw_order_lines as (
