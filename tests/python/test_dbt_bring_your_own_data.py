@@ -26,9 +26,9 @@ K3;B7;18/01/2024 12:00;1;abc
 """
 
 
-@pytest.fixture(scope="module")
-def own_data_run(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
-    work_dir = tmp_path_factory.mktemp("own_data")
+def shop_inputs(work_dir: Path) -> dict:
+    """Writes the shop's CSV and table into `work_dir`; returns the vars that
+    point the project at them."""
     csv_path = work_dir / "shop.csv"
     csv_path.write_text(SHOP_CSV)
     with duckdb.connect(str(work_dir / "warehouse.duckdb")) as con:
@@ -39,7 +39,7 @@ def own_data_run(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
             " ('K1', 'X2', timestamp '2024-01-31 18:00', 1, 15.0)"
             ") as t(customer, invoice, ts, qty, price)"
         )
-    dbt_vars = {
+    return {
         "order_inputs": [
             {
                 "name": "shop_csv",
@@ -68,7 +68,12 @@ def own_data_run(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
         # 5 of 13 lines are bad on purpose.
         "max_quarantine_share": 0.5,
     }
-    run = run_dbt(work_dir, "build", dbt_vars)
+
+
+@pytest.fixture(scope="module")
+def own_data_run(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
+    work_dir = tmp_path_factory.mktemp("own_data")
+    run = run_dbt(work_dir, "build", shop_inputs(work_dir))
     assert run.returncode == 0, run.output
     return run
 
@@ -167,3 +172,27 @@ def test_a_bad_load_fails_the_build_on_the_quarantine_threshold(tmp_path: Path):
     # Nothing is scored from the bad load: the build stops at the check.
     assert "SKIP relation main.customer_segments" in run.output
     assert "SKIP relation main.segment_summary" in run.output
+
+
+def test_as_of_date_and_lookback_window_limit_what_counts(tmp_path: Path):
+    # Same lines, as of 2024-01-31 with a 15-day window (2024-01-16 on).
+    # The table's X2 (2024-01-31 18:00) is on the as-of date: after it.
+    # K1: B1 (01-05) is before the window; B2 (01-20, 10) and its return CB2
+    #     (01-21, -10) count: 1 order, 0 net, last and first order 01-20.
+    # K2: B3 (01-15) is before the window; B8 (01-30, 7.5) counts.
+    # K4: X1 (01-25, 100).
+    dbt_vars = shop_inputs(tmp_path) | {"as_of_date": "2024-01-31", "lookback_days": 15}
+    run = run_dbt(tmp_path, "build", dbt_vars)
+    assert run.returncode == 0, run.output
+    assert run.query(
+        "select outcome, order_lines from order_line_reconciliation"
+        " where source_name = 'shop_table' order by outcome"
+    ) == [("after_as_of_date", 1), ("clean", 1)]
+    assert run.query(
+        "select customer_id, recency_days, frequency, monetary, tenure_days,"
+        " last_order_date::varchar from customer_segments order by customer_id"
+    ) == [
+        ("K1", 11, 1, 0.0, 11, "2024-01-20"),
+        ("K2", 1, 1, 7.5, 1, "2024-01-30"),
+        ("K4", 6, 1, 100.0, 6, "2024-01-25"),
+    ]
