@@ -19,7 +19,7 @@ import pytest
 from segmentation.datagen import generate_order_lines
 from segmentation.reference_rfm import RESULT_COLUMNS, ntile, rfm_scores_pandas
 
-UCI = Path("/work/shared/data/online_retail_2010_2011.parquet")
+UCI = Path(__file__).resolve().parents[2] / "data" / "online_retail_2010_2011.parquet"
 AS_OF = dt.date(2024, 3, 1)
 AS_OF_TS = pd.Timestamp(AS_OF)
 
