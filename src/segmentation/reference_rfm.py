@@ -43,15 +43,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-COLUMNS = [
-    "customer_id",
-    "order_id",
-    "ordered_at",
-    "product_id",
-    "quantity",
-    "unit_price",
-    "country",
-]
+from segmentation.datagen import COLUMNS as ORDER_LINE_COLUMNS
+
+COLUMNS = list(ORDER_LINE_COLUMNS)
+
 RESULT_COLUMNS = [
     "customer_id",
     "recency_days",
