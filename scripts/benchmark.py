@@ -24,9 +24,9 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 OUT_DIR = PROJECT_DIR / "generated"
 
-# Every SQL model, test and seed: the RFM pipeline without the K-means
-# Python models.
-RFM_MODELS = ["--exclude", "path:python_models"]
+# Every SQL model, test and seed of the RFM pipeline: everything but the
+# K-means Python models and the cluster marts built on them.
+RFM_MODELS = ["--exclude", "path:python_models+"]
 
 PANDAS_JOB = """
 import sys

@@ -2,9 +2,10 @@
 parts.
 
 A dbt Python model returns one table, but one K-means run produces several
-(assignments, model selection, centroids, profiles, side-by-side fits). dbt
-runs every Python model of a build in its own process, so the models that
-each publish one part call :func:`segment_customers_once`: the first call
+(assignments, model selection, centroids, profiles, side-by-side fits).
+dbt-duckdb runs every Python model of a build inside the one dbt process, so
+the models that each publish one part call :func:`segment_customers_once`
+(through :func:`segment_scored_customers`): the first call
 computes, later calls with the same inputs and config get the same result
 object. The key is a fingerprint of the inputs, so a changed input or config
 always recomputes; nothing carries over between builds.
@@ -12,11 +13,13 @@ always recomputes; nothing carries over between builds.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import threading
 from collections.abc import Mapping
 
+import duckdb
 import pandas as pd
 
 from segmentation.clustering.pipeline import SegmentationResult, segment_customers
@@ -61,3 +64,26 @@ def segment_customers_once(
                 features_df, config, naming_rules=naming_rules
             )
         return _results[key]
+
+
+def segment_scored_customers(
+    scored: duckdb.DuckDBPyRelation,
+    naming_rules: duckdb.DuckDBPyRelation,
+    clustering: Mapping[str, object] | str,
+) -> SegmentationResult:
+    """The shared run for the dbt Python models, from their dbt inputs.
+
+    Args:
+        scored: ``dbt.ref("int_customers_rfm_scored")``: one row per customer.
+        naming_rules: ``dbt.ref("cluster_naming_rules")``.
+        clustering: ``dbt.config.get("clustering")``, i.e. var clustering.
+            dbt-duckdb 1.11 hands over a dict; other versions hand over its
+            Python repr, which is parsed here.
+    """
+    config = ast.literal_eval(clustering) if isinstance(clustering, str) else clustering
+    names = [f["name"] if isinstance(f, dict) else f for f in config["features"]]
+    extra = [config.get(k) for k in ("revenue_column", "response_column")]
+    columns = dict.fromkeys(["customer_id", *names, *filter(None, extra)])
+    features = scored.project(", ".join(columns)).order("customer_id").df()
+    rules = naming_rules.order("priority, name").df()
+    return segment_customers_once(features, config, naming_rules=rules)

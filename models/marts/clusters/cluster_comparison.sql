@@ -1,0 +1,67 @@
+-- One row per k clustered side by side (var clustering.compare_k): cluster
+-- sizes from the customers' assignments, and the fit quality of that k from
+-- the model selection.
+with
+
+clustered_by_k as (
+
+    select * from {{ ref('int_customers_clustered_by_k') }}
+
+),
+
+model_selection as (
+
+    select * from {{ ref('int_cluster_model_selection') }}
+
+),
+
+cluster_sizes as (
+
+    select
+        k,
+        cluster_id,
+        count(*) as customers
+    from clustered_by_k
+    group by k, cluster_id
+
+),
+
+per_k as (
+
+    select
+        cluster_sizes.k,
+        count(*) as clusters,
+        sum(cluster_sizes.customers) as customers,
+        min(cluster_sizes.customers) as min_cluster_customers,
+        max(cluster_sizes.customers) as max_cluster_customers
+    from cluster_sizes
+    group by cluster_sizes.k
+
+),
+
+final as (
+
+    select
+        cast(per_k.k as integer) as k,
+        cast(per_k.clusters as integer) as clusters,
+        cast(per_k.customers as integer) as customers,
+        cast(per_k.min_cluster_customers as integer) as min_cluster_customers,
+        cast(per_k.max_cluster_customers as integer) as max_cluster_customers,
+        per_k.min_cluster_customers * 1.0 / per_k.customers
+            as min_cluster_share,
+        per_k.max_cluster_customers * 1.0 / per_k.customers
+            as max_cluster_share,
+        cast(model_selection.silhouette as double) as silhouette,
+        cast(model_selection.davies_bouldin as double) as davies_bouldin,
+        cast(model_selection.calinski_harabasz as double)
+            as calinski_harabasz,
+        cast(model_selection.stability_ari as double) as stability_ari,
+        cast(model_selection.inertia as double) as inertia,
+        coalesce(model_selection.is_chosen, false) as is_chosen
+    from per_k
+    left join model_selection
+        on per_k.k = model_selection.k
+
+)
+
+select * from final

@@ -1,0 +1,33 @@
+-- One row per k evaluated (var clustering.k_range): how well K-means fits
+-- with that many clusters, how stable it is, and which k was chosen and why.
+with
+
+model_selection as (
+
+    select * from {{ ref('int_cluster_model_selection') }}
+
+),
+
+final as (
+
+    select
+        cast(k as integer) as k,
+        cast(is_chosen as boolean) as is_chosen,
+        cast(chosen_k_reason as varchar) as chosen_k_reason,
+        cast(silhouette as double) as silhouette,
+        cast(silhouette_method as varchar) as silhouette_method,
+        cast(silhouette_sample_size as integer) as silhouette_sample_size,
+        cast(davies_bouldin as double) as davies_bouldin,
+        cast(calinski_harabasz as double) as calinski_harabasz,
+        cast(stability_ari as double) as stability_ari,
+        cast(stability_resamples as integer) as stability_resamples,
+        cast(inertia as double) as inertia,
+        cast(min_cluster_share as double) as min_cluster_share,
+        cast(max_cluster_share as double) as max_cluster_share,
+        cast(n_iter as integer) as n_iter,
+        cast(converged as boolean) as converged
+    from model_selection
+
+)
+
+select * from final

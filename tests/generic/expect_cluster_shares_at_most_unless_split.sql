@@ -1,0 +1,50 @@
+{#
+    Quality gate: no cluster holds more than `max_share` (0..1) of the
+    customers unless it was split into sub-clusters (every customer of it
+    has a `sub_cluster_column`), so one catch-all segment cannot swallow the
+    base. Put on a table with one row per customer and its cluster in
+    `column_name`. Fails with each oversized cluster that was not split.
+    Severity: var `cluster_gate_severity`.
+#}
+{% test expect_cluster_shares_at_most_unless_split(
+    model, column_name, max_share, sub_cluster_column='sub_cluster_id'
+) %}
+{{ config(severity=var('cluster_gate_severity', 'error')) }}
+
+with
+
+cluster_sizes as (
+
+    select
+        {{ column_name }} as cluster_id,
+        count(*) as customers,
+        count({{ sub_cluster_column }}) as customers_in_sub_clusters
+    from {{ model }}
+    group by {{ column_name }}
+
+),
+
+totals as (
+
+    select sum(customers) as customers from cluster_sizes
+
+),
+
+validation_errors as (
+
+    select
+        cluster_sizes.cluster_id,
+        cluster_sizes.customers,
+        cluster_sizes.customers_in_sub_clusters,
+        cluster_sizes.customers * 1.0 / totals.customers as customer_share,
+        {{ max_share }} as max_share
+    from cluster_sizes
+    cross join totals
+    where
+        cluster_sizes.customers * 1.0 / totals.customers > {{ max_share }}
+        and cluster_sizes.customers_in_sub_clusters < cluster_sizes.customers
+
+)
+
+select * from validation_errors
+{% endtest %}

@@ -1,0 +1,162 @@
+"""K-means segments built by the real dbt project: on the demo data every
+customer gets one cluster, the same one on every build, and the quality gates
+pass; on customers that form one tight blob the gates stop the build."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from dbt_project_runner import DbtRun, run_dbt
+
+CLUSTER_MODELS = "path:python_models path:models/marts/clusters"
+ASSIGNMENTS = "select customer_id, cluster_id, cluster_name from customer_clusters"
+
+
+def failed_tests(run: DbtRun, work_dir: Path) -> set[str]:
+    """Names of the data tests that failed in the run (from run_results.json)."""
+    results = json.loads((work_dir / "target" / "run_results.json").read_text())
+    return {
+        r["unique_id"].split(".")[2]
+        for r in results["results"]
+        if r["unique_id"].startswith("test.") and r["status"] in ("fail", "error")
+    }
+
+
+@pytest.fixture(scope="module")
+def demo_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtRun, list]:
+    """The demo data built twice: everything the cluster marts need, then
+    only the K-means models and marts again (with their tests and gates).
+    Returns the second run and the assignments of the first."""
+    work_dir = tmp_path_factory.mktemp("clusters_demo")
+    first = run_dbt(
+        work_dir,
+        "build",
+        extra_args=[
+            "--select",
+            "+path:models/marts/clusters",
+            "--resource-type",
+            "seed",
+            "--resource-type",
+            "model",
+        ],
+    )
+    assert first.returncode == 0, first.output
+    first_assignments = first.query(f"{ASSIGNMENTS} order by customer_id")
+    second = run_dbt(work_dir, "build", extra_args=["--select", CLUSTER_MODELS])
+    assert second.returncode == 0, second.output
+    return second, first_assignments
+
+
+def test_every_scored_customer_has_exactly_one_cluster(demo_builds):
+    run, _ = demo_builds
+    scored, clustered, missing, repeated = run.query(
+        """
+        select
+            (select count(*) from int_customers_rfm_scored),
+            (select count(*) from customer_clusters),
+            (
+                select count(*) from int_customers_rfm_scored as s
+                where not exists (
+                    select 1 from customer_clusters as c
+                    where c.customer_id = s.customer_id
+                        and c.cluster_id is not null
+                )
+            ),
+            (
+                select count(*) from (
+                    select customer_id from customer_clusters
+                    group by customer_id having count(*) > 1
+                )
+            )
+        """
+    )[0]
+    assert scored > 5000
+    assert (clustered, missing, repeated) == (scored, 0, 0)
+
+
+def test_cluster_ids_and_names_identical_across_builds(demo_builds):
+    run, first_assignments = demo_builds
+    second_assignments = run.query(f"{ASSIGNMENTS} order by customer_id")
+    assert second_assignments == first_assignments
+    assert len({(cid, name) for _, cid, name in second_assignments}) >= 3
+
+
+def test_model_selection_covers_k_range_with_one_chosen_k(demo_builds):
+    run, _ = demo_builds
+    rows = run.query(
+        "select k, is_chosen, chosen_k_reason from cluster_model_selection order by k"
+    )
+    assert [k for k, _, _ in rows] == list(range(2, 11))
+    chosen = [(k, reason) for k, is_chosen, reason in rows if is_chosen]
+    assert len(chosen) == 1
+    k, reason = chosen[0]
+    assert 3 <= k <= 7
+    assert reason.startswith(f"k={k}")
+    sizes = run.query("select k from cluster_comparison order by k")
+    assert sizes == [(3,), (4,), (5,)]
+
+
+def write_one_blob(path: Path, customers: int = 200, seed: int = 9) -> None:
+    """Order lines of customers that all look alike: about 20 orders each
+    between a first order near 300 days and a last near 60 days before the
+    as-of date, prices near 50. Their features form one round blob, with no
+    real clusters to find."""
+    rng = np.random.default_rng(seed)
+    as_of = date(2024, 7, 1)
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["customer_id", "order_id", "ordered_at", "quantity", "unit_price"]
+        )
+        for i in range(customers):
+            orders = max(int(rng.poisson(20)), 2)
+            first = int(round(rng.normal(300, 8)))
+            last = int(round(rng.normal(60, 8)))
+            days = [first, last, *rng.integers(last, first + 1, orders - 2)]
+            prices = np.round(rng.normal(50, 5, orders), 2)
+            for n, (days_before, price) in enumerate(zip(days, prices, strict=True)):
+                day = as_of - timedelta(days=int(days_before))
+                writer.writerow([f"C{i:03d}", f"O{i:03d}-{n}", day, 1, float(price)])
+
+
+def test_gates_fail_on_customers_that_form_one_blob(tmp_path):
+    data = tmp_path / "blob.csv"
+    write_one_blob(data)
+    dbt_vars = {
+        "order_inputs": [{"name": "blob", "path": str(data)}],
+        "as_of_date": "2024-07-01",
+    }
+    built = run_dbt(
+        tmp_path,
+        "build",
+        dbt_vars,
+        extra_args=[
+            "--select",
+            "+path:models/marts/clusters",
+            "--resource-type",
+            "seed",
+            "--resource-type",
+            "model",
+        ],
+    )
+    assert built.returncode == 0, built.output
+    tested = run_dbt(
+        tmp_path, "test", dbt_vars, extra_args=["--select", CLUSTER_MODELS]
+    )
+    assert tested.returncode != 0
+    failed = failed_tests(tested, tmp_path)
+    # 200 customers cannot fill three clusters of 100, and a blob has no
+    # well separated (silhouette about 0.2) or stable (ARI about 0.5) cut.
+    expected = {
+        "gate_cluster_min_size",
+        "gate_chosen_k_silhouette",
+        "gate_chosen_k_stability",
+    }
+    assert expected <= failed, failed
+    # Every customer still gets exactly one cluster.
+    assert "gate_one_cluster_per_customer" not in failed
