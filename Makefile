@@ -71,8 +71,11 @@ data: setup
 	$(BIN)/python -m segmentation.datagen --lines $(N) --seed $(SEED) \
 		--out generated/order_lines_$(N).parquet
 
+# RFM and K-means through dbt against pandas, then the K-means numerics
+# against scikit-learn doing the same model selection on 1M customers.
 bench: setup
 	$(BIN)/python scripts/benchmark.py
+	$(BIN)/python scripts/bench_kmeans.py --only pipeline
 
 clean:
 	rm -rf target logs dbt_packages generated .pytest_cache .ruff_cache

@@ -27,6 +27,7 @@ OUT_DIR = PROJECT_DIR / "generated"
 # Every SQL model, test and seed of the RFM pipeline: everything but the
 # K-means Python models and the cluster marts built on them.
 RFM_MODELS = ["--exclude", "path:python_models+"]
+CLUSTER_MODELS = ["--select", "path:python_models", "path:models/marts/clusters"]
 
 PANDAS_JOB = """
 import sys
@@ -65,9 +66,16 @@ def measure(args: list[str], env: dict | None = None) -> Measured:
 
 
 def dbt_args(
-    command: str, data_path: Path, work_dir: Path, selection: list[str]
+    command: str,
+    data_path: Path,
+    work_dir: Path,
+    selection: list[str],
+    clustering: bool = False,
 ) -> list[str]:
-    dbt_vars = {"order_inputs": [{"name": "synthetic", "path": str(data_path)}]}
+    dbt_vars = {
+        "order_inputs": [{"name": "synthetic", "path": str(data_path)}],
+        "clustering_enabled": clustering,
+    }
     return [
         str(BIN / "dbt"),
         command,
@@ -142,8 +150,18 @@ def bench_size(lines: int, run_pandas: bool, seed: int) -> dict:
     )
     if build.returncode != 0:
         raise SystemExit(f"dbt build failed:\n{build.output}")
+    # The K-means side on the customers just scored: the Python models (one
+    # shared run: selection over k, final fit, split, side by side) and the
+    # cluster marts.
+    clusters = measure(
+        dbt_args("run", data_path, work_dir, CLUSTER_MODELS, clustering=True), env
+    )
+    if clusters.returncode != 0:
+        raise SystemExit(f"dbt run of the cluster models failed:\n{clusters.output}")
     result = {
         "lines": lines,
+        "clusters_s": clusters.seconds,
+        "clusters_peak_mib": clusters.peak_mib,
         "dbt_overhead_s": overhead.seconds,
         "dbt_run_s": models.seconds,
         "dbt_run_peak_mib": models.peak_mib,
@@ -178,6 +196,10 @@ def report(result: dict) -> None:
     print(
         f"dbt build (RFM models + tests):    {result['dbt_build_s']:7.1f} s"
         f"   peak {result['dbt_build_peak_mib']:8.0f} MiB"
+    )
+    print(
+        f"dbt run   (K-means models, marts): {result['clusters_s']:7.1f} s"
+        f"   peak {result['clusters_peak_mib']:8.0f} MiB"
     )
     if "pandas_s" in result:
         print(

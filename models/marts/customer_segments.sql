@@ -1,5 +1,6 @@
 -- One row per scored customer: RFM figures, scores and named segment as of
--- the as-of date. The table dashboards and CRM syncs read.
+-- the as-of date, and the K-means cluster. The table dashboards and CRM syncs
+-- read.
 with
 
 customers as (
@@ -8,29 +9,54 @@ customers as (
 
 ),
 
+{%- if var('clustering_enabled') %}
+
+clusters as (
+
+    select * from {{ ref('int_customers_clustered') }}
+
+),
+{%- else %}
+
+clusters as (
+
+    -- var clustering_enabled is false: the cluster columns stay empty.
+    select
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as integer) as cluster_id,
+        cast(null as {{ dbt.type_string() }}) as cluster_name
+    where 1 = 0
+
+),
+{%- endif %}
+
 final as (
 
     select
-        customer_id,
-        segment_name,
-        rfm_cell,
-        segment_rank,
-        r_score,
-        f_score,
-        m_score,
-        fm_score,
-        recency_days,
-        frequency,
-        repeat_frequency,
-        monetary,
-        gross_revenue,
-        returned_amount,
-        average_order_value,
-        tenure_days,
-        first_order_date,
-        last_order_date,
-        as_of_date
+        customers.customer_id,
+        customers.segment_name,
+        customers.rfm_cell,
+        clusters.cluster_name,
+        customers.segment_rank,
+        customers.r_score,
+        customers.f_score,
+        customers.m_score,
+        customers.fm_score,
+        cast(clusters.cluster_id as integer) as cluster_id,
+        customers.recency_days,
+        customers.frequency,
+        customers.repeat_frequency,
+        customers.monetary,
+        customers.gross_revenue,
+        customers.returned_amount,
+        customers.average_order_value,
+        customers.tenure_days,
+        customers.first_order_date,
+        customers.last_order_date,
+        customers.as_of_date
     from customers
+    left join clusters
+        on customers.customer_id = clusters.customer_id
 
 )
 

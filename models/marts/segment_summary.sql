@@ -20,11 +20,12 @@ per_segment as (
     select
         segment_name,
         count(*) as customers,
-        sum(monetary) as revenue,
+        -- Decimal sums: float sums depend on the order threads add them in.
+        cast(sum(cast(monetary as decimal(38, 4))) as double) as revenue,
         cast(sum(frequency) as bigint) as orders,
         avg(recency_days) as mean_recency_days,
         avg(frequency) as mean_frequency,
-        avg(monetary) as mean_monetary,
+        cast(avg(cast(monetary as decimal(38, 4))) as double) as mean_monetary,
         max(as_of_date) as as_of_date
     from customers
     group by segment_name
@@ -35,7 +36,7 @@ totals as (
 
     select
         count(*) as customers,
-        sum(monetary) as revenue,
+        cast(sum(cast(monetary as decimal(38, 4))) as double) as revenue,
         max(as_of_date) as as_of_date
     from customers
 
