@@ -11,6 +11,8 @@ import duckdb
 import pytest
 from dbt_project_runner import DbtRun, run_dbt
 
+from segmentation.summary import main as print_summary
+
 SHOP_CSV = """Kunde;Beleg;Zeit;Menge;Betrag
 K1;B1;05/01/2024 10:00;2;20.00
 K1;B1;05/01/2024 10:00;1;5.00
@@ -67,6 +69,8 @@ def shop_inputs(work_dir: Path) -> dict:
         "timestamp_formats": ["%d/%m/%Y %H:%M"],
         # 5 of 13 lines are bad on purpose.
         "max_quarantine_share": 0.5,
+        # Three customers are too few for K-means over k = 2..10.
+        "clustering_enabled": False,
     }
 
 
@@ -165,7 +169,10 @@ def test_a_bad_load_fails_the_build_on_the_quarantine_threshold(tmp_path: Path):
     run = run_dbt(
         tmp_path,
         "build",
-        {"order_inputs": [{"name": "orders", "path": str(csv_path)}]},
+        {
+            "order_inputs": [{"name": "orders", "path": str(csv_path)}],
+            "clustering_enabled": False,
+        },
     )
     assert run.returncode != 0
     assert "FAIL 1 quarantine_share_within_threshold" in run.output
@@ -196,3 +203,14 @@ def test_as_of_date_and_lookback_window_limit_what_counts(tmp_path: Path):
         ("K2", 1, 1, 7.5, 1, "2024-01-30"),
         ("K4", 6, 1, 100.0, 6, "2024-01-25"),
     ]
+
+
+def test_make_run_summary_shows_each_segment(own_data_run, capsys):
+    assert print_summary(["--db", str(own_data_run.db_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "As of 2024-02-01: 3 customers scored from 13 order lines" in printed
+    assert "(5 quarantined with a reason)" in printed
+    # 37.5 of 177.5 revenue: 21.1%; each segment holds one of three customers.
+    assert "Hibernating                   1   33.3%          21.1%" in printed
+    assert "Champions                     0    0.0%           0.0%" in printed
+    assert "K-means cluster" not in printed  # clustering was switched off

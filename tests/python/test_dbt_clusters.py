@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pytest
-from dbt_project_runner import DbtRun, run_dbt
+import yaml
+from dbt_project_runner import PROJECT_DIR, DbtRun, run_dbt
 
 CLUSTER_MODELS = "path:python_models path:models/marts/clusters"
 ASSIGNMENTS = "select customer_id, cluster_id, cluster_name from customer_clusters"
@@ -160,3 +163,43 @@ def test_gates_fail_on_customers_that_form_one_blob(tmp_path):
     assert expected <= failed, failed
     # Every customer still gets exactly one cluster.
     assert "gate_one_cluster_per_customer" not in failed
+
+
+GATES = {
+    "gate_cluster_min_size",
+    "gate_cluster_max_share_unless_split",
+    "gate_one_cluster_per_customer",
+    "gate_chosen_k_in_business_range",
+    "gate_chosen_k_silhouette",
+    "gate_chosen_k_stability",
+    "gate_cluster_centroids_apart",
+}
+
+
+def test_each_gate_fails_when_its_claim_breaks(demo_builds, tmp_path):
+    """On a copy of the demo build: one customer removed from
+    customer_clusters, and every threshold set beyond what the demo data
+    reaches. Every gate must fail; with the shipped thresholds (the builds
+    above) every gate passes."""
+    run, _ = demo_builds
+    shutil.copy(run.db_path, tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        con.execute(
+            "delete from customer_clusters where customer_id ="
+            " (select min(customer_id) from customer_clusters)"
+        )
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    clustering = project["vars"]["clustering"] | {"business_k_range": [6, 7]}
+    strict = {
+        "clustering": clustering,
+        "cluster_gate_min_customers": 1_000_000,
+        "cluster_gate_min_share": 0.9,
+        "cluster_gate_max_share": 0.05,
+        "cluster_gate_min_silhouette": 0.99,
+        "cluster_gate_min_stability_ari": 0.999,
+        "cluster_gate_min_centroid_distance": 100,
+    }
+    tested = run_dbt(tmp_path, "test", strict, extra_args=["--select", CLUSTER_MODELS])
+    assert tested.returncode != 0
+    passed_anyway = GATES - failed_tests(tested, tmp_path)
+    assert not passed_anyway, tested.output

@@ -1,5 +1,5 @@
-"""Same input, same output: scores and segments do not depend on dbt's or
-DuckDB's thread count, under either tie policy."""
+"""Same input, same output: scores, segments and K-means clusters do not
+depend on dbt's or DuckDB's thread count, under either tie policy."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from segmentation.datagen import generate_order_lines
 
 SEGMENT_COLUMNS = (
     "customer_id, segment_name, rfm_cell, r_score, f_score, m_score,"
-    " recency_days, frequency, monetary"
+    " recency_days, frequency, monetary, cluster_id, cluster_name"
 )
 
 
@@ -46,6 +46,8 @@ def build_segments(work_dir: Path, data: Path, policy: str, threads: int) -> lis
         {
             "order_inputs": [{"name": "generated", "path": str(data)}],
             "rfm_tie_policy": policy,
+            # The clusters read raw figures, not scores: one policy suffices.
+            "clustering_enabled": policy == "value",
         },
         threads=threads,
         duckdb_threads=threads,
@@ -59,6 +61,8 @@ def test_thread_count_does_not_change_any_score(policy, segments):
     single = segments(policy, 1)
     many = segments(policy, 4)
     assert len(single) > 1000
+    if policy == "value":
+        assert all(row[-1] is not None for row in single), "every customer clustered"
     assert single == many
 
 
