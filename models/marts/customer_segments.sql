@@ -1,6 +1,16 @@
 -- One row per scored customer: RFM figures, scores and named segment as of
 -- the as-of date, and the K-means cluster. The table dashboards and CRM syncs
 -- read.
+{%- if var('clustering_enabled') %}
+    {%- set clusters_sql = 'select * from ' ~ ref('int_customers_clustered') %}
+{%- else %}
+    {#- var clustering_enabled is false: the cluster columns stay empty. #}
+    {%- set clusters_sql = 'select cast(null as ' ~ dbt.type_string()
+        ~ ') as customer_id, cast(null as integer) as cluster_id,'
+        ~ ' cast(null as ' ~ dbt.type_string() ~ ') as cluster_name'
+        ~ ' where 1 = 0' %}
+{%- endif %}
+
 with
 
 customers as (
@@ -9,26 +19,11 @@ customers as (
 
 ),
 
-{%- if var('clustering_enabled') %}
-
 clusters as (
 
-    select * from {{ ref('int_customers_clustered') }}
+    {{ clusters_sql }}
 
 ),
-{%- else %}
-
-clusters as (
-
-    -- var clustering_enabled is false: the cluster columns stay empty.
-    select
-        cast(null as {{ dbt.type_string() }}) as customer_id,
-        cast(null as integer) as cluster_id,
-        cast(null as {{ dbt.type_string() }}) as cluster_name
-    where 1 = 0
-
-),
-{%- endif %}
 
 final as (
 
