@@ -203,3 +203,19 @@ def test_each_gate_fails_when_its_claim_breaks(demo_builds, tmp_path):
     assert tested.returncode != 0
     passed_anyway = GATES - failed_tests(tested, tmp_path)
     assert not passed_anyway, tested.output
+
+
+def test_only_oversized_clusters_are_split_and_profiled(demo_builds):
+    run, _ = demo_builds
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    max_share = project["vars"]["clustering"]["max_cluster_share"]
+    oversized = run.query(
+        f"select cluster_id, customers from cluster_profiles"
+        f" where customer_share > {max_share} order by cluster_id"
+    )
+    split = run.query(
+        "select cluster_id, sum(customers) from sub_cluster_profiles"
+        " group by cluster_id order by cluster_id"
+    )
+    assert oversized, "the demo data has an oversized cluster"
+    assert split == oversized
