@@ -17,11 +17,12 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export TZ := UTC
 
-.PHONY: help setup run build summary test lint lint-sql lint-python format pytest dbt-test data bench clean
+.PHONY: help setup run build summary personality test lint lint-sql lint-python format pytest dbt-test data bench clean
 
 help:
 	@echo "make run          set up, build everything on the demo data, print the segments"
 	@echo "make test         sqlfluff + ruff + pytest + dbt build with every data and unit test"
+	@echo "make personality  K-means on the Customer Personality table (examples/customer_personality)"
 	@echo "make data N=...   write N synthetic order lines to generated/ (SEED=$(SEED))"
 	@echo "make bench        time the pipeline against a pandas implementation at scale"
 	@echo "make lint         sqlfluff and ruff only;  make format  apply ruff's formatting"
@@ -44,6 +45,16 @@ build: setup
 
 summary: setup
 	$(BIN)/python -m segmentation.summary --db $(DB)
+
+# The K-means models on a customer table instead of the RFM customers: the
+# example's vars replace the defaults, and only the cluster marts and what
+# they read are built (no order lines are read).
+PERSONALITY_DB ?= warehouse/customer_personality.duckdb
+personality: setup
+	SEGMENTATION_DB_PATH=$(PERSONALITY_DB) $(BIN)/dbt build \
+		--select +path:models/marts/clusters \
+		--vars "$$(cat examples/customer_personality/vars.yml)"
+	$(BIN)/python -m segmentation.summary --db $(PERSONALITY_DB)
 
 test: setup lint pytest dbt-test
 	@echo "make test: all checks passed"

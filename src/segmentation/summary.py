@@ -1,6 +1,10 @@
 """Print where the results are and a per-segment table, so a newcomer sees
 the outcome of `make run` without opening a SQL client.
 
+Works on a build of the RFM project (segments, then clusters) and on a build
+of the K-means part alone on a customer table (`make personality`: clusters
+with their campaign response rate).
+
 Usage: python -m segmentation.summary --db warehouse/segmentation.duckdb
 """
 
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -18,7 +23,7 @@ SEGMENT_QUERY = """
     order by segment_rank, segment_name
 """
 CLUSTER_QUERY = """
-    select cluster_name, customers, customer_share, revenue_share
+    select cluster_name, customers, customer_share, revenue_share, response_rate
     from cluster_profiles
     order by cluster_id
 """
@@ -32,49 +37,75 @@ RUN_QUERY = """
 """
 
 
-def read_summary(db_path: Path) -> tuple[dict, list[tuple], list[tuple]]:
+@dataclass
+class Summary:
+    """What the summary shows; empty parts were not built."""
+
+    headline: dict | None = None
+    segments: list[tuple] = field(default_factory=list)
+    clusters: list[tuple] = field(default_factory=list)
+    clustered_customers: int | None = None
+
+
+def read_summary(db_path: Path) -> Summary:
     """Read the run's headline figures, the per-segment rows and the
-    per-cluster rows (none when the K-means models were not built)."""
+    per-cluster rows, each only when its tables were built."""
+    out = Summary()
     with duckdb.connect(str(db_path), read_only=True) as con:
-        names = ["as_of_date", "customers", "raw_lines", "quarantined_lines"]
-        headline = dict(zip(names, con.sql(RUN_QUERY).fetchall()[0], strict=True))
-        segments = con.sql(SEGMENT_QUERY).fetchall()
         tables = {row[0] for row in con.sql("show tables").fetchall()}
-        clusters = (
-            con.sql(CLUSTER_QUERY).fetchall() if "cluster_profiles" in tables else []
-        )
-    return headline, segments, clusters
+        if {"customer_segments", "segment_summary"} <= tables:
+            names = ["as_of_date", "customers", "raw_lines", "quarantined_lines"]
+            row = con.sql(RUN_QUERY).fetchall()[0]
+            out.headline = dict(zip(names, row, strict=True))
+            out.segments = con.sql(SEGMENT_QUERY).fetchall()
+        if "cluster_profiles" in tables:
+            out.clusters = con.sql(CLUSTER_QUERY).fetchall()
+            total = con.sql("select sum(customers) from cluster_profiles")
+            out.clustered_customers = total.fetchall()[0][0]
+    return out
 
 
 def share_table(title: str, rows: list[tuple]) -> list[str]:
-    """One line a group: name, customers, share of customers and of revenue."""
-    lines = [f"{title:<20} {'customers':>10} {'share':>7} {'revenue share':>14}"]
-    for name, customers, customer_share, revenue_share in rows:
-        lines.append(
-            f"{name:<20} {customers:>10,} {customer_share:>7.1%}"
+    """One line a group: name, customers, share of customers and of revenue,
+    and the campaign response rate when the rows carry one."""
+    with_response = any(len(row) > 4 and row[4] is not None for row in rows)
+    header = f"{title:<22} {'customers':>10} {'share':>7} {'revenue share':>14}"
+    lines = [header + (f" {'response rate':>14}" if with_response else "")]
+    for name, customers, customer_share, revenue_share, *rest in rows:
+        line = (
+            f"{name:<22} {customers:>10,} {customer_share:>7.1%}"
             f" {(revenue_share or 0):>14.1%}"
         )
+        if with_response:
+            line += f" {(rest[0] or 0):>14.1%}"
+        lines.append(line)
     return lines
 
 
-def format_summary(
-    db_path: Path, headline: dict, segments: list[tuple], clusters: list[tuple]
-) -> str:
+def format_summary(db_path: Path, summary: Summary) -> str:
     """The text `make run` ends with: where to look, then one line a segment
     and one line a K-means cluster."""
-    quarantined = headline["quarantined_lines"] or 0
-    lines = [
-        f"Results: {db_path} (DuckDB; open it read-only from a BI tool)",
-        "  tables: customer_segments, segment_summary, customer_clusters,"
-        " cluster_profiles, cluster_model_selection, quarantined_order_lines, ...",
-        f"As of {headline['as_of_date']}: {headline['customers']:,} customers"
-        f" scored from {headline['raw_lines']:,} order lines"
-        f" ({quarantined:,} quarantined with a reason).",
-        "",
-        *share_table("RFM segment", segments),
-    ]
-    if clusters:
-        lines += ["", *share_table("K-means cluster", clusters)]
+    lines = [f"Results: {db_path} (DuckDB; open it read-only from a BI tool)"]
+    if summary.headline:
+        head = summary.headline
+        lines += [
+            "  tables: customer_segments, segment_summary, customer_clusters,"
+            " cluster_profiles, cluster_model_selection, quarantined_order_lines,"
+            " ...",
+            f"As of {head['as_of_date']}: {head['customers']:,} customers"
+            f" scored from {head['raw_lines']:,} order lines"
+            f" ({head['quarantined_lines'] or 0:,} quarantined with a reason).",
+            "",
+            *share_table("RFM segment", summary.segments),
+        ]
+    if summary.clusters:
+        if not summary.headline:
+            lines += [
+                "  tables: customer_clusters, cluster_profiles,"
+                " cluster_feature_profiles, cluster_model_selection, ...",
+                f"{summary.clustered_customers:,} customers clustered.",
+            ]
+        lines += ["", *share_table("K-means cluster", summary.clusters)]
     return "\n".join(lines)
 
 
@@ -87,8 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.db.exists():
         print(f"No database at {args.db}: run `make run` first.", file=sys.stderr)
         return 1
-    headline, segments, clusters = read_summary(args.db)
-    print(format_summary(args.db, headline, segments, clusters))
+    print(format_summary(args.db, read_summary(args.db)))
     return 0
 
 

@@ -1,18 +1,30 @@
 -- One row per cluster of the chosen k: size and revenue with their shares,
--- mean and median of each raw feature, the centroid in z units, and the RFM
--- segment most of its customers are in. A feature the run dropped (constant
--- or entirely missing) has no centroid: its centroid_z_ column is null.
-{%- set z_features = [
-    'recency_days', 'frequency', 'monetary', 'average_order_value',
-    'tenure_days'
-] %}
-{%- set centroid_columns = [] %}
+-- the campaign response rate when the input has a response column, and the
+-- RFM segment most of its customers are in when the clustered customers
+-- are the RFM ones. The per-feature means, medians and centroids are in
+-- cluster_feature_profiles, so this table keeps its columns whatever
+-- features var clustering lists.
+{%- set profile_columns = [] %}
 {%- if execute %}
     {%- for column in adapter.get_columns_in_relation(
-        ref('int_cluster_centroids')
+        ref('int_cluster_profiles')
     ) %}
-        {%- do centroid_columns.append(column.name | lower) %}
+        {%- do profile_columns.append(column.name | lower) %}
     {%- endfor %}
+{%- endif %}
+{%- set response_columns = {} %}
+{%- for column in ['responders', 'response_known', 'response_rate'] %}
+    {%- do response_columns.update({column: 'profiles.' ~ column
+        if column in profile_columns else 'null'}) %}
+{%- endfor %}
+{%- if var('customer_features_input') is none %}
+    {%- set segments_sql = 'select customer_id, segment_name from '
+        ~ ref('customer_segments') %}
+{%- else %}
+    {#- Customers from var customer_features_input have no RFM segment. #}
+    {%- set segments_sql = 'select cast(null as ' ~ dbt.type_string()
+        ~ ') as customer_id, cast(null as ' ~ dbt.type_string()
+        ~ ') as segment_name where 1 = 0' %}
 {%- endif %}
 
 with
@@ -37,7 +49,7 @@ clustered as (
 
 customer_segments as (
 
-    select * from {{ ref('customer_segments') }}
+    {{ segments_sql }}
 
 ),
 
@@ -93,26 +105,11 @@ final as (
         cast(profiles.revenue as double) as revenue,
         cast(profiles.revenue_share as double) as revenue_share,
         cast(centroids.value_score as double) as value_score,
-        cast(profiles.mean_recency_days as double) as mean_recency_days,
-        cast(profiles.median_recency_days as double) as median_recency_days,
-        cast(profiles.mean_frequency as double) as mean_frequency,
-        cast(profiles.median_frequency as double) as median_frequency,
-        cast(profiles.mean_monetary as double) as mean_monetary,
-        cast(profiles.median_monetary as double) as median_monetary,
-        cast(profiles.mean_average_order_value as double)
-            as mean_average_order_value,
-        cast(profiles.median_average_order_value as double)
-            as median_average_order_value,
-        cast(profiles.mean_tenure_days as double) as mean_tenure_days,
-        cast(profiles.median_tenure_days as double) as median_tenure_days,
-        {%- for feature in z_features %}
-            {%- if 'centroid_z_' ~ feature in centroid_columns %}
-                cast(centroids.centroid_z_{{ feature }} as double)
-            {%- else %}
-                cast(null as double)
-            {%- endif %}
-                as centroid_z_{{ feature }},
-        {%- endfor %}
+        cast({{ response_columns['responders'] }} as integer) as responders,
+        cast({{ response_columns['response_known'] }} as integer)
+            as response_known,
+        cast({{ response_columns['response_rate'] }} as double)
+            as response_rate,
         cast(dominant_segment.segment_name as varchar)
             as dominant_rfm_segment,
         cast(dominant_segment.share_in_cluster as double)

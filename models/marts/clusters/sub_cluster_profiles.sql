@@ -12,7 +12,7 @@ clustered as (
 
 customers as (
 
-    select * from {{ ref('int_customers_rfm_scored') }}
+    select * from {{ ref('int_customer_features') }}
 
 ),
 

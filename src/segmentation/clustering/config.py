@@ -35,6 +35,8 @@ response_column              null           0/1 campaign response column
 max_match_distance           null           max distance (z) to keep a previous id
 k_var_name                   null           name of the k setting quoted in errors
                                             (e.g. "var segmentation_k")
+naming_rule_set              "rfm"          rows of the naming rules to use, when the
+                                            rules table has a ``rule_set`` column
 ===========================  =============  ===========================================
 
 Unknown keys are errors (a typo must not be ignored silently).
@@ -80,6 +82,7 @@ class SegmentationConfig:
     response_column: str | None = None
     max_match_distance: float | None = None
     k_var_name: str | None = None
+    naming_rule_set: str = "rfm"
 
     def selection_params(self) -> SelectionParams:
         """The K-means and measure parameters as :class:`SelectionParams`."""
@@ -251,4 +254,5 @@ def parse_config(config: Mapping[str, object]) -> SegmentationConfig:
             "max_match_distance", c["max_match_distance"], low=0.0
         ),
         k_var_name=_opt_str("k_var_name", c["k_var_name"]),
+        naming_rule_set=_opt_str("naming_rule_set", c["naming_rule_set"]) or "rfm",
     )

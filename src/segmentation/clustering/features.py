@@ -300,6 +300,23 @@ def _resolve_transform(
     return transform, skewness
 
 
+def _no_feature_left_message(n: int, rows: list[dict[str, object]]) -> str:
+    """Why nothing can be clustered: the customers first, then each feature."""
+    reasons = "; ".join(f"{r['feature']}: {r['drop_reason']}" for r in rows)
+    if n == 0:
+        why = "there are no customers to cluster"
+    elif n == 1:
+        why = "there is only 1 customer; K-means needs at least 2 distinct customers"
+    elif all(str(r["drop_reason"]).startswith("constant") for r in rows):
+        why = (
+            f"all {n} customers have the same value of every feature, so they are "
+            "1 distinct customer; K-means needs at least 2"
+        )
+    else:
+        return f"no feature left to cluster on: {reasons}"
+    return f"no feature left to cluster on ({why}): {reasons}"
+
+
 def prepare_features(
     df: pd.DataFrame,
     specs: Sequence[FeatureSpec | str | Mapping[str, object]],
@@ -388,10 +405,7 @@ def prepare_features(
         means.append(mean)
         stds.append(std)
     if not kept:
-        raise ValueError(
-            "no feature left to cluster on: "
-            + "; ".join(f"{r['feature']}: {r['drop_reason']}" for r in rows)
-        )
+        raise ValueError(_no_feature_left_message(len(ids), rows))
     x = np.ascontiguousarray(np.column_stack(columns), dtype=np.float64)
     missing = pd.DataFrame(missing_flags, index=pd.Index(ids, name="customer_id"))
     return FeatureMatrix(

@@ -24,6 +24,11 @@ One row per rule. Columns:
     cluster (catch-all).
 ``description``
     Free text for people (ignored by the code); other extra columns are ignored.
+``rule_set`` (optional)
+    Which feature set the rule is written for (``rfm``, ``customer_personality``,
+    ...): one table holds the rules of every configuration and a run uses the rows
+    of its ``naming_rule_set`` (:func:`select_rule_set`). Names are unique within a
+    rule set.
 
 Assignment (names are unique in a run)
 --------------------------------------
@@ -98,6 +103,26 @@ def default_naming_rules() -> pd.DataFrame:
     frame[bounds] = frame[bounds].astype("float64")
     frame["priority"] = frame["priority"].astype("int64")
     return frame
+
+
+def select_rule_set(rules: pd.DataFrame | None, rule_set: str) -> pd.DataFrame | None:
+    """The rows of ``rules`` written for ``rule_set``, without the ``rule_set``
+    column; the table unchanged when it has no such column.
+
+    Raises:
+        ValueError: when no row belongs to ``rule_set`` (a typo in the config must
+            not silently name every cluster by the catch-all), listing the sets.
+    """
+    if rules is None or "rule_set" not in rules.columns:
+        return rules
+    chosen = rules.loc[rules["rule_set"] == rule_set].drop(columns="rule_set")
+    if chosen.empty:
+        available = sorted(rules["rule_set"].dropna().astype(str).unique())
+        raise ValueError(
+            f"naming rules: no rule has rule_set '{rule_set}' (config key "
+            f"'naming_rule_set'); the rules table has {available}"
+        )
+    return chosen.reset_index(drop=True)
 
 
 def validate_rules(rules: pd.DataFrame) -> list[tuple[str, str, str]]:

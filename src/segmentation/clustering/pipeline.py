@@ -25,14 +25,14 @@ from segmentation.clustering.compare import compare_k_values
 from segmentation.clustering.config import SegmentationConfig, parse_config
 from segmentation.clustering.features import FeatureMatrix, prepare_features
 from segmentation.clustering.labelling import LabelledClusters, label_customers
-from segmentation.clustering.naming import name_clusters, role_scores
+from segmentation.clustering.naming import name_clusters, role_scores, select_rule_set
 from segmentation.clustering.ordering import (
     RAW_PREFIX,
     Z_PREFIX,
     previous_centroids_in_z,
 )
 from segmentation.clustering.outliers import flag_outliers
-from segmentation.clustering.profiles import cluster_profiles
+from segmentation.clustering.profiles import cluster_profiles, feature_profiles
 from segmentation.clustering.selection import choose_k, evaluate_k_range, fit_k
 from segmentation.clustering.split import split_oversized_clusters
 
@@ -62,6 +62,8 @@ class SegmentationResult:
         chosen_k: The number of clusters used.
         chosen_k_reason: Why, with the figures.
         profiles: One row per cluster (see ``cluster_profiles``).
+        feature_profiles: One row per cluster and requested feature (see
+            ``feature_profiles``).
         centroids: One row per cluster: ``cluster_id``, ``cluster_name``,
             ``naming_rule``, ``customers``, ``value_score``, ``<role>_score``,
             ``centroid_z_<f>`` (z units) and ``centroid_<f>`` (raw units: the
@@ -82,6 +84,7 @@ class SegmentationResult:
     chosen_k: int
     chosen_k_reason: str
     profiles: pd.DataFrame
+    feature_profiles: pd.DataFrame
     centroids: pd.DataFrame
     sub_clusters: pd.DataFrame
     split_decisions: pd.DataFrame
@@ -141,6 +144,7 @@ def segment_customers(
     """
     cfg = parse_config(config)
     params = cfg.selection_params()
+    naming_rules = select_rule_set(naming_rules, cfg.naming_rule_set)
     fm = prepare_features(
         features_df,
         cfg.features,
@@ -232,6 +236,9 @@ def segment_customers(
         response_column=cfg.response_column,
         centroids=centroids,
     )
+    per_feature = feature_profiles(
+        joined, raw_cols, centroids=centroids, feature_report=fm.report
+    )
     comparison = compare_k_values(
         fm,
         cfg.compare_k,
@@ -248,6 +255,7 @@ def segment_customers(
         chosen_k=chosen_k,
         chosen_k_reason=reason,
         profiles=profiles,
+        feature_profiles=per_feature,
         centroids=centroids,
         sub_clusters=split.sub_clusters,
         split_decisions=split.decisions,

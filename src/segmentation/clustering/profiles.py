@@ -99,6 +99,71 @@ def cluster_profiles(
     return out.sort_values("cluster_id", ignore_index=True)
 
 
+def feature_profiles(
+    data: pd.DataFrame,
+    features: Sequence[str],
+    *,
+    centroids: pd.DataFrame,
+    feature_report: pd.DataFrame,
+    cluster_column: str = "cluster_id",
+) -> pd.DataFrame:
+    """The per-feature part of the profiles in long form: one row per cluster and
+    feature, so the table keeps its columns whatever features the config lists.
+
+    Args:
+        data: One row per customer with the cluster column and the raw features.
+        features: Requested raw feature columns, in config order.
+        centroids: ``cluster_id``, ``cluster_name``, ``centroid_z_<f>`` and
+            ``centroid_<f>`` (raw units) for the features kept by the run.
+        feature_report: The run's feature report (``feature``, ``transform``,
+            ``direction``, ``role``, ``kept``, ``drop_reason``).
+
+    Returns:
+        ``cluster_id``, ``cluster_name``, ``feature_position`` (1-based, config
+        order), ``feature``, ``role``, ``direction``, ``transform``, ``kept``,
+        ``drop_reason``, ``mean``, ``median`` (raw values, nulls ignored),
+        ``centroid`` (raw units) and ``centroid_z`` (z units); the centroid
+        columns are NaN for a dropped feature. Sorted by cluster id and position.
+    """
+    _check_columns(data, [cluster_column, *features], "feature_profiles")
+    grouped = data.groupby(cluster_column, sort=True)
+    means = grouped[list(features)].mean()
+    medians = grouped[list(features)].median()
+    report = feature_report.set_index("feature")
+    names = centroids.set_index("cluster_id")["cluster_name"]
+    rows = []
+    for cluster_id in means.index:
+        centroid = centroids.loc[centroids["cluster_id"] == cluster_id]
+        for position, f in enumerate(features, start=1):
+            info = report.loc[f]
+            z_col, raw_col = f"centroid_z_{f}", f"centroid_{f}"
+            rows.append(
+                {
+                    "cluster_id": cluster_id,
+                    "cluster_name": names.get(cluster_id),
+                    "feature_position": position,
+                    "feature": f,
+                    "role": info.get("role"),
+                    "direction": info.get("direction"),
+                    "transform": info.get("transform"),
+                    "kept": bool(info.get("kept")),
+                    "drop_reason": info.get("drop_reason"),
+                    "mean": float(means.at[cluster_id, f]),
+                    "median": float(medians.at[cluster_id, f]),
+                    "centroid": _first(centroid, raw_col),
+                    "centroid_z": _first(centroid, z_col),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _first(frame: pd.DataFrame, column: str) -> float:
+    """The column's first value as a float; NaN when the column is absent."""
+    if column not in frame.columns or frame.empty:
+        return float("nan")
+    return float(frame[column].iloc[0])
+
+
 def category_mix(
     data: pd.DataFrame,
     category_column: str,

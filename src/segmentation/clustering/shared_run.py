@@ -86,4 +86,12 @@ def segment_scored_customers(
     columns = dict.fromkeys(["customer_id", *names, *filter(None, extra)])
     features = scored.project(", ".join(columns)).order("customer_id").df()
     rules = naming_rules.order("priority, name").df()
-    return segment_customers_once(features, config, naming_rules=rules)
+    try:
+        return segment_customers_once(features, config, naming_rules=rules)
+    except ValueError as err:
+        # dbt prints this after a traceback: say what to change, in dbt terms.
+        raise ValueError(
+            f"K-means segments cannot be built: {err}. Change var clustering or the "
+            "order lines, or set var clustering_enabled: false to build the RFM "
+            "segments without K-means."
+        ) from None

@@ -14,6 +14,7 @@ from segmentation.clustering import (
     parse_feature_specs,
     role_scores,
 )
+from segmentation.clustering.naming import select_rule_set
 
 SEED_CSV = Path(__file__).resolve().parents[3] / "seeds" / "cluster_naming_rules.csv"
 SPECS = parse_feature_specs(
@@ -92,14 +93,45 @@ def test_a_bound_on_a_missing_role_is_never_met() -> None:
     assert name_clusters(scores).loc[0, "cluster_name"] == "Mixed Profile"
 
 
-def test_seed_csv_holds_the_default_rules() -> None:
+def test_seed_csv_holds_the_default_rules_as_rule_set_rfm() -> None:
     seed = pd.read_csv(SEED_CSV)
-    pd.testing.assert_frame_equal(seed, default_naming_rules(), check_dtype=False)
-    assert seed["name"].is_unique
-    assert {"name", "priority", "description"} <= set(seed.columns)
-    # The last rule is a catch-all, so every cluster gets a rule name.
-    last = seed.sort_values("priority").iloc[-1]
-    assert last.drop(["name", "priority", "description"]).isna().all()
+    rfm = select_rule_set(seed, "rfm")
+    income = ["income_score_min", "income_score_max"]
+    assert rfm[income].isna().all().all()
+    pd.testing.assert_frame_equal(
+        rfm.drop(columns=income), default_naming_rules(), check_dtype=False
+    )
+    for _, rules in seed.groupby("rule_set"):
+        assert rules["name"].is_unique
+        # The last rule of every set is a catch-all: every cluster gets a name.
+        last = rules.sort_values("priority").iloc[-1]
+        assert last.drop(["rule_set", "name", "priority", "description"]).isna().all()
+
+
+def test_rule_set_picks_its_rows_and_a_typo_is_an_error() -> None:
+    seed = pd.read_csv(SEED_CSV)
+    cpa = select_rule_set(seed, "customer_personality")
+    assert "rule_set" not in cpa.columns
+    assert len(cpa) == (seed["rule_set"] == "customer_personality").sum() > 0
+    specs = parse_feature_specs(
+        [
+            {"name": "income", "role": "income"},
+            {"name": "spend", "role": "monetary"},
+        ]
+    )
+    scores = role_scores(np.array([[1.2, 1.0], [-0.9, -1.1]]), specs, [1, 2])
+    by_id = dict(
+        zip(
+            *name_clusters(scores, cpa)[["cluster_id", "cluster_name"]].T.values,
+            strict=True,
+        )
+    )
+    assert by_id == {1: "Affluent Big Spenders", 2: "Budget Shoppers"}
+    with pytest.raises(ValueError, match="no rule has rule_set 'rmf'.*'rfm'"):
+        select_rule_set(seed, "rmf")
+    # A table without the column is used whole.
+    plain = default_naming_rules()
+    assert select_rule_set(plain, "anything") is plain
 
 
 def test_bad_rules_are_rejected() -> None:

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from segmentation.clustering import category_mix, cluster_profiles, response_rates
+from segmentation.clustering.profiles import feature_profiles
 
 TINY = pd.DataFrame(
     {
@@ -93,3 +94,41 @@ def test_missing_columns_are_errors() -> None:
         cluster_profiles(TINY, ["nope"])
     with pytest.raises(ValueError, match="not found"):
         category_mix(TINY, "nope")
+
+
+def test_feature_profiles_long_form_by_hand() -> None:
+    centroids = pd.DataFrame(
+        {
+            "cluster_id": [1, 2],
+            "cluster_name": ["Champions", "Lost"],
+            "centroid_z_monetary": [1.5, -1.0],
+            "centroid_monetary": [200.0, 0.0],
+        }
+    )
+    report = pd.DataFrame(
+        {
+            "feature": ["monetary", "frequency"],
+            "transform": ["signed_log1p", "log1p"],
+            "direction": ["higher_is_better", "higher_is_better"],
+            "role": ["monetary", "frequency"],
+            "kept": [True, False],
+            "drop_reason": [None, "constant"],
+        }
+    )
+    out = feature_profiles(
+        TINY, ["monetary", "frequency"], centroids=centroids, feature_report=report
+    )
+    assert list(out["feature"]) == ["monetary", "frequency"] * 2
+    assert list(out["feature_position"]) == [1, 2, 1, 2]
+    rows = out.set_index(["cluster_id", "feature"])
+    # Cluster 2 monetary: 10, 20, -30 -> mean 0, median 10; frequency: 1, 1, NaN.
+    assert rows.loc[(2, "monetary"), "mean"] == pytest.approx(0.0)
+    assert rows.loc[(2, "monetary"), "median"] == pytest.approx(10.0)
+    assert rows.loc[(1, "monetary"), "mean"] == pytest.approx(200.0)
+    assert rows.loc[(2, "frequency"), "mean"] == pytest.approx(1.0)
+    assert rows.loc[(1, "monetary"), "centroid_z"] == pytest.approx(1.5)
+    assert rows.loc[(2, "monetary"), "cluster_name"] == "Lost"
+    # A feature the run dropped keeps its raw profile but has no centroid.
+    assert np.isnan(rows.loc[(1, "frequency"), "centroid_z"])
+    assert not rows.loc[(1, "frequency"), "kept"]
+    assert rows.loc[(1, "frequency"), "drop_reason"] == "constant"

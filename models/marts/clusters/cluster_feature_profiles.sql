@@ -1,0 +1,34 @@
+-- One row per cluster of the chosen k and feature of var clustering: the
+-- mean and median of the raw values, and the centroid in raw and z units.
+-- Long, so dashboards and the contract do not change when the feature list
+-- does (the Customer Personality example has 15 features, RFM has 5).
+with
+
+feature_profiles as (
+
+    select * from {{ ref('int_cluster_feature_profiles') }}
+
+),
+
+final as (
+
+    select
+        cast(cluster_id as integer) as cluster_id,
+        cast(cluster_name as varchar) as cluster_name,
+        cast(feature_position as integer) as feature_position,
+        cast(feature as varchar) as feature,
+        cast(role as varchar) as feature_role,
+        cast(direction as varchar) as feature_direction,
+        cast(transform as varchar) as feature_transform,
+        cast(kept as boolean) as is_clustered_on,
+        cast(drop_reason as varchar) as drop_reason,
+        cast(nullif(mean, cast('NaN' as double)) as double) as mean_value,
+        cast(nullif(median, cast('NaN' as double)) as double) as median_value,
+        cast(nullif(centroid, cast('NaN' as double)) as double)
+            as centroid_value,
+        cast(nullif(centroid_z, cast('NaN' as double)) as double) as centroid_z
+    from feature_profiles
+
+)
+
+select * from final
