@@ -7,7 +7,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB ?= warehouse/segmentation.duckdb
-TEST_DB ?= warehouse/test.duckdb
+PUBLISHED ?= warehouse/published/segments.duckdb
+AUDIT_DOCS ?= target/audit_docs
+PUBLISH_ARGS ?=
 N ?= 1000000
 SEED ?= 42
 
@@ -17,10 +19,13 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export TZ := UTC
 
-.PHONY: help setup run build summary personality test lint lint-sql lint-python format pytest dbt-test data bench clean
+.PHONY: help setup run build publish audit summary personality test lint lint-sql lint-python format pytest dbt-test data bench clean
 
 help:
-	@echo "make run          set up, build everything on the demo data, print the segments"
+	@echo "make run          set up, build + audit + publish on the demo data, print the segments"
+	@echo "make build        plain dbt build into $(DB) (development; BI does not read it)"
+	@echo "make publish      build a candidate, audit it, publish it to $(PUBLISHED) (PUBLISH_ARGS=...)"
+	@echo "make audit        Great Expectations audit of $(DB); Data Docs in $(AUDIT_DOCS)"
 	@echo "make test         sqlfluff + ruff + pytest + dbt build with every data and unit test"
 	@echo "make personality  K-means on the Customer Personality table (examples/customer_personality)"
 	@echo "make data N=...   write N synthetic order lines to generated/ (SEED=$(SEED))"
@@ -38,13 +43,24 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 setup: $(VENV)/.installed
 
-run: setup build summary
+run: setup publish
+	$(BIN)/python -m segmentation.summary --db $(PUBLISHED)
 
+# Development: dbt writes $(DB) directly, tests run after each table.
 build: setup
 	SEGMENTATION_DB_PATH=$(DB) $(BIN)/dbt build
 
+# Build into a fresh candidate file, audit it (dbt tests, then Great
+# Expectations), and only then replace the file BI reads, atomically.
+# Exit: 0 published, 1 dbt failed, 2 audit failed, 3 publish failed.
+publish: setup
+	$(BIN)/python -m segmentation.publish $(PUBLISH_ARGS)
+
+audit: setup
+	$(BIN)/python -m segmentation.audit --db $(DB) --docs-dir $(AUDIT_DOCS)
+
 summary: setup
-	$(BIN)/python -m segmentation.summary --db $(DB)
+	$(BIN)/python -m segmentation.summary --db $(PUBLISHED)
 
 # The K-means models on a customer table instead of the RFM customers: the
 # example's vars replace the defaults, and only the cluster marts and what
@@ -72,11 +88,14 @@ format: setup
 	$(BIN)/ruff format src tests python_models scripts
 
 pytest: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
-# The tests' own database, so an open dashboard on $(DB) cannot block them.
+# The whole scheduled path on the demo data: dbt build with every data and
+# unit test, the Great Expectations audit, the publish. Into folders of its
+# own, so an open dashboard on the real published file cannot block it.
 dbt-test: setup
-	SEGMENTATION_DB_PATH=$(TEST_DB) $(BIN)/dbt build
+	$(BIN)/python -m segmentation.publish \
+		--builds-dir warehouse/test-builds --publish-dir warehouse/test-published
 
 data: setup
 	$(BIN)/python -m segmentation.datagen --lines $(N) --seed $(SEED) \
@@ -88,6 +107,8 @@ bench: setup
 	$(BIN)/python scripts/benchmark.py
 	$(BIN)/python scripts/bench_kmeans.py --only pipeline
 
+# Keeps warehouse/published: BI reads it.
 clean:
 	rm -rf target logs dbt_packages generated .pytest_cache .ruff_cache
 	rm -f warehouse/*.duckdb warehouse/*.duckdb.wal
+	rm -rf warehouse/builds warehouse/test-builds warehouse/test-published

@@ -45,6 +45,7 @@ class Summary:
     segments: list[tuple] = field(default_factory=list)
     clusters: list[tuple] = field(default_factory=list)
     clustered_customers: int | None = None
+    build: tuple | None = None
 
 
 def read_summary(db_path: Path) -> Summary:
@@ -58,6 +59,9 @@ def read_summary(db_path: Path) -> Summary:
             row = con.sql(RUN_QUERY).fetchall()[0]
             out.headline = dict(zip(names, row, strict=True))
             out.segments = con.sql(SEGMENT_QUERY).fetchall()
+        if "publish_metadata" in tables:
+            query = "select build_id, built_at from publish_metadata"
+            out.build = con.sql(query).fetchall()[0]
         if "cluster_profiles" in tables:
             out.clusters = con.sql(CLUSTER_QUERY).fetchall()
             total = con.sql("select sum(customers) from cluster_profiles")
@@ -86,6 +90,11 @@ def format_summary(db_path: Path, summary: Summary) -> str:
     """The text `make run` ends with: where to look, then one line a segment
     and one line a K-means cluster."""
     lines = [f"Results: {db_path} (DuckDB; open it read-only from a BI tool)"]
+    if summary.build:
+        build_id, built_at = summary.build
+        lines.append(
+            f"  published build {build_id}, built {built_at:%Y-%m-%d %H:%M %Z}"
+        )
     if summary.headline:
         head = summary.headline
         lines += [

@@ -1,22 +1,9 @@
 -- One row per cluster of the chosen k: size and revenue with their shares,
--- the campaign response rate when the input has a response column, and the
--- RFM segment most of its customers are in when the clustered customers
--- are the RFM ones. The per-feature means, medians and centroids are in
+-- the campaign response rate (null without var clustering.response_column),
+-- and the RFM segment most of its customers are in when the clustered
+-- customers are the RFM ones. The per-feature means, medians and centroids are in
 -- cluster_feature_profiles, so this table keeps its columns whatever
 -- features var clustering lists.
-{%- set profile_columns = [] %}
-{%- if execute %}
-    {%- for column in adapter.get_columns_in_relation(
-        ref('int_cluster_profiles')
-    ) %}
-        {%- do profile_columns.append(column.name | lower) %}
-    {%- endfor %}
-{%- endif %}
-{%- set response_columns = {} %}
-{%- for column in ['responders', 'response_known', 'response_rate'] %}
-    {%- do response_columns.update({column: 'profiles.' ~ column
-        if column in profile_columns else 'null'}) %}
-{%- endfor %}
 {%- if var('customer_features_input') is none %}
     {%- set segments_sql = 'select customer_id, segment_name from '
         ~ ref('customer_segments') %}
@@ -105,10 +92,10 @@ final as (
         cast(profiles.revenue as double) as revenue,
         cast(profiles.revenue_share as double) as revenue_share,
         cast(centroids.value_score as double) as value_score,
-        cast({{ response_columns['responders'] }} as integer) as responders,
-        cast({{ response_columns['response_known'] }} as integer)
+        cast(profiles.responders as integer) as responders,
+        cast(profiles.response_known as integer)
             as response_known,
-        cast({{ response_columns['response_rate'] }} as double)
+        cast(profiles.response_rate as double)
             as response_rate,
         cast(dominant_segment.segment_name as varchar)
             as dominant_rfm_segment,

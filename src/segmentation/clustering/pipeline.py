@@ -236,6 +236,13 @@ def segment_customers(
         response_column=cfg.response_column,
         centroids=centroids,
     )
+    if not cfg.response_column:
+        # Same columns with or without a response, so the dbt models and their
+        # contracts do not depend on the config; nullable, so they read as null.
+        empty = pd.array([pd.NA] * len(profiles), dtype="Float64")
+        profiles = profiles.assign(
+            responders=empty, response_known=empty, response_rate=empty
+        )
     per_feature = feature_profiles(
         joined, raw_cols, centroids=centroids, feature_report=fm.report
     )

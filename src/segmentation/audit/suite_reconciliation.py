@@ -1,0 +1,54 @@
+"""Expectations on order_line_reconciliation, where every raw line went.
+
+The reconciliation derives its clean count as raw minus quarantined, so it
+always adds up to itself; the audit compares it with the lines counted
+independently: the clean lines int_orders_aggregated was built from and the
+rows of quarantined_order_lines.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from segmentation.audit.candidate import CandidateData
+from segmentation.audit.expect import expect
+from segmentation.audit.gx_import import Column, gxe
+
+TABLE = "order_line_reconciliation"
+
+
+def reconciliation_suite(data: CandidateData) -> list[Any]:
+    """Raw = clean + quarantined, and each part matches its own table."""
+    line_sum = partial(
+        expect, gxe.ExpectColumnSumToBeBetween, table=TABLE, column="order_lines"
+    )
+    ref = data.reference
+    raw = ref.clean_lines + ref.quarantined_lines
+    outcome = Column("outcome")
+    return [
+        line_sum(
+            min_value=raw,
+            max_value=raw,
+            check="raw = clean + quarantined",
+            expected=f"{raw} lines",
+            description="Raw lines = clean lines (int_orders_aggregated) + "
+            "quarantined lines (quarantined_order_lines)",
+        ),
+        line_sum(
+            min_value=ref.clean_lines,
+            max_value=ref.clean_lines,
+            row_condition=outcome == "clean",
+            check="clean lines match the orders",
+            expected=f"{ref.clean_lines} lines",
+            description="Clean lines = the lines int_orders_aggregated counts",
+        ),
+        line_sum(
+            min_value=ref.quarantined_lines,
+            max_value=ref.quarantined_lines,
+            row_condition=outcome != "clean",
+            check="quarantined lines match the quarantine",
+            expected=f"{ref.quarantined_lines} lines",
+            description="Quarantined lines = the rows of quarantined_order_lines",
+        ),
+    ]

@@ -1,0 +1,7 @@
+"""Entry point of `python -m segmentation.publish` (see cli.py)."""
+
+import sys
+
+from segmentation.publish.cli import main
+
+sys.exit(main())
