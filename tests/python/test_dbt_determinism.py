@@ -1,12 +1,19 @@
 """Same input, same output: scores, segments and K-means clusters do not
-depend on dbt's or DuckDB's thread count, under either tie policy."""
+depend on dbt's or DuckDB's thread count, under either tie policy. Under the
+default policy, each build is built, audited and published the way `make run`
+does it, and the published tables are compared."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import duckdb
 import pytest
-from dbt_project_runner import run_dbt
+from dbt_project_runner import PROJECT_DIR, run_dbt
 
 from segmentation.datagen import generate_order_lines
 
@@ -40,20 +47,53 @@ def segments(generated_lines, tmp_path_factory):
 
 
 def build_segments(work_dir: Path, data: Path, policy: str, threads: int) -> list:
-    run = run_dbt(
-        work_dir,
-        "build",
-        {
-            "order_inputs": [{"name": "generated", "path": str(data)}],
-            "rfm_tie_policy": policy,
-            # The clusters read raw figures, not scores: one policy suffices.
-            "clustering_enabled": policy == "value",
-        },
-        threads=threads,
-        duckdb_threads=threads,
-    )
-    assert run.returncode == 0, run.output
-    return run.query(f"select {SEGMENT_COLUMNS} from customer_segments order by 1")
+    """customer_segments as published (value policy, with the clusters) or as
+    built by `dbt run` (row policy: the clusters read raw figures, not scores,
+    so one policy suffices for them)."""
+    dbt_vars = {
+        "order_inputs": [{"name": "generated", "path": str(data)}],
+        "rfm_tie_policy": policy,
+        "clustering_enabled": policy == "value",
+    }
+    query = f"select {SEGMENT_COLUMNS} from customer_segments order by 1"
+    if policy != "value":
+        # Seeds and models only: the data tests do not change any score.
+        run = run_dbt(
+            work_dir,
+            "build",
+            dbt_vars,
+            extra_args=["--resource-type", "seed", "--resource-type", "model"],
+            threads=threads,
+            duckdb_threads=threads,
+        )
+        assert run.returncode == 0, run.output
+        return run.query(query)
+    env = {
+        **os.environ,
+        "SEGMENTATION_THREADS": str(threads),
+        "SEGMENTATION_DUCKDB_THREADS": str(threads),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "GX_ANALYTICS_ENABLED": "false",
+        "TZ": "UTC",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "segmentation.publish",
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--publish-dir",
+        str(work_dir / "published"),
+        "--builds-dir",
+        str(work_dir / "builds"),
+        "--vars",
+        json.dumps(dbt_vars),
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    published = work_dir / "published" / "segments.duckdb"
+    with duckdb.connect(str(published), read_only=True) as con:
+        return con.sql(query).fetchall()
 
 
 @pytest.mark.parametrize("policy", ["value", "row"])
