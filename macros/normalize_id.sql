@@ -2,12 +2,15 @@
     An id as trimmed text, blanks as null; null when the column is not
     mapped. Whole numbers read from a float column or written as text with
     a trailing `.0` lose it (17850.0 and '17850' are one customer). Case is
-    kept: ids are compared exactly. `column_type` is the input's type (from
-    DuckDB's describe), so each input pays only for the cleaning its type
-    needs: this runs on every raw line.
+    kept: ids are compared exactly. Trimming takes tabs and line breaks as
+    well as spaces, so an id of only whitespace is missing, never a
+    customer. `column_type` is the input's type (from DuckDB's describe), so
+    each input pays only for the cleaning its type needs: this runs on every
+    raw line.
 #}
 {% macro normalize_id(column, column_type='VARCHAR') %}
     {%- set kind = column_type | upper -%}
+    {%- set whitespace = "chr(32) || chr(9) || chr(10) || chr(13)" -%}
     {%- if column is none -%}
         cast(null as {{ dbt.type_string() }})
     {%- elif kind in ['DOUBLE', 'FLOAT', 'REAL'] or kind.startswith('DECIMAL') -%}
@@ -17,14 +20,16 @@
             else cast({{ column }} as {{ dbt.type_string() }})
         end
     {%- elif kind in ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT',
-        'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT'] -%}
+        'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT', 'UUID'] -%}
         cast({{ column }} as {{ dbt.type_string() }})
     {%- else -%}
         nullif(
             case
                 when {{ column }} like '%.%'
-                    then regexp_replace(trim({{ column }}), '\.0+$', '')
-                else trim({{ column }})
+                    then regexp_replace(
+                        trim({{ column }}, {{ whitespace }}), '\.0+$', ''
+                    )
+                else trim({{ column }}, {{ whitespace }})
             end,
             ''
         )

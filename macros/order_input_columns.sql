@@ -1,10 +1,14 @@
 {#
     The input's real columns, {name: type}, read from the data itself. Fails
     with a message naming the var to fix when the path matches no file, the
-    input has no rows, or a mapped column is missing. Rewrites `mapping` in
-    place: names as the input spells them, and none for optional columns it
-    does not have. Before execution (while dbt parses) nothing can be read,
-    so the map is taken as given.
+    input has no rows (an empty file too: it is checked before the columns,
+    which an empty file does not have), a mapped column is missing, or a
+    typed column (Parquet, a table) has a type that cannot mean what it is
+    mapped to: a boolean or date quantity would otherwise be read as 1 or
+    turn every line into a quarantined one. Rewrites `mapping` in place:
+    names as the input spells them, and none for optional columns it does
+    not have. Before execution (while dbt parses) nothing can be read, so
+    the map is taken as given.
 #}
 {% macro order_input_columns(order_input, label, mapping) %}
     {%- if not execute -%}
@@ -31,6 +35,15 @@
         {%- do found.update({row[0]: row[1]}) -%}
         {%- do by_lower.update({row[0] | lower: row[0]}) -%}
     {%- endfor -%}
+    {%- set rows = run_query(
+        "select count(*) from " ~ order_input_relation(order_input)
+    ).columns[0].values()[0] -%}
+    {%- if rows == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            label ~ ": the input has no rows, so there is nothing to segment. "
+            ~ "Point var order_inputs at the order lines (" ~ label ~ ")."
+        ) }}
+    {%- endif -%}
     {%- set required = ['customer_id', 'order_id', 'ordered_at', 'quantity'] -%}
     {%- for canonical in mapping.keys() | list -%}
         {%- set wanted = mapping[canonical] -%}
@@ -56,13 +69,38 @@
             ~ found.keys() | list | join(', ') ~ "." ~ fix
         ) }}
     {%- endif -%}
-    {%- set rows = run_query(
-        "select count(*) from " ~ order_input_relation(order_input)
-    ).columns[0].values()[0] -%}
-    {%- if rows == 0 -%}
+    {%- set number_types = [
+        'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT',
+        'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT', 'FLOAT', 'REAL', 'DOUBLE'
+    ] -%}
+    {%- set expected = {
+        'customer_id': 'text or a number', 'order_id': 'text or a number',
+        'ordered_at': 'a timestamp, a date or text',
+        'quantity': 'a number or text', 'unit_price': 'a number or text',
+        'line_amount': 'a number or text'
+    } -%}
+    {%- set wrong = [] -%}
+    {%- for canonical, wanted in expected.items()
+        if mapping[canonical] is not none -%}
+        {%- set type = found[mapping[canonical]] | upper -%}
+        {%- set is_number = type in number_types or type.startswith('DECIMAL') -%}
+        {%- if canonical == 'ordered_at' -%}
+            {%- set ok = type == 'VARCHAR' or type == 'DATE'
+                or type.startswith('TIMESTAMP') -%}
+        {%- elif canonical in ['customer_id', 'order_id'] -%}
+            {%- set ok = type in ['VARCHAR', 'UUID'] or is_number -%}
+        {%- else -%}
+            {%- set ok = type == 'VARCHAR' or is_number -%}
+        {%- endif -%}
+        {%- if not ok -%}
+            {%- do wrong.append("column '" ~ mapping[canonical] ~ "' (mapped to "
+                ~ canonical ~ ") is " ~ type ~ ", expected " ~ wanted) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if wrong -%}
         {{ exceptions.raise_compiler_error(
-            label ~ ": the input has no rows, so there is nothing to segment. "
-            ~ "Point var order_inputs at the order lines (" ~ label ~ ")."
+            label ~ ": " ~ wrong | join('; ') ~ ". Convert the column, or map "
+            ~ "var order_inputs columns to the right one (" ~ label ~ ")."
         ) }}
     {%- endif -%}
     {{- return(found) -}}

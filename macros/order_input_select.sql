@@ -40,7 +40,11 @@
         {{ to_double(e['quantity']) }} as quantity,
         {{ to_double(e['unit_price']) }} as unit_price,
         {{ to_double(e['line_amount']) }} as line_amount,
-        {%- if ts_type.startswith('TIMESTAMP') or ts_type == 'DATE' %}
+        {%- if ts_type == 'TIMESTAMP WITH TIME ZONE' %}
+        {#- In UTC, whatever the session's time zone: a plain cast would give
+            the local time of the machine dbt runs on. #}
+        timezone('UTC', {{ e['ordered_at'] }}) as ordered_at
+        {%- elif ts_type.startswith('TIMESTAMP') or ts_type == 'DATE' %}
         cast({{ e['ordered_at'] }} as timestamp) as ordered_at
         {%- else %}
         {{ parse_timestamp(e['ordered_at']) }} as ordered_at

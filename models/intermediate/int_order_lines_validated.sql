@@ -58,6 +58,14 @@ classified as (
             when quantity = 0 then 'zero_quantity'
             when unit_price is null then 'unparseable_amount'
             when unit_price <= 0 then 'non_positive_unit_price'
+            -- A purchase with a negative line amount has a negative price;
+            -- staging's amount / quantity is unsigned, so that returns may
+            -- give their amount either sign.
+            when
+                quantity > 0
+                and line_amount < 0
+                and substr(order_id, 1, {{ prefix | length }}) != '{{ prefix }}'
+                then 'non_positive_unit_price'
             -- Beyond any real order line, and beyond what the exact
             -- decimal sums below can hold.
             when abs(line_amount) >= 1e12 then 'amount_out_of_range'

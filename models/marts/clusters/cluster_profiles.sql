@@ -1,8 +1,8 @@
 -- One row per cluster of the chosen k: size and revenue with their shares,
 -- the campaign response rate (null without var clustering.response_column),
 -- and the RFM segment most of its customers are in when the clustered
--- customers are the RFM ones. The per-feature means, medians and centroids are in
--- cluster_feature_profiles, so this table keeps its columns whatever
+-- customers are the RFM ones. The per-feature means, medians and centroids
+-- are in cluster_feature_profiles, so this table keeps its columns whatever
 -- features var clustering lists.
 {%- if var('customer_features_input') is none %}
     {%- set segments_sql = 'select customer_id, segment_name from '

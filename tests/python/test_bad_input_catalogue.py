@@ -1,0 +1,1013 @@
+"""A catalogue of bad inputs and what the project does with each, on the
+real dbt project: a clear error that names the problem, or lines quarantined
+with the expected reason (or, for odd but valid input, counted as it is).
+Whatever happens, every line written is accounted for: clean + quarantined =
+raw, per input, read from the tables and compared with the lines written
+here.
+
+`CATALOGUE` is the list of cases with their expected outcome; the same table
+is docs/bad_input_catalogue.md, and a test keeps the two in step.
+
+Time: every case that ends in counted or quarantined lines shares one
+`dbt build` (each case is its own entry of var order_inputs, with its own
+customer and order ids, so cases meet only where they should: the same file
+given twice). Each error needs a run of its own on the smallest selection
+that shows it. Runs start in the background, two at a time, and each test
+waits only for the run it reads. Three cases are run by
+test_dbt_clear_errors.py; here they are only checked to be still there.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pytest
+import test_dbt_clear_errors
+import yaml
+from dbt_project_runner import PROJECT_DIR, DbtRun, run_dbt
+
+BUILD = "build"  # the shared build of the quarantine and acceptance cases
+ELSEWHERE = "test_dbt_clear_errors.py"  # cases run there, not again here
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad input: what it is, and what the project must do with it."""
+
+    id: str
+    given: str  # the input, in words
+    outcome: str  # what must happen, in words
+    run: str  # BUILD, the name of an error run below, or ELSEWHERE
+
+
+# fmt: off
+CATALOGUE = [
+    Case("empty_input",
+         "a CSV file with a header and no lines",
+         "error: `the input has no rows`, naming the input and var order_inputs",
+         ELSEWHERE),
+    Case("empty_file",
+         "a CSV file of 0 bytes (no header either)",
+         "error: `the input has no rows` (not a complaint about missing columns)",
+         "empty_file"),
+    Case("required_column_missing",
+         "a CSV file without a quantity column",
+         "error: `column 'quantity' (mapped to quantity) is not in the input`",
+         ELSEWHERE),
+    Case("wrong_column_types",
+         "a Parquet file whose quantity is BOOLEAN, unit_price DATE and "
+         "ordered_at BIGINT (epoch seconds)",
+         "error naming each column, its type and the types it may have; "
+         "nothing is built",
+         "wrong_column_types"),
+    Case("text_in_amount",
+         "prices `abc`, `12,50`, `$10`, `10 EUR`, `1,000.00` and blank; "
+         "quantity `two`",
+         "quarantined: `unparseable_amount` with the text kept, "
+         "`unparseable_quantity`",
+         BUILD),
+    Case("nan_and_infinity",
+         "NaN, inf, -Infinity and 1e400 in price and quantity, as text (CSV) "
+         "and as doubles (Parquet)",
+         "quarantined: `unparseable_amount` / `unparseable_quantity`; "
+         "every sum stays finite",
+         BUILD),
+    Case("non_positive_prices",
+         "unit prices 0, -5, -0.01; line amounts 0, and -10 on a purchase",
+         "quarantined: `non_positive_unit_price`; a return (negative quantity) "
+         "with a negative amount counts",
+         BUILD),
+    Case("zero_quantity",
+         "quantities `0`, `0.0`, `-0`",
+         "quarantined: `zero_quantity`",
+         BUILD),
+    Case("huge_amounts",
+         "a unit price of 1e13; 10^6 units at 2 x 10^6",
+         "quarantined: `amount_out_of_range` (10^12 or more)",
+         BUILD),
+    Case("duplicate_lines",
+         "one line three times, another twice, and a line that differs from "
+         "the first only in quantity",
+         "the first copy counts, the others are `duplicate_line` pointing at "
+         "it; the near-copy counts",
+         BUILD),
+    Case("same_file_twice",
+         "two order_inputs entries with the same path",
+         "the first entry's lines count, every line of the second is "
+         "`duplicate_line`: the file counts once",
+         BUILD),
+    Case("future_timestamps",
+         "orders dated 2099 and 2999",
+         "quarantined: `after_as_of_date`; the default as-of date ignores them",
+         BUILD),
+    Case("year_1900_timestamps",
+         "orders dated 1900-01-01, 1899-12-31 and 0001-01-01",
+         "quarantined: `timestamp_before_min_order_date`",
+         BUILD),
+    Case("ambiguous_timestamp_formats",
+         "`01/02/2024 10:00`, `2024/01/02 10:00`, `Jan 2, 2024`, `1704189600` "
+         "with the default var timestamp_formats",
+         "quarantined: `unparseable_timestamp` with the text kept; day or month "
+         "first is never guessed",
+         BUILD),
+    Case("iso_8601_timestamps",
+         "`2024-01-18T10:00:00`, and with `Z`, `+02:00`, `-05:00`, a fraction",
+         "counted, offsets converted to UTC: ISO 8601 needs no format",
+         BUILD),
+    Case("missing_customer_ids",
+         "customer ids null, empty, quoted empty, spaces, a tab, a line break; "
+         "an empty order id",
+         "quarantined: `missing_customer_id`, `missing_order_id`",
+         BUILD),
+    Case("ids_case_and_trailing_zero",
+         "customer ids `cs-abc`, `CS-ABC`, `Cs-Abc`; `90017850.0`, `90017850`, "
+         "`90017850.00`; order ids `KI-6.0`, `KI-6`",
+         "counted: case is kept (three customers), a trailing `.0` is dropped "
+         "(one customer, one order)",
+         BUILD),
+    Case("unicode_and_long_ids",
+         "customer ids `Zoë-顧客-😀` (composed and decomposed) and one of 5,000 "
+         "characters; order id `Bestellung-ß-№1`",
+         "counted, ids kept exactly: the two spellings of Zoë are two customers",
+         BUILD),
+    Case("uuid_ids",
+         "a Parquet file whose customer_id column is a UUID",
+         "counted, the id as lowercase canonical text",
+         BUILD),
+    Case("million_orders_one_customer",
+         "one customer with 10^6 orders of one line each (Parquet)",
+         "counted: frequency 1,000,000, monetary 1,250,000.00 exactly",
+         BUILD),
+    Case("as_of_before_all_orders",
+         "var as_of_date before the first order",
+         "error: `var as_of_date ... is not after the first order`",
+         ELSEWHERE),
+    Case("single_customer",
+         "one customer, K-means on",
+         "RFM scores are built; K-means stops: `there is only 1 customer`, "
+         "naming var clustering_enabled",
+         "single_customer"),
+    Case("identical_customers",
+         "four customers with identical orders, K-means on",
+         "K-means stops: `all 4 customers have the same value of every feature`",
+         "identical_customers"),
+    Case("fixed_k_above_customers",
+         "12 customers and var clustering.fixed_k 15",
+         "K-means stops: `asked for k=15 clusters but the data has only 12 "
+         "distinct customers; lower k (var clustering)`",
+         "fixed_k_above_customers"),
+]
+# fmt: on
+CASES = {case.id: case for case in CATALOGUE}
+
+# The cases run by test_dbt_clear_errors.py: their id there, and the part of
+# the message it checks that this catalogue quotes.
+CLEAR_ERRORS_CASES = {
+    "empty_input": ("empty_input", "the input has no rows"),
+    "required_column_missing": (
+        "required_column_missing",
+        "column 'quantity' (mapped to quantity)",
+    ),
+    "as_of_before_all_orders": (
+        "as_of_before_first_order",
+        "is not after the first order",
+    ),
+}
+
+
+# --- The shared build: its inputs, as written ---------------------------------
+
+HEADER = "customer_id,order_id,ordered_at,quantity,unit_price\n"
+LONG_ID = "長" * 4999 + "😀"  # 5,000 characters
+ZOE = "Zoë-顧客-😀"
+ZOE_DECOMPOSED = unicodedata.normalize("NFD", ZOE)
+CUSTOMER_UUID = "5f0c6a3e-2b1d-4c8e-9a7f-3d2e1b0c9a8f"
+MILLION = 1_000_000
+
+
+def with_header(*lines: str) -> str:
+    return HEADER + "".join(lines)
+
+
+# Every clean line is dated in January 2024 (the 10^6 orders are in 2023),
+# the latest on 2024-01-31: the build's as-of date is 2024-02-01. Order ids
+# never start with "C", the return prefix.
+CSV_FILES = {
+    "text_in_amount.csv": with_header(
+        "TA-1,TA-1-1,2024-01-10 10:00:00,1,abc\n"
+        'TA-1,TA-1-2,2024-01-10 10:00:00,1,"12,50"\n'
+        "TA-1,TA-1-3,2024-01-10 10:00:00,1,$10\n"
+        "TA-1,TA-1-4,2024-01-10 10:00:00,1,10 EUR\n"
+        'TA-1,TA-1-5,2024-01-10 10:00:00,1,"1,000.00"\n'
+        "TA-1,TA-1-6,2024-01-10 10:00:00,1,\n"
+        "TA-1,TA-1-7,2024-01-10 10:00:00,two,10\n"
+        "TA-1,TA-1-8,2024-01-10 10:00:00,1,10.50\n"
+    ),
+    "nan_and_infinity.csv": with_header(
+        "NI-1,NI-1-1,2024-01-11 10:00:00,1,NaN\n"
+        "NI-1,NI-1-2,2024-01-11 10:00:00,1,inf\n"
+        "NI-1,NI-1-3,2024-01-11 10:00:00,1,-Infinity\n"
+        "NI-1,NI-1-4,2024-01-11 10:00:00,1,1e400\n"
+        "NI-1,NI-1-5,2024-01-11 10:00:00,NaN,10\n"
+        "NI-1,NI-1-6,2024-01-11 10:00:00,-inf,10\n"
+        "NI-1,NI-1-7,2024-01-11 10:00:00,2,5\n"
+    ),
+    "non_positive_unit_price.csv": with_header(
+        "NP-1,NP-1-1,2024-01-12 10:00:00,1,0\n"
+        "NP-1,NP-1-2,2024-01-12 10:00:00,1,-5\n"
+        "NP-1,NP-1-3,2024-01-12 10:00:00,3,-0.01\n"
+        "NP-1,NP-1-4,2024-01-12 10:00:00,1,0.01\n"
+    ),
+    # A line amount instead of a unit price: the price is amount / quantity.
+    "non_positive_line_amount.csv": (
+        "customer_id,order_id,ordered_at,quantity,line_amount\n"
+        "NP-2,NP-2-1,2024-01-12 10:00:00,2,0\n"
+        "NP-2,NP-2-2,2024-01-12 10:00:00,1,-10\n"
+        "NP-2,NP-2-3,2024-01-12 10:00:00,2,30\n"
+        "NP-2,NP-2-4,2024-01-12 10:00:00,-1,-15\n"
+    ),
+    "zero_quantity.csv": with_header(
+        "ZQ-1,ZQ-1-1,2024-01-13 10:00:00,0,10\n"
+        "ZQ-1,ZQ-1-2,2024-01-13 10:00:00,0.0,10\n"
+        "ZQ-1,ZQ-1-3,2024-01-13 10:00:00,-0,10\n"
+        "ZQ-1,ZQ-1-4,2024-01-13 10:00:00,1,10\n"
+    ),
+    "huge_amounts.csv": with_header(
+        "HA-1,HA-1-1,2024-01-13 11:00:00,1,1e13\n"
+        "HA-1,HA-1-2,2024-01-13 11:00:00,1000000,2000000\n"
+        "HA-1,HA-1-3,2024-01-13 11:00:00,1,99\n"
+    ),
+    "duplicate_lines.csv": with_header(
+        "DL-1,DL-1-1,2024-01-14 10:00:00,1,10\n"
+        "DL-1,DL-1-1,2024-01-14 10:00:00,1,10\n"
+        "DL-1,DL-1-2,2024-01-14 11:00:00,2,5\n"
+        "DL-1,DL-1-1,2024-01-14 10:00:00,1,10\n"
+        "DL-1,DL-1-2,2024-01-14 11:00:00,2,5\n"
+        "DL-1,DL-1-1,2024-01-14 10:00:00,2,10\n"
+    ),
+    "same_file.csv": with_header(
+        "SF-1,SF-1-1,2024-01-15 10:00:00,1,10\n"
+        "SF-1,SF-1-2,2024-01-16 10:00:00,1,20\n"
+        "SF-2,SF-2-1,2024-01-16 10:00:00,3,5\n"
+    ),
+    "future_timestamps.csv": with_header(
+        "FU-1,FU-1-1,2099-06-01 10:00:00,1,10\n"
+        "FU-1,FU-1-2,2999-12-31 23:59:59,1,10\n"
+        "FU-1,FU-1-3,2024-01-31 12:00:00,1,10\n"
+    ),
+    "year_1900_timestamps.csv": with_header(
+        "Y1-1,Y1-1-1,1900-01-01 00:00:00,1,10\n"
+        "Y1-1,Y1-1-2,1899-12-31 23:59:59,1,10\n"
+        "Y1-1,Y1-1-3,0001-01-01 00:00:00,1,10\n"
+        "Y1-1,Y1-1-4,2024-01-17 10:00:00,1,10\n"
+    ),
+    "ambiguous_timestamp_formats.csv": with_header(
+        "AT-1,AT-1-1,01/02/2024 10:00,1,10\n"
+        "AT-1,AT-1-2,2024/01/02 10:00,1,10\n"
+        'AT-1,AT-1-3,"Jan 2, 2024",1,10\n'
+        "AT-1,AT-1-4,1704189600,1,10\n"
+        "AT-1,AT-1-5,2024-01-02 10:00:00,1,10\n"
+    ),
+    "iso_8601_timestamps.csv": with_header(
+        "IS-1,IS-1-1,2024-01-18T10:00:00,1,10\n"
+        "IS-1,IS-1-2,2024-01-18T10:00:00Z,1,10\n"
+        "IS-1,IS-1-3,2024-01-18T12:00:00+02:00,1,10\n"
+        "IS-1,IS-1-4,2024-01-18T05:00:00.5-05:00,1,10\n"
+        "IS-1,IS-1-5,2024-01-18T10:00,1,10\n"
+    ),
+    # Escapes are real characters here: a tab, and a quoted line break.
+    "missing_customer_ids.csv": with_header(
+        ",MC-1-1,2024-01-19 10:00:00,1,10\n"
+        '"",MC-1-2,2024-01-19 10:00:00,1,10\n'
+        '"   ",MC-1-3,2024-01-19 10:00:00,1,10\n'
+        '"\t",MC-1-4,2024-01-19 10:00:00,1,10\n'
+        '" \t\r\n ",MC-1-5,2024-01-19 10:00:00,1,10\n'
+        "MC-1,,2024-01-19 10:00:00,1,10\n"
+        "MC-1,MC-1-7,2024-01-19 10:00:00,1,10\n"
+    ),
+    "ids_case_and_trailing_zero.csv": with_header(
+        "cs-abc,KI-1,2024-01-20 10:00:00,1,10\n"
+        "CS-ABC,KI-2,2024-01-20 10:00:00,1,10\n"
+        "Cs-Abc,KI-3,2024-01-20 10:00:00,1,10\n"
+        "90017850.0,KI-4,2024-01-20 10:00:00,1,10\n"
+        "90017850,KI-5,2024-01-21 10:00:00,1,10\n"
+        "90017850.00,KI-6.0,2024-01-22 10:00:00,1,10\n"
+        "90017850,KI-6,2024-01-22 10:00:00,1,5\n"
+    ),
+    "unicode_and_long_ids.csv": with_header(
+        f"{ZOE},UL-1,2024-01-23 10:00:00,1,10\n"
+        f"{ZOE_DECOMPOSED},UL-2,2024-01-23 10:00:00,1,20\n"
+        f"{LONG_ID},UL-3,2024-01-23 10:00:00,1,30\n"
+        f"{LONG_ID},Bestellung-ß-№1,2024-01-24 10:00:00,1,40\n"
+    ),
+}
+
+# Parquet files, typed: the SQL DuckDB writes each one from.
+PARQUET_FILES = {
+    "nan_and_infinity.parquet": """
+        select * from (values
+            ('NI-2', 'NI-2-1', timestamp '2024-01-11 10:00', 1.0, 'nan'::double),
+            ('NI-2', 'NI-2-2', timestamp '2024-01-11 10:00', 1.0, 'inf'::double),
+            ('NI-2', 'NI-2-3', timestamp '2024-01-11 10:00', 1.0, '-inf'::double),
+            ('NI-2', 'NI-2-4', timestamp '2024-01-11 10:00', 'nan'::double, 3.0),
+            ('NI-2', 'NI-2-5', timestamp '2024-01-11 10:00', 1.0, 3.0)
+        ) as t(customer_id, order_id, ordered_at, quantity, unit_price)
+    """,
+    "missing_customer_ids.parquet": """
+        select * from (values
+            (null, 'MC-2-1', timestamp '2024-01-19 10:00', 1, 10.0),
+            ('', 'MC-2-2', timestamp '2024-01-19 10:00', 1, 10.0),
+            (' ' || chr(9) || ' ', 'MC-2-3', timestamp '2024-01-19 10:00', 1, 10.0),
+            ('MC-2', 'MC-2-4', timestamp '2024-01-19 10:00', 1, 10.0)
+        ) as t(customer_id, order_id, ordered_at, quantity, unit_price)
+    """,
+    "uuid_ids.parquet": f"""
+        select '{CUSTOMER_UUID.upper()}'::uuid as customer_id,
+            'UU-' || i as order_id,
+            timestamp '2024-01-25 10:00' + to_days(i::integer) as ordered_at,
+            1 as quantity, 10.0 as unit_price
+        from range(2) as t(i)
+    """,
+    # Ten seconds apart from 2023-01-01 (to 2023-04-26), 1.25 each.
+    "million_orders.parquet": f"""
+        select 'MEGA-1' as customer_id, 'MEGA-' || i as order_id,
+            timestamp '2023-01-01' + to_seconds(i * 10) as ordered_at,
+            1 as quantity, 1.25 as unit_price
+        from range({MILLION}) as t(i)
+    """,
+}
+
+
+@dataclass(frozen=True)
+class BuildInput:
+    """One entry of var order_inputs in the shared build, and where its lines
+    must end up (order_line_reconciliation: outcome -> lines)."""
+
+    case: str
+    name: str
+    file: str
+    outcomes: dict[str, int]
+
+
+# fmt: off
+BUILD_INPUTS = [
+    BuildInput("text_in_amount", "text_in_amount", "text_in_amount.csv",
+               {"clean": 1, "unparseable_amount": 6, "unparseable_quantity": 1}),
+    BuildInput("nan_and_infinity", "nan_and_infinity_csv", "nan_and_infinity.csv",
+               {"clean": 1, "unparseable_amount": 4, "unparseable_quantity": 2}),
+    BuildInput("nan_and_infinity", "nan_and_infinity_parquet",
+               "nan_and_infinity.parquet",
+               {"clean": 1, "unparseable_amount": 3, "unparseable_quantity": 1}),
+    BuildInput("non_positive_prices", "non_positive_unit_price",
+               "non_positive_unit_price.csv",
+               {"clean": 1, "non_positive_unit_price": 3}),
+    BuildInput("non_positive_prices", "non_positive_line_amount",
+               "non_positive_line_amount.csv",
+               {"clean": 2, "non_positive_unit_price": 2}),
+    BuildInput("zero_quantity", "zero_quantity", "zero_quantity.csv",
+               {"clean": 1, "zero_quantity": 3}),
+    BuildInput("huge_amounts", "huge_amounts", "huge_amounts.csv",
+               {"clean": 1, "amount_out_of_range": 2}),
+    BuildInput("duplicate_lines", "duplicate_lines", "duplicate_lines.csv",
+               {"clean": 3, "duplicate_line": 3}),
+    BuildInput("same_file_twice", "same_file_first", "same_file.csv",
+               {"clean": 3}),
+    BuildInput("same_file_twice", "same_file_again", "same_file.csv",
+               {"duplicate_line": 3}),
+    BuildInput("future_timestamps", "future_timestamps", "future_timestamps.csv",
+               {"clean": 1, "after_as_of_date": 2}),
+    BuildInput("year_1900_timestamps", "year_1900_timestamps",
+               "year_1900_timestamps.csv",
+               {"clean": 1, "timestamp_before_min_order_date": 3}),
+    BuildInput("ambiguous_timestamp_formats", "ambiguous_timestamp_formats",
+               "ambiguous_timestamp_formats.csv",
+               {"clean": 1, "unparseable_timestamp": 4}),
+    BuildInput("iso_8601_timestamps", "iso_8601_timestamps",
+               "iso_8601_timestamps.csv", {"clean": 5}),
+    BuildInput("missing_customer_ids", "missing_customer_ids_csv",
+               "missing_customer_ids.csv",
+               {"clean": 1, "missing_customer_id": 5, "missing_order_id": 1}),
+    BuildInput("missing_customer_ids", "missing_customer_ids_parquet",
+               "missing_customer_ids.parquet",
+               {"clean": 1, "missing_customer_id": 3}),
+    BuildInput("ids_case_and_trailing_zero", "ids_case_and_trailing_zero",
+               "ids_case_and_trailing_zero.csv", {"clean": 7}),
+    BuildInput("unicode_and_long_ids", "unicode_and_long_ids",
+               "unicode_and_long_ids.csv", {"clean": 4}),
+    BuildInput("uuid_ids", "uuid_ids", "uuid_ids.parquet", {"clean": 2}),
+    BuildInput("million_orders_one_customer", "million_orders_one_customer",
+               "million_orders.parquet", {"clean": MILLION}),
+]
+# fmt: on
+INPUTS = {spec.name: spec for spec in BUILD_INPUTS}
+
+
+def lines_in_file(path: Path) -> int:
+    """Data lines of a CSV or Parquet file, counted without the project."""
+    if path.suffix == ".csv":
+        with path.open(newline="", encoding="utf-8") as handle:
+            return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+    with duckdb.connect() as con:
+        return con.sql(f"select count(*) from '{path}'").fetchall()[0][0]
+
+
+def write_build_files(work_dir: Path) -> dict[str, int]:
+    """Writes the shared build's files; returns the lines written per input."""
+    for name, text in CSV_FILES.items():
+        (work_dir / name).write_text(text, encoding="utf-8", newline="")
+    with duckdb.connect() as con:
+        for name, sql in PARQUET_FILES.items():
+            con.execute(f"copy ({sql}) to '{work_dir / name}' (format parquet)")
+    return {spec.name: lines_in_file(work_dir / spec.file) for spec in BUILD_INPUTS}
+
+
+def prepare_build(work_dir: Path) -> tuple[str, dict, list[str]]:
+    order_inputs = [
+        {"name": spec.name, "path": str(work_dir / spec.file)} for spec in BUILD_INPUTS
+    ]
+    dbt_vars = {
+        "order_inputs": order_inputs,
+        # Most lines here are bad on purpose; the check stays on, at a share
+        # no input comes near on its own.
+        "max_quarantine_share": 0.9,
+        "clustering_enabled": False,
+    }
+    # dbt's unit tests bring their own rows, not these inputs.
+    return "build", dbt_vars, ["--exclude", "resource_type:unit_test"]
+
+
+# --- Error runs: one each, on the smallest selection that shows the error -----
+
+STAGING_ONLY = ["--select", "stg_orders__order_lines"]
+# What the Python models read, without data tests: these cases are K-means's.
+KMEANS_ONLY = ["--select", "+int_customers_clustered"]
+KMEANS_ONLY += ["--resource-type", "model", "--resource-type", "seed"]
+# Nothing here reads dbt's JSON artefacts or parses a second time.
+NO_ARTEFACTS = ["--no-write-json", "--no-partial-parse"]
+ORDERS_CSV = "orders.csv"  # the input of each K-means run
+
+
+def one_input(path: Path, name: str = "orders") -> dict:
+    return {"order_inputs": [{"name": name, "path": str(path)}]}
+
+
+def prepare_empty_file(work_dir: Path) -> tuple[str, dict, list[str]]:
+    (work_dir / "empty.csv").write_bytes(b"")
+    return "run", one_input(work_dir / "empty.csv", "empty_file"), STAGING_ONLY
+
+
+def prepare_wrong_column_types(work_dir: Path) -> tuple[str, dict, list[str]]:
+    path = work_dir / "wrong_types.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            "copy (select 'WT-1' as customer_id, 'WT-1-1' as order_id,"
+            " 1705312800::bigint as ordered_at, true as quantity,"
+            f" date '2024-01-15' as unit_price) to '{path}' (format parquet)"
+        )
+    return "run", one_input(path, "wrong_types"), STAGING_ONLY
+
+
+def prepare_single_customer(work_dir: Path) -> tuple[str, dict, list[str]]:
+    (work_dir / ORDERS_CSV).write_text(
+        HEADER
+        + "SC-1,SC-1-1,2024-01-05 10:00:00,1,10\n"
+        + "SC-1,SC-1-2,2024-01-20 10:00:00,2,10\n"
+    )
+    return "build", one_input(work_dir / ORDERS_CSV), KMEANS_ONLY
+
+
+def prepare_identical_customers(work_dir: Path) -> tuple[str, dict, list[str]]:
+    lines = [
+        f"IC-{n},IC-{n}-{order},2024-01-{day} 10:00:00,{order},10\n"
+        for n in range(1, 5)
+        for order, day in ((1, "05"), (2, "20"))
+    ]
+    (work_dir / ORDERS_CSV).write_text(HEADER + "".join(lines))
+    return "build", one_input(work_dir / ORDERS_CSV), KMEANS_ONLY
+
+
+def prepare_fixed_k_above_customers(work_dir: Path) -> tuple[str, dict, list[str]]:
+    # Customer n has n orders of 5n on consecutive days, the latest n days
+    # before the as-of date (2024-01-30): twelve distinct customers and no
+    # outliers, so k = 2..10 of k_range can be fitted, the fixed k of 15 not.
+    lines = [
+        f"FK-{n},FK-{n}-{order},2024-01-{31 - n - order:02d} 10:00:00,1,{5 * n}\n"
+        for n in range(1, 13)
+        for order in range(1, n + 1)
+    ]
+    (work_dir / ORDERS_CSV).write_text(HEADER + "".join(lines))
+    # dbt does not merge a dict var given on the command line into the
+    # project's: pass the whole of var clustering, changed.
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    clustering = {**project["vars"]["clustering"], "fixed_k": 15}
+    dbt_vars = one_input(work_dir / ORDERS_CSV) | {"clustering": clustering}
+    return "build", dbt_vars, KMEANS_ONLY
+
+
+# Longest first: with two at a time the short runs fill in around the build.
+PREPARE: dict[str, Callable[[Path], tuple[str, dict, list[str]]]] = {
+    BUILD: prepare_build,
+    "single_customer": prepare_single_customer,
+    "identical_customers": prepare_identical_customers,
+    "fixed_k_above_customers": prepare_fixed_k_above_customers,
+    "empty_file": prepare_empty_file,
+    "wrong_column_types": prepare_wrong_column_types,
+}
+
+
+@dataclass
+class Runs:
+    """This module's dbt runs, running in the background, with their work
+    folders and the lines written for each input of the shared build."""
+
+    futures: dict[str, Future[DbtRun]] = field(default_factory=dict)
+    work_dirs: dict[str, Path] = field(default_factory=dict)
+    build_lines: dict[str, int] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> DbtRun:
+        return self.futures[name].result()
+
+
+def runs_needed(items: list[pytest.Item]) -> set[str]:
+    """The runs the selected tests of this module read: all of them, unless
+    pytest -k or a test id narrows the selection."""
+    needed = set()
+    for item in items:
+        if getattr(item, "module", None) is None or item.module.__name__ != __name__:
+            continue
+        params = item.callspec.params if hasattr(item, "callspec") else {}
+        if "case" in params:
+            needed.add(CASES[params["case"]].run)
+        elif "build_run" in item.fixturenames:
+            needed.add(BUILD)
+    return needed & set(PREPARE)
+
+
+@pytest.fixture(scope="module")
+def runs(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Runs]:
+    needed = runs_needed(request.session.items)
+    pool = ThreadPoolExecutor(max_workers=2)
+    started = Runs()
+    for name, prepare in PREPARE.items():
+        if name not in needed:
+            continue
+        work_dir = tmp_path_factory.mktemp(name)
+        if name == BUILD:
+            started.build_lines = write_build_files(work_dir)
+        command, dbt_vars, extra_args = prepare(work_dir)
+        started.work_dirs[name] = work_dir
+        started.futures[name] = pool.submit(
+            run_dbt, work_dir, command, dbt_vars, [*extra_args, *NO_ARTEFACTS]
+        )
+    yield started
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture(scope="module")
+def build_run(runs: Runs) -> DbtRun:
+    run = runs[BUILD]
+    assert run.returncode == 0, run.output[-5000:]
+    return run
+
+
+class Tables:
+    """The shared build's tables, and its line-level views without the
+    10^6-line input, copied into memory once: a view reads every input
+    again on each query, which would cost seconds per test."""
+
+    VIEWS = ("stg_orders__order_lines", "int_order_lines_cleaned")
+    TABLES = (
+        "quarantined_order_lines",
+        "order_line_reconciliation",
+        "customer_segments",
+        "int_as_of_dates_resolved",
+    )
+
+    def __init__(self, run: DbtRun):
+        self.con = duckdb.connect()
+        # The views name their catalog after the file: attach it by that name.
+        catalog = run.db_path.stem
+        self.con.execute(f"attach '{run.db_path}' (read_only)")
+        for name in self.VIEWS:
+            self.con.execute(
+                f"create table {name} as select * from {catalog}.main.{name}"
+                " where source_name != 'million_orders_one_customer'"
+            )
+        for name in self.TABLES:
+            self.con.execute(f"create table {name} as from {catalog}.main.{name}")
+        self.con.execute(f"detach {catalog}")
+
+    def query(self, sql: str) -> list[tuple]:
+        return self.con.sql(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def tables(build_run: DbtRun) -> Iterator[Tables]:
+    copy = Tables(build_run)
+    yield copy
+    copy.con.close()
+
+
+# --- The catalogue itself -----------------------------------------------------
+
+
+def test_the_catalogue_has_20_cases_or_more_each_run_somewhere():
+    assert len(CATALOGUE) >= 20
+    assert len(CASES) == len(CATALOGUE), "case ids must be unique"
+    error_runs = set(PREPARE) - {BUILD}
+    for case in CATALOGUE:
+        assert case.run in {BUILD, ELSEWHERE} | error_runs, case.id
+        assert "|" not in case.given + case.outcome, "it would split a table cell"
+    in_build = {case.id for case in CATALOGUE if case.run == BUILD}
+    assert in_build == {spec.case for spec in BUILD_INPUTS}
+    assert {case.run for case in CATALOGUE} - {BUILD, ELSEWHERE} == error_runs
+    assert {c.id for c in CATALOGUE if c.run == ELSEWHERE} == set(CLEAR_ERRORS_CASES)
+
+
+def test_the_markdown_catalogue_is_this_one():
+    doc = (PROJECT_DIR / "docs" / "bad_input_catalogue.md").read_text()
+    rows = [line for line in doc.splitlines() if line.startswith("| `")]
+    assert rows == [f"| `{c.id}` | {c.given} | {c.outcome} |" for c in CATALOGUE]
+
+
+def test_the_cases_run_by_test_dbt_clear_errors_are_still_there():
+    for case_id, (their_id, message) in CLEAR_ERRORS_CASES.items():
+        assert their_id in test_dbt_clear_errors.CASES, case_id
+        _, _, their_messages = test_dbt_clear_errors.CASES[their_id]
+        assert any(message in theirs for theirs in their_messages), case_id
+        assert message in CASES[case_id].outcome.replace("`", ""), case_id
+
+
+# --- The shared build: every line written is accounted for, per input ---------
+
+
+@pytest.fixture(scope="module")
+def line_accounting(build_run: DbtRun) -> dict[str, tuple[int, ...]]:
+    """Per input: raw lines, distinct line ids, clean lines, quarantined
+    lines, lines both clean and quarantined, and the reconciliation's total.
+    One query on the warehouse, the 10^6-line input included."""
+    rows = build_run.query(
+        """
+        with raw as (
+            select source_name, count(*) as raw_lines,
+                count(distinct order_line_id) as line_ids
+            from stg_orders__order_lines group by source_name
+        ),
+        clean as (
+            select source_name, count(*) as clean_lines
+            from int_order_lines_cleaned group by source_name
+        ),
+        bad as (
+            select source_name, count(*) as quarantined_lines
+            from quarantined_order_lines group by source_name
+        ),
+        in_both as (
+            select clean.source_name, count(*) as both_lines
+            from int_order_lines_cleaned as clean
+            inner join quarantined_order_lines as bad
+                on clean.order_line_id = bad.order_line_id
+            group by clean.source_name
+        ),
+        reconciled as (
+            select source_name, sum(order_lines) as reconciled_lines
+            from order_line_reconciliation group by source_name
+        )
+        select raw.source_name, raw_lines, line_ids,
+            coalesce(clean_lines, 0), coalesce(quarantined_lines, 0),
+            coalesce(both_lines, 0), coalesce(reconciled_lines, 0)
+        from raw
+        left join clean on raw.source_name = clean.source_name
+        left join bad on raw.source_name = bad.source_name
+        left join in_both on raw.source_name = in_both.source_name
+        left join reconciled on raw.source_name = reconciled.source_name
+        """
+    )
+    return {name: tuple(int(n) for n in counts) for name, *counts in rows}
+
+
+def test_no_line_comes_from_anywhere_but_the_inputs(line_accounting):
+    assert set(line_accounting) == set(INPUTS)
+
+
+@pytest.mark.parametrize("input_name", sorted(INPUTS))
+def test_every_line_written_is_clean_or_quarantined_once(
+    runs: Runs, line_accounting: dict[str, tuple[int, ...]], input_name: str
+):
+    written = runs.build_lines[input_name]
+    assert written == sum(INPUTS[input_name].outcomes.values())
+    raw, line_ids, clean, quarantined, in_both, reconciled = line_accounting[input_name]
+    assert raw == line_ids == written
+    assert clean + quarantined == written
+    assert in_both == 0
+    assert reconciled == written
+
+
+@pytest.mark.parametrize("case", [c.id for c in CATALOGUE if c.run == BUILD])
+def test_each_input_ends_up_where_the_catalogue_says(tables: Tables, case: str):
+    for spec in BUILD_INPUTS:
+        if spec.case == case:
+            rows = tables.query(
+                "select outcome, order_lines from order_line_reconciliation"
+                f" where source_name = '{spec.name}'"
+            )
+            assert dict(rows) == spec.outcomes, spec.name
+
+
+def test_the_build_passed_its_own_line_accounting_checks(build_run: DbtRun):
+    for check in (
+        "assert_every_raw_order_line_accounted_for_once",
+        "quarantine_share_within_threshold",
+    ):
+        assert f"PASS {check}" in build_run.output
+
+
+# --- The shared build: what each case shows beyond the counts -----------------
+
+
+def clean_lines(tables: Tables, source: str, columns: str) -> list[tuple]:
+    return tables.query(
+        f"select {columns} from int_order_lines_cleaned"
+        f" where source_name = '{source}' order by order_id"
+    )
+
+
+def quarantined(tables: Tables, source: str, columns: str) -> list[tuple]:
+    return tables.query(
+        f"select {columns} from quarantined_order_lines"
+        f" where source_name = '{source}' order by order_id"
+    )
+
+
+def customer(tables: Tables, customer_id: str, columns: str) -> tuple:
+    rows = tables.query(
+        f"select {columns} from customer_segments where customer_id = '{customer_id}'"
+    )
+    assert len(rows) == 1, (customer_id, rows)
+    return rows[0]
+
+
+def test_text_in_amount_keeps_the_text_that_did_not_parse(tables: Tables):
+    assert quarantined(
+        tables, "text_in_amount", "order_id, quarantine_reason, unit_price_text"
+    ) == [
+        ("TA-1-1", "unparseable_amount", "abc"),
+        ("TA-1-2", "unparseable_amount", "12,50"),
+        ("TA-1-3", "unparseable_amount", "$10"),
+        ("TA-1-4", "unparseable_amount", "10 EUR"),
+        ("TA-1-5", "unparseable_amount", "1,000.00"),
+        ("TA-1-6", "unparseable_amount", None),
+        ("TA-1-7", "unparseable_quantity", "10"),
+    ]
+    assert quarantined(tables, "text_in_amount", "quantity_text")[-1] == ("two",)
+    assert customer(tables, "TA-1", "frequency, monetary") == (1, 10.5)
+
+
+def test_nan_and_infinity_never_reach_a_sum(tables: Tables):
+    assert customer(tables, "NI-1", "frequency, monetary") == (1, 10.0)
+    assert customer(tables, "NI-2", "frequency, monetary") == (1, 3.0)
+    assert tables.query(
+        "select count(*) from customer_segments where not isfinite(monetary::double)"
+        " or not isfinite(average_order_value::double)"
+    ) == [(0,)]
+
+
+def test_a_negative_amount_on_a_purchase_is_a_negative_price(tables: Tables):
+    assert quarantined(tables, "non_positive_unit_price", "order_id") == [
+        ("NP-1-1",),
+        ("NP-1-2",),
+        ("NP-1-3",),
+    ]
+    assert quarantined(tables, "non_positive_line_amount", "order_id") == [
+        ("NP-2-1",),
+        ("NP-2-2",),  # 1 unit, -10: not a purchase of 10
+    ]
+    assert clean_lines(
+        tables, "non_positive_line_amount", "order_id, net_amount, is_return"
+    ) == [("NP-2-3", 30, False), ("NP-2-4", -15, True)]
+    assert customer(tables, "NP-2", "frequency, monetary") == (1, 15.0)
+    assert customer(tables, "NP-1", "frequency, monetary") == (1, 0.01)
+
+
+def test_duplicates_point_at_the_copy_that_counts(tables: Tables):
+    # Each copy points at a line of the same input with the same content,
+    # and that line is the one that counts.
+    rows = tables.query(
+        "select dup.order_id, dup.quantity, clean.order_line_id is not null"
+        " from quarantined_order_lines as dup"
+        " inner join stg_orders__order_lines as original"
+        "   on dup.duplicate_of_order_line_id = original.order_line_id"
+        "  and dup.source_name = original.source_name"
+        "  and dup.order_id = original.order_id"
+        "  and dup.quantity = original.quantity"
+        "  and dup.unit_price = original.unit_price"
+        "  and dup.ordered_at = original.ordered_at"
+        " left join int_order_lines_cleaned as clean"
+        "   on original.order_line_id = clean.order_line_id"
+        " where dup.source_name = 'duplicate_lines'"
+        " order by dup.order_id"
+    )
+    assert rows == [("DL-1-1", 1, True), ("DL-1-1", 1, True), ("DL-1-2", 2, True)]
+    # DL-1-1: 10 and the near-copy's 2 x 10; DL-1-2: 2 x 5.
+    assert customer(tables, "DL-1", "frequency, monetary") == (2, 40.0)
+
+
+def test_the_same_file_twice_counts_once(tables: Tables):
+    assert tables.query(
+        "select count(*), count(distinct original.order_line_id)"
+        " from quarantined_order_lines as dup"
+        " inner join int_order_lines_cleaned as original"
+        "   on dup.duplicate_of_order_line_id = original.order_line_id"
+        " where dup.source_name = 'same_file_again'"
+        "   and original.source_name = 'same_file_first'"
+    ) == [(3, 3)]
+    assert customer(tables, "SF-1", "frequency, monetary") == (2, 30.0)
+    assert customer(tables, "SF-2", "frequency, monetary") == (1, 15.0)
+
+
+def test_future_lines_do_not_move_the_as_of_date(tables: Tables):
+    assert tables.query(
+        "select as_of_date::varchar, last_order_at::varchar"
+        " from int_as_of_dates_resolved"
+    ) == [("2024-02-01", "2024-01-31 12:00:00")]
+    assert customer(tables, "FU-1", "recency_days, frequency") == (1, 1)
+
+
+def test_early_timestamps_are_quarantined_not_counted(tables: Tables):
+    assert quarantined(tables, "year_1900_timestamps", "ordered_at::varchar") == [
+        ("1900-01-01 00:00:00",),
+        ("1899-12-31 23:59:59",),
+        ("0001-01-01 00:00:00",),
+    ]
+    assert customer(tables, "Y1-1", "first_order_date::varchar") == ("2024-01-17",)
+
+
+def test_ambiguous_timestamps_are_quarantined_with_their_text(tables: Tables):
+    assert quarantined(
+        tables, "ambiguous_timestamp_formats", "ordered_at_text, ordered_at"
+    ) == [
+        ("01/02/2024 10:00", None),
+        ("2024/01/02 10:00", None),
+        ("Jan 2, 2024", None),
+        ("1704189600", None),
+    ]
+
+
+def test_iso_8601_timestamps_are_read_in_utc(tables: Tables):
+    assert clean_lines(
+        tables, "iso_8601_timestamps", "order_id, ordered_at::varchar"
+    ) == [
+        ("IS-1-1", "2024-01-18 10:00:00"),
+        ("IS-1-2", "2024-01-18 10:00:00"),
+        ("IS-1-3", "2024-01-18 10:00:00"),
+        ("IS-1-4", "2024-01-18 10:00:00.5"),
+        ("IS-1-5", "2024-01-18 10:00:00"),
+    ]
+
+
+def test_blank_ids_of_every_kind_are_missing(tables: Tables):
+    assert quarantined(
+        tables, "missing_customer_ids_csv", "order_id, quarantine_reason"
+    ) == [
+        ("MC-1-1", "missing_customer_id"),
+        ("MC-1-2", "missing_customer_id"),
+        ("MC-1-3", "missing_customer_id"),
+        ("MC-1-4", "missing_customer_id"),
+        ("MC-1-5", "missing_customer_id"),
+        (None, "missing_order_id"),
+    ]
+    assert clean_lines(tables, "missing_customer_ids_parquet", "customer_id") == [
+        ("MC-2",)
+    ]
+    assert tables.query(
+        "select count(*) from customer_segments"
+        " where trim(customer_id, chr(32) || chr(9) || chr(10) || chr(13)) = ''"
+    ) == [(0,)]
+
+
+def test_ids_keep_their_case_and_drop_a_trailing_point_zero(tables: Tables):
+    assert tables.query(
+        "select customer_id, frequency, monetary from customer_segments"
+        " where lower(customer_id) = 'cs-abc' or customer_id like '90017850%'"
+        " order by customer_id"
+    ) == [
+        ("90017850", 3, 35.0),  # KI-4, KI-5 and KI-6 (10 + 5)
+        ("CS-ABC", 1, 10.0),
+        ("Cs-Abc", 1, 10.0),
+        ("cs-abc", 1, 10.0),
+    ]
+    assert clean_lines(tables, "ids_case_and_trailing_zero", "order_id") == [
+        ("KI-1",),
+        ("KI-2",),
+        ("KI-3",),
+        ("KI-4",),
+        ("KI-5",),
+        ("KI-6",),
+        ("KI-6",),
+    ]
+
+
+def test_unicode_and_long_ids_are_kept_exactly(tables: Tables):
+    rows = tables.query(
+        "select customer_id, frequency, monetary from customer_segments"
+        " where customer_id like 'Zo%' or customer_id like '長%'"
+        " order by monetary"
+    )
+    assert rows == [(ZOE, 1, 10.0), (ZOE_DECOMPOSED, 1, 20.0), (LONG_ID, 2, 70.0)]
+    assert len(rows[2][0]) == 5000
+    assert ("Bestellung-ß-№1",) in clean_lines(
+        tables, "unicode_and_long_ids", "order_id"
+    )
+
+
+def test_uuid_ids_become_text(tables: Tables):
+    assert customer(tables, CUSTOMER_UUID, "frequency, monetary") == (2, 20.0)
+
+
+def test_a_million_orders_of_one_customer_are_all_counted(tables: Tables):
+    assert customer(
+        tables,
+        "MEGA-1",
+        "frequency, monetary, first_order_date::varchar, last_order_date::varchar",
+    ) == (MILLION, 1_250_000.0, "2023-01-01", "2023-04-26")
+
+
+# --- Error runs ---------------------------------------------------------------
+
+
+def tables_built(run: DbtRun) -> set[str]:
+    if not run.db_path.exists():
+        return set()
+    rows = run.query(
+        "select table_name from information_schema.tables where table_schema = 'main'"
+    )
+    return {name for (name,) in rows}
+
+
+ERROR_MESSAGES = {
+    "empty_file": ["order_inputs[0] 'empty_file': the input has no rows"],
+    "wrong_column_types": [
+        "order_inputs[0] 'wrong_types': column 'ordered_at' (mapped to ordered_at)"
+        " is BIGINT, expected a timestamp, a date or text;",
+        "column 'quantity' (mapped to quantity) is BOOLEAN, expected a number or text;",
+        "column 'unit_price' (mapped to unit_price) is DATE, expected a number or"
+        " text.",
+        "map var order_inputs columns to the right one (order_inputs[0] 'wrong_types')",
+    ],
+    "single_customer": [
+        "K-means segments cannot be built: no feature left to cluster on (there is"
+        " only 1 customer; K-means needs at least 2 distinct customers)",
+        "set var clustering_enabled: false",
+    ],
+    "identical_customers": [
+        "K-means segments cannot be built: no feature left to cluster on (all 4"
+        " customers have the same value of every feature",
+        "set var clustering_enabled: false",
+    ],
+    "fixed_k_above_customers": [
+        "K-means segments cannot be built: asked for k=15 clusters but the data has"
+        " only 12 distinct customers; lower k (var clustering)",
+    ],
+}
+
+
+@pytest.mark.parametrize("case", ["empty_file", "wrong_column_types"])
+def test_unreadable_input_stops_before_anything_is_built(runs: Runs, case: str):
+    run = runs[case]
+    assert run.returncode != 0, run.output[-5000:]
+    for message in ERROR_MESSAGES[case]:
+        assert message in run.output, run.output[-5000:]
+    assert "Traceback" not in run.output
+    # Nothing half-built that looks fine: not even the staging view.
+    assert tables_built(run) == set()
+
+
+@pytest.mark.parametrize(
+    "case", ["single_customer", "identical_customers", "fixed_k_above_customers"]
+)
+def test_kmeans_stops_with_a_message_after_scoring_every_line(runs: Runs, case: str):
+    run = runs[case]
+    assert run.returncode != 0, run.output[-5000:]
+    for message in ERROR_MESSAGES[case]:
+        assert message in run.output, run.output[-5000:]
+    # The RFM side does not need K-means: every line written is there and
+    # clean, every customer is scored, and no cluster table pretends more.
+    path = runs.work_dirs[case] / ORDERS_CSV
+    with path.open(newline="") as handle:
+        customers = {row["customer_id"] for row in csv.DictReader(handle)}
+    written = lines_in_file(path)
+    assert run.query(
+        "select count(*), count(*) filter (where quarantine_reason is null)"
+        " from int_order_lines_validated"
+    ) == [(written, written)]
+    assert run.query(
+        "select count(*), count(distinct customer_id) from int_customers_rfm_scored"
+    ) == [(len(customers), len(customers))]
+    assert "int_customers_clustered" not in tables_built(run)
