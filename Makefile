@@ -19,13 +19,14 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export TZ := UTC
 
-.PHONY: help setup run build publish audit summary personality test lint lint-sql lint-python format pytest dbt-test data bench clean
+.PHONY: help setup run build publish audit audiences summary personality test lint lint-sql lint-python format pytest dbt-test data bench clean
 
 help:
 	@echo "make run          set up, build + audit + publish on the demo data, print the segments"
 	@echo "make build        plain dbt build into $(DB) (development; BI does not read it)"
 	@echo "make publish      build a candidate, audit it, publish it to $(PUBLISHED) (PUBLISH_ARGS=...)"
 	@echo "make audit        Great Expectations audit of $(DB); Data Docs in $(AUDIT_DOCS)"
+	@echo "make audiences    ad-platform audience files from the published build into exports/"
 	@echo "make test         sqlfluff + ruff + pytest + dbt build with every data and unit test"
 	@echo "make personality  K-means on the Customer Personality table (examples/customer_personality)"
 	@echo "make data N=...   write N synthetic order lines to generated/ (SEED=$(SEED))"
@@ -44,7 +45,13 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 setup: $(VENV)/.installed
 
 run: setup publish
+	$(BIN)/python -m segmentation.audiences --db $(PUBLISHED)
 	$(BIN)/python -m segmentation.summary --db $(PUBLISHED)
+
+# Ad-platform audience files (CSV + Parquet, hashes only) from the published
+# build, with adds and removes since the last export. Exit 1 = failed.
+audiences: setup
+	$(BIN)/python -m segmentation.audiences --db $(PUBLISHED)
 
 # Development: dbt writes $(DB) directly, tests run after each table.
 build: setup
@@ -68,7 +75,7 @@ summary: setup
 PERSONALITY_DB ?= warehouse/customer_personality.duckdb
 personality: setup
 	SEGMENTATION_DB_PATH=$(PERSONALITY_DB) $(BIN)/dbt build \
-		--select +path:models/marts/clusters \
+		--select +path:models/marts/clusters +segment_budget \
 		--vars "$$(cat examples/customer_personality/vars.yml)"
 	$(BIN)/python -m segmentation.summary --db $(PERSONALITY_DB)
 
@@ -96,9 +103,11 @@ pytest: setup
 dbt-test: setup
 	$(BIN)/python -m segmentation.publish \
 		--builds-dir warehouse/test-builds --publish-dir warehouse/test-published
+	$(BIN)/python -m segmentation.audiences \
+		--db warehouse/test-published/segments.duckdb --exports-dir warehouse/test-exports
 
 data: setup
-	$(BIN)/python -m segmentation.datagen --lines $(N) --seed $(SEED) \
+	$(BIN)/python -m segmentation.datagen --lines $(N) --seed $(SEED) $(if $(CONTACTS),--contacts) \
 		--out generated/order_lines_$(N).parquet
 
 # RFM and K-means through dbt against pandas, then the K-means numerics
@@ -111,4 +120,4 @@ bench: setup
 clean:
 	rm -rf target logs dbt_packages generated .pytest_cache .ruff_cache
 	rm -f warehouse/*.duckdb warehouse/*.duckdb.wal
-	rm -rf warehouse/builds warehouse/test-builds warehouse/test-published
+	rm -rf warehouse/builds warehouse/test-builds warehouse/test-published warehouse/test-exports

@@ -7,11 +7,16 @@
       row:   the bucket as NTILE gave it (ties split by customer_id).
     The NTILE itself must order by the value and then customer_id, so that
     the same input gives the same buckets on every run and thread count.
+    `partition_by` (optional) is the column the NTILE was partitioned by
+    (as_of_date in the segment history): ties are then looked for within
+    each partition only.
 #}
-{% macro ntile_score(bucket_column, value_column) %}
+{% macro ntile_score(bucket_column, value_column, partition_by=none) %}
     {%- set policy = var('rfm_tie_policy') -%}
     {%- if policy == 'value' -%}
-        min({{ bucket_column }}) over (partition by {{ value_column }})
+        {%- set partition = value_column if partition_by is none
+            else partition_by ~ ', ' ~ value_column -%}
+        min({{ bucket_column }}) over (partition by {{ partition }})
     {%- elif policy == 'row' -%}
         {{ bucket_column }}
     {%- else -%}

@@ -5,7 +5,8 @@
     which an empty file does not have), a mapped column is missing, or a
     typed column (Parquet, a table) has a type that cannot mean what it is
     mapped to: a boolean or date quantity would otherwise be read as 1 or
-    turn every line into a quarantined one. Rewrites `mapping` in place:
+    turn every line into a quarantined one (and a float phone number would
+    read as '447700900123.0'). Rewrites `mapping` in place:
     names as the input spells them, and none for optional columns it does
     not have. Before execution (while dbt parses) nothing can be read, so
     the map is taken as given.
@@ -77,8 +78,14 @@
         'customer_id': 'text or a number', 'order_id': 'text or a number',
         'ordered_at': 'a timestamp, a date or text',
         'quantity': 'a number or text', 'unit_price': 'a number or text',
-        'line_amount': 'a number or text'
+        'line_amount': 'a number or text', 'email': 'text',
+        'phone': 'text or a whole number',
+        'consent': 'a boolean, text (yes / no) or a whole number (1 / 0)'
     } -%}
+    {%- set whole_number_types = [
+        'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT',
+        'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT'
+    ] -%}
     {%- set wrong = [] -%}
     {%- for canonical, wanted in expected.items()
         if mapping[canonical] is not none -%}
@@ -89,6 +96,13 @@
                 or type.startswith('TIMESTAMP') -%}
         {%- elif canonical in ['customer_id', 'order_id'] -%}
             {%- set ok = type in ['VARCHAR', 'UUID'] or is_number -%}
+        {%- elif canonical == 'email' -%}
+            {%- set ok = type == 'VARCHAR' -%}
+        {%- elif canonical == 'phone' -%}
+            {%- set ok = type == 'VARCHAR' or type in whole_number_types -%}
+        {%- elif canonical == 'consent' -%}
+            {%- set ok = type in ['VARCHAR', 'BOOLEAN']
+                or type in whole_number_types -%}
         {%- else -%}
             {%- set ok = type == 'VARCHAR' or is_number -%}
         {%- endif -%}

@@ -31,6 +31,11 @@
         {{ clean_text(e['product_id']) }} as product_id,
         {{ clean_text(e['country']) }} as country,
         {{ clean_text(e['currency']) }} as currency,
+        {#- Contact columns (optional): raw here, hashed for the audiences. #}
+        {{ clean_text(e['email']) }} as email,
+        {{ clean_text(e['phone']) }} as phone,
+        {{ parse_consent(e['consent'], found.get(mapping['consent'], 'VARCHAR')) }}
+            as has_marketing_consent,
         {{ text_or_null(e['ordered_at'], found, mapping['ordered_at']) }}
             as ordered_at_text,
         {{ text_or_null(e['quantity'], found, mapping['quantity']) }}

@@ -75,6 +75,8 @@ def dbt_args(
     dbt_vars = {
         "order_inputs": [{"name": "synthetic", "path": str(data_path)}],
         "clustering_enabled": clustering,
+        # The RFM pipeline of the targets; the monthly history is timed apart.
+        "history_enabled": False,
     }
     return [
         str(BIN / "dbt"),

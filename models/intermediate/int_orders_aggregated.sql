@@ -23,6 +23,7 @@ aggregated as (
             as returned_amount,
         sum(net_amount) as net_revenue,
         min(ordered_at) as first_line_at,
+        max(ordered_at) as last_line_at,
         min(case when not is_return then ordered_at end) as first_purchase_at,
         max(case when not is_return then ordered_at end) as last_purchase_at
     from order_lines
@@ -43,6 +44,7 @@ final as (
         net_revenue,
         purchase_lines > 0 as is_purchase,
         first_line_at,
+        last_line_at,
         first_purchase_at,
         last_purchase_at
     from aggregated

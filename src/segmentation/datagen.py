@@ -18,6 +18,10 @@ Columns, in this order:
 * ``unit_price`` (double): price per unit, rounded to cents.
 * ``country`` (string): the customer's country (constant per customer).
 
+With ``contacts=True`` (``--contacts``) three more string columns follow, so
+the audiences have something to hash (see "Contacts" below): ``email``,
+``phone`` and ``consent``. Without it the file is exactly as before.
+
 CSV output has the same columns, a header, strings quoted, times as
 ``YYYY-MM-DD HH:MM:SS`` and NULL as an empty unquoted field.
 
@@ -61,10 +65,33 @@ through four kinds so that each kind is a quarter of them (up to one line):
 3. ``nonpositive_price``: ``unit_price`` is ``0.0`` (every other one) or the
    negated list price (the others).
 4. ``duplicate``: the line is overwritten with an exact copy (all seven
-   columns) of the line just before it in the file, which is never itself a
-   bad line. Clean data has no exact duplicates, so the number of
-   duplicated lines (``DataFrame.duplicated()``) is exactly the count of this
-   kind.
+   columns, and the contacts) of the line just before it in the file, which
+   is never itself a bad line. Clean data has no exact duplicates, so the
+   number of duplicated lines (``DataFrame.duplicated()``) is exactly the
+   count of this kind.
+
+Contacts (``contacts=True``), drawn from a random stream of their own, so
+the other columns are the same with or without them. Contact details are
+per order (every line of an order repeats them) and change over time:
+
+* ``email``: 85 % of customers have one, made of a first and a last name
+  and the customer's number (unique per customer), in one of four styles
+  (``anna.smith12``, ``annasmith12``, ``a.smith12``, ``anna_smith12``) at
+  gmail.com (40 %), googlemail.com (5 %) or example.com / .org / .net (the
+  domains reserved for examples). Messy like real exports: 15 % with
+  capitals (``Anna.Smith12``), 5 % all capitals, 10 % with a ``+tag``, 5 %
+  with spaces around, 3 % with the domain in capitals. 10 % of those
+  customers switch to a second address partway through their history; 10 %
+  of orders carry no email (null).
+* ``phone``: 60 % of customers; British numbers (United Kingdom and the
+  Channel Islands) as ``+44 7700 900123``, ``07700 900123``,
+  ``(07700) 900-123``, ``0044 7700 900123``, ``+44 (0)7700 900123``,
+  ``447700900123`` or ``7700900123``; other countries as ``+<code> ...`` or
+  ``00<code>...`` with their calling code. 20 % of orders carry none.
+* ``consent``: 70 % of customers say yes, 20 % no, 10 % never say; 8 % of
+  the yes revoke it partway through (no from then on). Each customer's
+  values come in one of six spellings (yes/no, Y/N, true/false, 1/0,
+  opt-in/opt-out, TRUE/FALSE); 15 % of orders leave it blank (null).
 
 Bad lines sit at odd positions within a chunk, so the source of a duplicate is
 never bad and no line is bad in two ways. With bad lines a customer may lose
@@ -120,6 +147,12 @@ SCHEMA = pa.schema(
     ]
 )
 
+CONTACT_COLUMNS = ("email", "phone", "consent")
+
+SCHEMA_WITH_CONTACTS = pa.schema(
+    [*SCHEMA, *(pa.field(name, pa.string()) for name in CONTACT_COLUMNS)]
+)
+
 BAD_KINDS = ("missing_customer", "zero_quantity", "nonpositive_price", "duplicate")
 
 MEAN_LINES_PER_ORDER = 3.5
@@ -159,6 +192,63 @@ _COUNTRIES = (
     ("Israel", 1.0),
     ("Singapore", 1.0),
     ("Iceland", 1.0),
+)
+
+# Contacts: names for email addresses, calling codes per country.
+# fmt: off
+_FIRST_NAMES = (
+    "anna", "ben", "chloe", "david", "emma", "finn", "grace", "harry", "isla",
+    "jack", "kate", "liam", "mia", "noah", "olivia", "paul", "ruby", "sam",
+    "tara", "tom", "uma", "victor", "will", "zoe",
+)
+_LAST_NAMES = (
+    "smith", "jones", "taylor", "brown", "wilson", "evans", "thomas",
+    "roberts", "walker", "wright", "white", "hughes", "green", "hall", "wood",
+    "clarke", "martin", "murphy", "muller", "dubois", "garcia", "rossi",
+    "jansen", "novak",
+)
+# fmt: on
+_EMAIL_DOMAINS = (
+    ("gmail.com", 40.0),
+    ("googlemail.com", 5.0),
+    ("example.com", 25.0),
+    ("example.org", 15.0),
+    ("example.net", 15.0),
+)
+_CALLING_CODES = {
+    "United Kingdom": "44",
+    "Channel Islands": "44",
+    "Germany": "49",
+    "France": "33",
+    "EIRE": "353",
+    "Spain": "34",
+    "Netherlands": "31",
+    "Belgium": "32",
+    "Switzerland": "41",
+    "Portugal": "351",
+    "Australia": "61",
+    "Norway": "47",
+    "Italy": "39",
+    "Finland": "358",
+    "Cyprus": "357",
+    "Sweden": "46",
+    "Austria": "43",
+    "Denmark": "45",
+    "Japan": "81",
+    "Poland": "48",
+    "USA": "1",
+    "Canada": "1",
+    "Israel": "972",
+    "Singapore": "65",
+    "Iceland": "354",
+}
+_CONSENT_SPELLINGS = (
+    ("yes", "no"),
+    ("Y", "N"),
+    ("true", "false"),
+    ("1", "0"),
+    ("opt-in", "opt-out"),
+    ("TRUE", "FALSE"),
 )
 
 # Share of orders by hour of day (online shop, UK business hours dominate).
@@ -258,7 +348,9 @@ def _day_weights(start: dt.date, days: int) -> np.ndarray:
 class _Plan:
     """Everything decided before the chunks: sizes, catalogue, seeds."""
 
-    def __init__(self, lines, customers, seed, start_date, days, bad_share):
+    def __init__(
+        self, lines, customers, seed, start_date, days, bad_share, contacts=False
+    ):
         if lines < 1:
             raise ValueError("lines must be >= 1")
         if customers is None:
@@ -273,8 +365,12 @@ class _Plan:
             start_date = dt.date.fromisoformat(start_date)
         self.lines, self.customers, self.days = lines, customers, days
         self.start_date, self.bad_share = start_date, bad_share
+        self.contacts = contacts
+        self.schema = SCHEMA_WITH_CONTACTS if contacts else SCHEMA
         root = np.random.SeedSequence(seed)
         plan_ss, product_ss, chunk_ss = root.spawn(3)
+        # Spawned after the others: adding contacts changes no other column.
+        (contact_ss,) = root.spawn(1)
         rng = np.random.default_rng(plan_ss)
 
         # Orders per customer: 1 + multinomial over heavy-tailed weights.
@@ -309,6 +405,7 @@ class _Plan:
         self.chunk_lines = chunk_orders + self.chunk_extra_lines
         self.chunk_line_start = np.concatenate([[0], np.cumsum(self.chunk_lines)[:-1]])
         self.chunk_seeds = chunk_ss.spawn(len(bounds) - 1)
+        self.contact_seeds = contact_ss.spawn(len(bounds) - 1)
 
         # Bad lines per chunk: exact total, spread by cumulative rounding.
         self.bad_total = int(round(bad_share * lines))
@@ -470,18 +567,22 @@ def _chunk(plan: _Plan, j: int) -> tuple[pa.Table, dict]:
     )
     cust_idx = pa.array(np.maximum(cust_code, 0), mask=cust_code < 0)
     micros = (plan.start_seconds + t_line) * 1_000_000
-    table = pa.Table.from_arrays(
-        [
-            cust_names.take(cust_idx),
-            order_names.take(pa.array(order_of_line)),
-            pa.array(micros, type=pa.timestamp("us")),
-            plan.product_ids.take(pa.array(product)),
-            pa.array(qty.astype(np.int32)),
-            pa.array(price),
-            plan.country_names.take(pa.array(country_of_line)),
-        ],
-        schema=SCHEMA,
-    )
+    columns = [
+        cust_names.take(cust_idx),
+        order_names.take(pa.array(order_of_line)),
+        pa.array(micros, type=pa.timestamp("us")),
+        plan.product_ids.take(pa.array(product)),
+        pa.array(qty.astype(np.int32)),
+        pa.array(price),
+        plan.country_names.take(pa.array(country_of_line)),
+    ]
+    if plan.contacts:
+        # Per order, so a duplicate line (a copy of order_of_line) repeats
+        # its source's contacts exactly.
+        per_order = _contacts(plan, j, c0, country_of_cust, cust_of_order, t)
+        take = pa.array(order_of_line)
+        columns += [column.take(take) for column in per_order]
+    table = pa.Table.from_arrays(columns, schema=plan.schema)
     stats = {
         "orders": n_ord,
         "return_orders": int(is_return.sum()),
@@ -491,23 +592,135 @@ def _chunk(plan: _Plan, j: int) -> tuple[pa.Table, dict]:
     return table, stats
 
 
+def _email_addresses(rng: np.random.Generator, numbers: np.ndarray) -> list[str | None]:
+    """One messy address per customer number (see the module docstring)."""
+    n = len(numbers)
+    first = rng.integers(0, len(_FIRST_NAMES), n).tolist()
+    last = rng.integers(0, len(_LAST_NAMES), n).tolist()
+    style = rng.integers(0, 4, n).tolist()
+    domain_w = np.array([w for _, w in _EMAIL_DOMAINS])
+    domain = _draw(np.cumsum(domain_w / domain_w.sum()), rng, n).tolist()
+    case = rng.random(n).tolist()
+    tagged = (rng.random(n) < 0.10).tolist()
+    padded = (rng.random(n) < 0.05).tolist()
+    upper_domain = (rng.random(n) < 0.03).tolist()
+    out: list[str | None] = []
+    for i, num in enumerate(numbers.tolist()):
+        f, la = _FIRST_NAMES[first[i]], _LAST_NAMES[last[i]]
+        local = (f"{f}.{la}", f"{f}{la}", f"{f[0]}.{la}", f"{f}_{la}")[style[i]]
+        local = f"{local}{num}"
+        if case[i] < 0.05:
+            local = local.upper()
+        elif case[i] < 0.20:
+            local = ".".join(part.capitalize() for part in local.split("."))
+        if tagged[i]:
+            local += "+shop"
+        host = _EMAIL_DOMAINS[domain[i]][0]
+        if upper_domain[i]:
+            host = host.upper()
+        address = f"{local}@{host}"
+        out.append(f"  {address} " if padded[i] else address)
+    return out
+
+
+_UK_PHONE_FORMATS = (
+    "+44 {a} {b}",
+    "0{a} {b}",
+    "(0{a}) {c}-{d}",
+    "0044 {a} {b}",
+    "+44 (0){a} {b}",
+    "44{a}{b}",
+    "{a}{b}",
+)
+
+
+def _phone_numbers(rng: np.random.Generator, countries: list[str]) -> list[str | None]:
+    """One phone number per customer in a format of its country's."""
+    n = len(countries)
+    subscriber = rng.integers(0, 10**9, n).tolist()
+    fmt = rng.integers(0, len(_UK_PHONE_FORMATS), n).tolist()
+    out: list[str | None] = []
+    for i in range(n):
+        code = _CALLING_CODES.get(countries[i], "44")
+        digits = f"{subscriber[i]:09d}"
+        if code == "44":
+            mobile = "7" + digits  # a British mobile: 07... nationally
+            out.append(
+                _UK_PHONE_FORMATS[fmt[i]].format(
+                    a=mobile[:4], b=mobile[4:], c=mobile[4:7], d=mobile[7:]
+                )
+            )
+        elif fmt[i] % 2:
+            out.append(f"00{code}{digits}")
+        else:
+            out.append(f"+{code} {digits[:3]} {digits[3:6]} {digits[6:]}")
+    return out
+
+
+def _contacts(
+    plan: _Plan,
+    j: int,
+    c0: int,
+    country_of_cust: np.ndarray,
+    cust_of_order: np.ndarray,
+    t: np.ndarray,
+) -> list[pa.Array]:
+    """email, phone and consent per order of chunk ``j``."""
+    rng = np.random.default_rng(plan.contact_seeds[j])
+    n_cust, n_ord = len(country_of_cust), len(cust_of_order)
+    numbers = np.arange(c0 + 1, c0 + n_cust + 1)
+    period = plan.days * 86400
+    # Email: a first address, and a second one from a switch time on.
+    first = _email_addresses(rng, numbers)
+    second = _email_addresses(rng, numbers)
+    has_email = rng.random(n_cust) < 0.85
+    switch_at = np.where(
+        rng.random(n_cust) < 0.10, rng.integers(0, period, n_cust), period
+    )
+    cust = cust_of_order
+    email_idx = np.where(t >= switch_at[cust], cust + n_cust, cust)
+    email_missing = ~has_email[cust] | (rng.random(n_ord) < 0.10)
+    emails = pa.array(first + second, pa.string()).take(
+        pa.array(email_idx, mask=email_missing)
+    )
+    # Phone.
+    countries = plan.country_names.take(pa.array(country_of_cust)).to_pylist()
+    has_phone = rng.random(n_cust) < 0.60
+    phone_missing = ~has_phone[cust] | (rng.random(n_ord) < 0.20)
+    phones = pa.array(_phone_numbers(rng, countries), pa.string()).take(
+        pa.array(cust, mask=phone_missing)
+    )
+    # Consent: yes, no or never said; some yes revoked at a time.
+    state = rng.random(n_cust)  # < 0.7 yes, < 0.9 no, else never
+    revoke_at = np.where(
+        rng.random(n_cust) < 0.08, rng.integers(0, period, n_cust), period
+    )
+    spelling = rng.integers(0, len(_CONSENT_SPELLINGS), n_cust)
+    says_yes = (state[cust] < 0.7) & (t < revoke_at[cust])
+    consent_missing = (state[cust] >= 0.9) | (rng.random(n_ord) < 0.15)
+    words = pa.array([w for pair in _CONSENT_SPELLINGS for w in pair], pa.string())
+    word_idx = spelling[cust] * 2 + np.where(says_yes, 0, 1)
+    consents = words.take(pa.array(word_idx, mask=consent_missing))
+    return [emails, phones, consents]
+
+
 class _Sink:
     """Parquet (fixed row groups) or CSV writer, picked by file extension."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, schema: pa.Schema = SCHEMA):
         suffix = path.suffix.lower()
         if suffix not in (".parquet", ".csv"):
             raise ValueError("output must end in .parquet or .csv")
         self.csv = suffix == ".csv"
         self.pending: pa.Table | None = None
         if self.csv:
-            schema = SCHEMA.set(2, pa.field("ordered_at", pa.timestamp("s")))
-            self.writer = pacsv.CSVWriter(str(path), schema)
-            self.schema = schema
+            csv_schema = schema.set(2, pa.field("ordered_at", pa.timestamp("s")))
+            self.writer = pacsv.CSVWriter(str(path), csv_schema)
+            self.schema = csv_schema
         else:
             self.writer = pq.ParquetWriter(
                 str(path),
-                SCHEMA,
+                schema,
                 compression="snappy",
                 write_statistics=True,
                 use_dictionary=True,
@@ -546,18 +759,20 @@ def generate_order_lines(
     days: int = 730,
     bad_share: float = 0.0,
     progress: bool | None = None,
+    contacts: bool = False,
 ) -> dict:
     """Write ``lines`` synthetic order lines to ``path`` (.parquet or .csv).
 
     ``customers`` defaults to ``lines // 10``. ``progress`` (default: only for
     runs of 5 million lines or more) prints one line per chunk to stderr.
+    ``contacts`` adds the email, phone and consent columns.
     Returns summary figures: lines, customers, orders, return_orders,
     return_lines, bad_lines and the count of each bad kind, chunks, path,
     seconds.
     """
     t0 = time.perf_counter()
     path = Path(path)
-    plan = _Plan(lines, customers, seed, start_date, days, bad_share)
+    plan = _Plan(lines, customers, seed, start_date, days, bad_share, contacts)
     if progress is None:
         progress = lines >= 5_000_000
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -569,7 +784,7 @@ def generate_order_lines(
     }
     written = 0
     n_chunks = len(plan.chunk_bounds) - 1
-    sink = _Sink(path)
+    sink = _Sink(path, plan.schema)
     try:
         for j in range(n_chunks):
             table, stats = _chunk(plan, j)
@@ -620,6 +835,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quiet", action="store_true", help="no per-chunk progress lines"
     )
+    parser.add_argument(
+        "--contacts",
+        action="store_true",
+        help="add synthetic email, phone and consent columns",
+    )
     args = parser.parse_args(argv)
     try:
         summary = generate_order_lines(
@@ -631,6 +851,7 @@ def main(argv: list[str] | None = None) -> int:
             days=args.days,
             bad_share=args.bad_share,
             progress=False if args.quiet else None,
+            contacts=args.contacts,
         )
     except ValueError as exc:
         parser.error(str(exc))

@@ -6,13 +6,18 @@
     Under 'row' the position is the customer's own, so buckets are balanced
     to within one customer; under 'value' it is the position of the first
     customer with the same value, so equal values share a score.
+    With `partition_by` (e.g. as_of_date in the segment history), positions
+    and bucket sizes are taken within each partition.
     Fails with each customer whose score differs, and what it should be.
 #}
 {% test expect_ntile_scores_to_follow_tie_policy(
-    model, column_name, value_column, descending=false
+    model, column_name, value_column, descending=false, partition_by=none
 ) %}
 {%- set buckets = rfm_buckets() -%}
 {%- set direction = 'desc' if descending else 'asc' -%}
+{%- set partition = '' if partition_by is none
+    else 'partition by ' ~ partition_by ~ ' ' -%}
+{%- set partition_column = 'null' if partition_by is none else partition_by -%}
 
 with
 
@@ -20,13 +25,16 @@ scored as (
 
     select
         customer_id,
+        {{ partition_column }} as partition_value,
         {{ value_column }} as score_value,
         {{ column_name }} as actual_score,
-        count(*) over () as customer_count,
+        count(*) over ({{ partition }}) as customer_count,
         row_number() over (
-            order by {{ value_column }} {{ direction }}, customer_id
+            {{ partition }}order by {{ value_column }} {{ direction }}, customer_id
         ) as row_position,
-        rank() over (order by {{ value_column }} {{ direction }}) as tie_position
+        rank() over (
+            {{ partition }}order by {{ value_column }} {{ direction }}
+        ) as tie_position
     from {{ model }}
 
 ),
@@ -67,6 +75,7 @@ validation_errors as (
 
     select
         customer_id,
+        partition_value,
         score_value,
         actual_score,
         expected_score

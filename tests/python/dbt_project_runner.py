@@ -37,8 +37,10 @@ def run_dbt(
     extra_args: list[str] | None = None,
     threads: int = 2,
     duckdb_threads: int | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> DbtRun:
-    """Run `dbt <command>` on the project with its database in `work_dir`."""
+    """Run `dbt <command>` on the project with its database in `work_dir`;
+    `extra_env` overrides the environment (e.g. another TZ)."""
     db_path = work_dir / "warehouse.duckdb"
     env = {
         **os.environ,
@@ -49,6 +51,7 @@ def run_dbt(
     }
     if duckdb_threads is not None:
         env["SEGMENTATION_DUCKDB_THREADS"] = str(duckdb_threads)
+    env.update(extra_env or {})
     args = [
         str(DBT),
         command,

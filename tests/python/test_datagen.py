@@ -326,3 +326,98 @@ def test_cli(tmp_path):
     )
     assert bad.returncode == 2
     assert "parquet or .csv" in bad.stderr
+
+
+# --------------------------------------------------------------------------
+# contacts (email, phone, consent)
+
+
+@pytest.fixture(scope="module")
+def with_contacts(tmp_path_factory):
+    path = tmp_path_factory.mktemp("datagen") / "contacts.parquet"
+    generate_order_lines(path, 60_000, seed=7, contacts=True, bad_share=0.02)
+    return path, pd.read_parquet(path)
+
+
+def test_contacts_add_three_text_columns_and_change_nothing_else(
+    tmp_path, with_contacts
+):
+    path, df = with_contacts
+    schema = pq.read_schema(path)
+    assert schema.names == [*COLUMNS, *datagen.CONTACT_COLUMNS]
+    assert [str(t) for t in schema.types[-3:]] == ["string"] * 3
+    plain = tmp_path / "plain.parquet"
+    generate_order_lines(plain, 60_000, seed=7, bad_share=0.02)
+    pd.testing.assert_frame_equal(pd.read_parquet(plain), df[list(COLUMNS)])
+
+
+def test_contacts_are_messy_like_real_exports(with_contacts):
+    _, df = with_contacts
+    emails = df["email"].dropna()
+    assert 0.6 < df["email"].notna().mean() < 0.85
+    assert emails.str.fullmatch(r"\s*\S+@\S+\.\S+\s*").all()
+    assert emails.str.contains("[A-Z]").mean() > 0.1  # capitals
+    assert (emails != emails.str.strip()).mean() > 0.02  # spaces around
+    assert emails.str.contains(r"\+shop@").mean() > 0.05  # +tags
+    gmail = (
+        emails.str.strip().str.lower().str.endswith(("@gmail.com", "@googlemail.com"))
+    )
+    assert 0.3 < gmail.mean() < 0.6
+    assert emails[gmail].str.contains(r"\..*@").mean() > 0.3  # dots in gmail
+    phones = df["phone"].dropna()
+    assert 0.35 < df["phone"].notna().mean() < 0.6
+    for pattern in (
+        r"\+44 7\d{3} \d{6}",
+        r"07\d{3} \d{6}",
+        r"\(07\d{3}\) \d{3}-\d{3}",
+        r"0044 7\d{3} \d{6}",
+        r"\+44 \(0\)7\d{3} \d{6}",
+        r"447\d{9}",
+        r"7\d{9}",
+        r"\+(?!44)\d{1,3} \d{3} \d{3} \d{3}",
+        r"00(?!44)\d{10,12}",
+    ):
+        assert phones.str.fullmatch(pattern).any(), pattern
+    consent = df["consent"].dropna()
+    assert set(consent) == {
+        "yes",
+        "no",
+        "Y",
+        "N",
+        "true",
+        "false",
+        "1",
+        "0",
+        "opt-in",
+        "opt-out",
+        "TRUE",
+        "FALSE",
+    }
+    assert 0.7 < consent.isin(["yes", "Y", "true", "1", "opt-in", "TRUE"]).mean() < 0.9
+
+
+def test_contacts_are_per_order_and_change_over_time(with_contacts):
+    _, df = with_contacts
+    known = df[df["customer_id"].notna() & df["customer_id"].str.strip().ne("")]
+    per_order = known.groupby("order_id")[["email", "phone", "consent"]].nunique()
+    assert (per_order <= 1).all().all()  # every line of an order says the same
+    per_customer = known.groupby("customer_id")["email"].nunique()
+    assert (per_customer == 2).mean() > 0.005  # some switch address
+    assert per_customer.max() == 2
+    consent = known.dropna(subset=["consent"])
+    said = consent.assign(
+        yes=consent["consent"].isin(["yes", "Y", "true", "1", "opt-in", "TRUE"])
+    )
+    both = said.groupby("customer_id")["yes"].nunique()
+    assert (both == 2).any()  # some revoke their consent
+    # duplicates stay exact duplicates, contacts included
+    assert df.duplicated().sum() == round(0.02 * 60_000) // 4
+
+
+def test_contacts_are_deterministic(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    generate_order_lines(a, 20_000, seed=3, contacts=True)
+    generate_order_lines(b, 20_000, seed=3, contacts=True)
+    assert a.read_bytes() == b.read_bytes()
+    header = a.read_text().splitlines()[0]
+    assert header == ",".join(f'"{c}"' for c in (*COLUMNS, "email", "phone", "consent"))

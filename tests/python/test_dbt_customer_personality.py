@@ -13,11 +13,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from campaign_expectations import budget_cents, playbook_weights, wilson
 from dbt_project_runner import PROJECT_DIR, DbtRun, run_dbt
 
 EXAMPLE_VARS = PROJECT_DIR / "examples" / "customer_personality" / "vars.yml"
 CSV = PROJECT_DIR / "data" / "marketing_campaign.csv"
 SELECT = ["--select", "+path:models/marts/clusters"]
+# The campaign marts too (budget and response intervals per cluster).
+CAMPAIGNS = ["+segment_budget"]
 
 
 def example_vars(**changes: object) -> dict:
@@ -36,7 +39,9 @@ def personality() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def build(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
     work_dir = tmp_path_factory.mktemp("personality")
-    run = run_dbt(work_dir, "build", dbt_vars=example_vars(), extra_args=SELECT)
+    run = run_dbt(
+        work_dir, "build", dbt_vars=example_vars(), extra_args=SELECT + CAMPAIGNS
+    )
     assert run.returncode == 0, run.output
     return run
 
@@ -152,3 +157,62 @@ def test_summary_prints_each_cluster_with_its_response_rate(build):
     ):
         line = next(line for line in text.splitlines() if line.startswith(name))
         assert line.endswith(f"{rate:.1%}")
+
+
+def test_cluster_response_rates_carry_wilson_intervals(build, personality):
+    joined = personality.merge(clusters(build), on="ID")
+    expected = joined.groupby("cluster_name")["Response"].agg(["sum", "count"])
+    rows = build.query(
+        "select segment_type, segment_name, customers, responders, response_known,"
+        " response_rate, response_rate_lower, response_rate_upper, response_source"
+        " from campaign_response_rates"
+    )
+    assert len(rows) == len(expected) >= 3
+    for kind, name, customers, responders, known, rate, low, high, source in rows:
+        # Only clusters: these customers have no RFM segment.
+        assert kind == "cluster"
+        assert source == "var clustering.response_column"
+        assert customers == known == expected.loc[name, "count"]
+        assert responders == expected.loc[name, "sum"]
+        assert rate == pytest.approx(responders / known)
+        expected_low, expected_high = wilson(responders, known)
+        assert low == pytest.approx(expected_low, abs=1e-12)
+        assert high == pytest.approx(expected_high, abs=1e-12)
+    # The best and the worst cluster's intervals do not overlap: the
+    # difference in response is not noise.
+    by_rate = sorted(rows, key=lambda row: row[5])
+    assert by_rate[0][7] < by_rate[-1][6]
+
+
+def test_cluster_budget_follows_the_playbook_weights(build, personality):
+    weights = playbook_weights("cluster", "customer_personality")
+    profiles = build.query(
+        "select cluster_name, coalesce(naming_rule, cluster_name), cluster_id"
+        " from cluster_profiles"
+    )
+    rule_of = {name: rule for name, rule, _ in profiles}
+    rank = {name: cluster_id for name, _, cluster_id in profiles}
+    joined = personality.merge(clusters(build), on="ID")
+    sizes = joined.groupby("cluster_name").size()
+    responders = joined.groupby("cluster_name")["Response"].sum()
+    cents = budget_cents(
+        10_000,
+        {name: weights[rule_of[name]] * int(n) for name, n in sizes.items()},
+        rank,
+    )
+    rows = build.query(
+        "select segment_name, segment_rule_name, customers, budget_weight, budget,"
+        " expected_responders, cost_per_expected_response, message"
+        " from segment_budget"
+    )
+    assert len(rows) == len(sizes)
+    for name, rule, customers, weight, budget, expected, cost, message in rows:
+        assert rule == rule_of[name]
+        assert customers == sizes[name]
+        assert weight == weights[rule]
+        assert budget * 100 == cents[name], name
+        assert message
+        # Every customer's response is known: expected = past responders.
+        assert expected == pytest.approx(responders[name])
+        assert cost == pytest.approx(cents[name] / 100 / responders[name])
+    assert sum(row[4] for row in rows) == 10_000

@@ -4,10 +4,13 @@ against an independent pandas implementation of the same definitions."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from campaign_expectations import budget_cents, playbook_weights
 from dbt_project_runner import PROJECT_DIR, DbtRun, run_dbt
 
 from segmentation.reference_rfm import rfm_scores_pandas
@@ -69,8 +72,10 @@ def test_the_days_both_files_hold_count_once(real_run):
     assert counted == 0
 
 
-def test_scores_match_an_independent_pandas_implementation(real_run):
-    lines = pd.concat(
+@pytest.fixture(scope="module")
+def order_lines() -> pd.DataFrame:
+    """Both UCI files with the project's column names, mapped here by hand."""
+    return pd.concat(
         [
             canonical_lines(
                 DATA_DIR / "online_retail_2009_2010.parquet",
@@ -91,7 +96,19 @@ def test_scores_match_an_independent_pandas_implementation(real_run):
         ],
         ignore_index=True,
     )
-    expected = rfm_scores_pandas(lines).set_index("customer_id").sort_index()
+
+
+def assert_scores_match(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """Same customers, and the same figures and scores (monetary to 1e-6)."""
+    assert list(actual.index) == list(expected.index)
+    for column in ["recency_days", "frequency", "r_score", "f_score", "m_score"]:
+        mismatched = (actual[column] != expected[column].astype("int64")).sum()
+        assert mismatched == 0, f"{column}: {mismatched} customers differ"
+    assert (actual["monetary"] - expected["monetary"]).abs().max() < 1e-6
+
+
+def test_scores_match_an_independent_pandas_implementation(real_run, order_lines):
+    expected = rfm_scores_pandas(order_lines).set_index("customer_id").sort_index()
     actual = (
         pd.DataFrame(
             real_run.query(
@@ -111,11 +128,7 @@ def test_scores_match_an_independent_pandas_implementation(real_run):
         .set_index("customer_id")
         .sort_index()
     )
-    assert list(actual.index) == list(expected.index)
-    for column in ["recency_days", "frequency", "r_score", "f_score", "m_score"]:
-        mismatched = (actual[column] != expected[column].astype("int64")).sum()
-        assert mismatched == 0, f"{column}: {mismatched} customers differ"
-    assert (actual["monetary"] - expected["monetary"]).abs().max() < 1e-6
+    assert_scores_match(actual, expected)
 
 
 def test_every_rfm_segment_is_populated_on_real_data(real_run):
@@ -123,3 +136,314 @@ def test_every_rfm_segment_is_populated_on_real_data(real_run):
         "select segment_name from segment_summary where customers = 0"
     )
     assert empty == []
+
+
+def test_campaign_budget_splits_by_playbook_weight_on_real_data(real_run):
+    # Each plan (RFM segments, clusters) spends the whole default budget of
+    # 10,000, by weight x customers, to the cent; no response data ships
+    # with the demo, so no response figures.
+    segment_sizes = dict(
+        real_run.query(
+            "select segment_name, count(*) from customer_segments group by 1"
+        )
+    )
+    ranks = dict(
+        real_run.query("select segment_name, segment_rank from segment_summary")
+    )
+    rfm_weights = playbook_weights("rfm_segment")
+    cluster_rows = real_run.query(
+        "select cluster_name, coalesce(naming_rule, cluster_name), cluster_id"
+        " from cluster_profiles"
+    )
+    cluster_sizes = dict(
+        real_run.query(
+            "select cluster_name, count(*) from customer_clusters group by 1"
+        )
+    )
+    cluster_weights = playbook_weights("cluster", "rfm")
+    expected = {
+        "rfm_segment": budget_cents(
+            10_000,
+            {n: rfm_weights[n] * segment_sizes.get(n, 0) for n in ranks},
+            ranks,
+        ),
+        "cluster": budget_cents(
+            10_000,
+            {
+                name: cluster_weights[rule] * cluster_sizes[name]
+                for name, rule, _ in cluster_rows
+            },
+            {name: cluster_id for name, _, cluster_id in cluster_rows},
+        ),
+    }
+    rows = real_run.query(
+        "select segment_type, segment_name, budget, response_rate,"
+        " expected_responders, cost_per_expected_response from segment_budget"
+    )
+    assert len(rows) == len(ranks) + len(cluster_rows) == 11 + len(cluster_sizes)
+    for kind, name, budget, rate, responders, cost in rows:
+        assert budget * 100 == expected[kind][name], (kind, name)
+        assert rate is responders is cost is None
+    for kind in expected:
+        assert sum(row[2] for row in rows if row[0] == kind) == 10_000
+    rates = real_run.query(
+        "select count(*), count(response_rate), count(response_rate_lower)"
+        " from campaign_response_rates"
+    )
+    assert rates == [(len(rows), 0, 0)]
+
+
+# --- Segments over time (models/marts/history/) -------------------------------
+
+HISTORY_COLUMNS = [
+    "customer_id",
+    "as_of_date",
+    "segment_name",
+    "rfm_cell",
+    "segment_rank",
+    "r_score",
+    "f_score",
+    "m_score",
+    "fm_score",
+    "recency_days",
+    "frequency",
+    "repeat_frequency",
+    "monetary",
+    "gross_revenue",
+    "returned_amount",
+    "average_order_value",
+    "tenure_days",
+    "first_order_date",
+    "last_order_date",
+]
+
+
+@pytest.fixture(scope="module")
+def history(real_run) -> pd.DataFrame:
+    return pd.DataFrame(
+        real_run.query(
+            f"select {', '.join(HISTORY_COLUMNS)} from customer_segment_history"
+        ),
+        columns=HISTORY_COLUMNS,
+    )
+
+
+def test_history_has_one_as_of_date_per_month_end_then_the_current_one(history):
+    # Orders from 2009-12-01 to 2011-12-09: the state at the end of each
+    # month from 2009-12 to 2011-11 (dated the 1st of the month after), then
+    # the current as-of date.
+    months = [dt.date(2010 + m // 12, m % 12 + 1, 1) for m in range(24)]
+    assert sorted(history["as_of_date"].unique()) == [*months, dt.date(2011, 12, 10)]
+
+
+def test_history_on_the_current_as_of_date_is_customer_segments(real_run, history):
+    # Every customer, every figure, score and segment: the history's
+    # per-date models must score exactly as the current models do.
+    current = (
+        pd.DataFrame(
+            real_run.query(
+                f"select {', '.join(HISTORY_COLUMNS)} from customer_segments"
+            ),
+            columns=HISTORY_COLUMNS,
+        )
+        .set_index("customer_id")
+        .sort_index()
+    )
+    latest = (
+        history[history["as_of_date"] == dt.date(2011, 12, 10)]
+        .set_index("customer_id")
+        .sort_index()
+    )
+    assert len(current) == 5878
+    pd.testing.assert_frame_equal(latest, current, check_exact=True)
+
+
+def test_history_at_a_past_date_matches_the_pandas_implementation(history, order_lines):
+    # Only the lines dated before 2011-01-01 count, scored among the
+    # customers of that date by the independent pandas implementation.
+    expected = (
+        rfm_scores_pandas(order_lines, as_of_date="2011-01-01")
+        .set_index("customer_id")
+        .sort_index()
+    )
+    actual = (
+        history[history["as_of_date"] == dt.date(2011, 1, 1)]
+        .set_index("customer_id")
+        .sort_index()
+    )
+    assert len(actual) > 4000
+    assert_scores_match(actual, expected)
+
+
+def expected_transitions(history: pd.DataFrame) -> pd.DataFrame:
+    """segment_transitions recomputed from the history with pandas."""
+    frames = []
+    dates = sorted(history["as_of_date"].unique())
+    for earlier, later in zip(dates, dates[1:], strict=False):
+        before = history[history["as_of_date"] == earlier].set_index("customer_id")
+        after = history[history["as_of_date"] == later].set_index("customer_id")
+        moves = before[["segment_name", "monetary"]].merge(
+            after[["segment_name", "monetary"]],
+            how="outer",
+            left_index=True,
+            right_index=True,
+            suffixes=("_from", "_to"),
+        )
+        moves = moves.fillna(
+            {
+                "segment_name_from": "(new)",
+                "segment_name_to": "(gone)",
+                "monetary_from": 0.0,
+                "monetary_to": 0.0,
+            }
+        )
+        flows = (
+            moves.groupby(["segment_name_from", "segment_name_to"])
+            .agg(
+                customers=("monetary_from", "size"),
+                from_revenue=("monetary_from", "sum"),
+                to_revenue=("monetary_to", "sum"),
+            )
+            .reset_index()
+        )
+        frames.append(flows.assign(from_as_of_date=earlier, to_as_of_date=later))
+    return pd.concat(frames, ignore_index=True).rename(
+        columns={
+            "segment_name_from": "from_segment_name",
+            "segment_name_to": "to_segment_name",
+        }
+    )
+
+
+def test_transitions_match_the_history_and_conserve_customers(real_run, history):
+    key = ["to_as_of_date", "from_segment_name", "to_segment_name"]
+    actual = (
+        pd.DataFrame(
+            real_run.query(
+                "select from_as_of_date, to_as_of_date, from_segment_name,"
+                " to_segment_name, customers, from_revenue, to_revenue"
+                " from segment_transitions"
+            ),
+            columns=[
+                "from_as_of_date",
+                "to_as_of_date",
+                "from_segment_name",
+                "to_segment_name",
+                "customers",
+                "from_revenue",
+                "to_revenue",
+            ],
+        )
+        .sort_values(key)
+        .reset_index(drop=True)
+    )
+    expected = expected_transitions(history).sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        actual[key + ["from_as_of_date", "customers"]],
+        expected[key + ["from_as_of_date", "customers"]],
+        check_dtype=False,
+    )
+    for column in ["from_revenue", "to_revenue"]:
+        assert (actual[column] - expected[column]).abs().max() < 0.01, column
+    # All history counts (no lookback_days): customers arrive, never leave.
+    assert "(gone)" not in set(actual["to_segment_name"])
+    assert actual.loc[actual["from_segment_name"] == "(new)", "customers"].sum() == (
+        5878 - 955
+    )
+    # Conservation: flows out of a segment at the earlier date add up to its
+    # size then; flows into it at the later date to its size then.
+    sizes = history.groupby(["as_of_date", "segment_name"]).size()
+    out_of = (
+        actual[actual["from_segment_name"] != "(new)"]
+        .groupby(["from_as_of_date", "from_segment_name"])["customers"]
+        .sum()
+    )
+    into = (
+        actual[actual["to_segment_name"] != "(gone)"]
+        .groupby(["to_as_of_date", "to_segment_name"])["customers"]
+        .sum()
+    )
+    first_date, last_date = min(history["as_of_date"]), max(history["as_of_date"])
+    assert out_of.to_dict() == sizes.drop(last_date, level=0).to_dict()
+    assert into.to_dict() == sizes.drop(first_date, level=0).to_dict()
+
+
+def test_segment_drift_passes_on_the_demo_data(real_run, history):
+    shares = (
+        history.groupby(["as_of_date", "segment_name"]).size().unstack(fill_value=0)
+    )
+    shares = shares.div(shares.sum(axis=1), axis=0).clip(lower=0.0001)
+    earlier, later = shares.iloc[-2], shares.iloc[-1]
+    psi = float(((later - earlier) * np.log(later / earlier)).sum())
+    assert psi < 0.1  # var segment_drift_psi_warn
+    assert "PASS segment_share_drift_between_last_two_as_of_dates" in real_run.output
+
+
+def test_alerts_follow_their_definitions_on_the_demo_data(real_run, history):
+    # Recomputed with pandas from the history and the orders, with the
+    # default thresholds: 90 / 180 days, AOV -20% over 90-day periods,
+    # top segments Champions and Loyal.
+    as_of, previous = dt.date(2011, 12, 10), dt.date(2011, 12, 1)
+    now = history[history["as_of_date"] == as_of].set_index("customer_id")
+    before = history[history["as_of_date"] == previous].set_index("customer_id")
+    both = now.merge(
+        before, how="left", left_index=True, right_index=True, suffixes=("", "_before")
+    )
+    alerts = pd.DataFrame(
+        real_run.query(
+            "select customer_id, alert_type, is_newly_raised, raised_on"
+            " from customer_alerts"
+        ),
+        columns=["customer_id", "alert_type", "is_newly_raised", "raised_on"],
+    )
+    assert set(alerts["raised_on"]) == {as_of}
+
+    def alerted(alert_type: str) -> dict[str, bool]:
+        rows = alerts[alerts["alert_type"] == alert_type]
+        return dict(zip(rows["customer_id"], rows["is_newly_raised"], strict=True))
+
+    inactive = both[(both["recency_days"] > 90) & (both["recency_days"] <= 180)]
+    was_inactive = (inactive["recency_days_before"] > 90) & (
+        inactive["recency_days_before"] <= 180
+    )
+    assert alerted("inactive") == dict(zip(inactive.index, ~was_inactive, strict=True))
+    lost = both[both["recency_days"] > 180]
+    was_lost = lost["recency_days_before"] > 180
+    assert alerted("lost") == dict(zip(lost.index, ~was_lost, strict=True))
+    moved = both[
+        both["segment_name_before"].isin(["Champions", "Loyal"])
+        & (both["segment_rank"] > both["segment_rank_before"])
+    ]
+    assert alerted("moved_down_from_top_segment") == dict.fromkeys(moved.index, True)
+    assert len(moved) > 0
+
+    orders = pd.DataFrame(
+        real_run.query(
+            "select customer_id, is_purchase, cast(net_revenue as double),"
+            " first_line_at, last_line_at from int_orders_aggregated"
+        ),
+        columns=["customer_id", "is_purchase", "net_revenue", "first", "last"],
+    )
+    end = pd.Timestamp(as_of)
+    window = orders[
+        (orders["last"] < end) & (orders["first"] >= end - pd.Timedelta(days=180))
+    ]
+    recent = window["first"] >= end - pd.Timedelta(days=90)
+    per_period = (
+        window.assign(recent=recent)
+        .groupby(["customer_id", "recent"])
+        .agg(orders=("is_purchase", "sum"), revenue=("net_revenue", "sum"))
+    )
+    periods = per_period.unstack("recent")
+    aov = periods.dropna()
+    aov = aov[
+        (aov[("orders", True)] > 0)
+        & (aov[("orders", False)] > 0)
+        & (aov[("revenue", False)] > 0)
+    ]
+    change = (aov[("revenue", True)] / aov[("orders", True)]) / (
+        aov[("revenue", False)] / aov[("orders", False)]
+    ) - 1
+    dropped = set(change[change < -0.2].index) & set(now.index)
+    assert set(alerted("aov_dropped")) == dropped
+    assert len(dropped) > 0

@@ -20,6 +20,8 @@ final as (
         product_id,
         country,
         currency,
+        email,
+        phone,
         ordered_at_text,
         quantity_text,
         unit_price_text,
@@ -29,6 +31,7 @@ final as (
         coalesce(unit_price, abs(line_amount / nullif(quantity, 0)))
             as unit_price,
         coalesce(line_amount, quantity * unit_price) as line_amount,
+        has_marketing_consent,
         ordered_at
     from raw_order_lines
 

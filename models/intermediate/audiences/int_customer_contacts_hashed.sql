@@ -1,0 +1,77 @@
+-- One row per customer with a contact or a stated consent and per platform
+-- of var audience_platforms: the email and phone normalised by that
+-- platform's rules and hashed with SHA-256 (macros normalize_email,
+-- normalize_phone, sha256_hex), and whether the consent rule lets the
+-- customer into an audience. No raw contact data: the hashes only. One CTE
+-- per platform, switched off by a `where false` when the var leaves it out.
+{%- set settings = audience_settings() %}
+{%- set code = settings['default_country_code'] %}
+{%- set consent_rule = audience_consent_rule() %}
+{%- set platforms = settings['platforms'] %}
+{%- set google_sql = 'true' if 'google' in platforms else 'false' %}
+{%- set meta_sql = 'true' if 'meta' in platforms else 'false' %}
+{%- if consent_rule == 'explicit_yes' %}
+    {%- set allowed_sql = 'coalesce(has_marketing_consent, false)' %}
+{%- else %}
+    {%- set allowed_sql = 'true' %}
+{%- endif %}
+
+with
+
+contacts as (
+
+    select * from {{ ref('int_customer_contacts_latest') }}
+
+),
+
+google_contacts as (
+
+    select
+        customer_id,
+        'google' as platform,
+        {{ sha256_hex(normalize_email('email', 'google')) }} as hashed_email,
+        {{ sha256_hex(normalize_phone('phone', 'google', code)) }}
+            as hashed_phone,
+        has_marketing_consent
+    from contacts
+    where {{ google_sql }}
+
+),
+
+meta_contacts as (
+
+    select
+        customer_id,
+        'meta' as platform,
+        {{ sha256_hex(normalize_email('email', 'meta')) }} as hashed_email,
+        {{ sha256_hex(normalize_phone('phone', 'meta', code)) }}
+            as hashed_phone,
+        has_marketing_consent
+    from contacts
+    where {{ meta_sql }}
+
+),
+
+hashed_contacts as (
+
+    select * from google_contacts
+    union all
+    select * from meta_contacts
+
+),
+
+final as (
+
+    select
+        customer_id,
+        platform,
+        hashed_email,
+        hashed_phone,
+        '{{ consent_rule }}' as consent_rule,
+        has_marketing_consent,
+        {{ allowed_sql }} as is_export_allowed
+    from hashed_contacts
+
+)
+
+select * from final

@@ -1,0 +1,196 @@
+-- One row per RFM segment and per K-means cluster: the playbook (message,
+-- offer, channels, cadence) and the segment's share of var campaign_budget.
+-- Rule: budget = total x weight x customers / sum(weight x customers) over
+-- the segments of the same segment_type, weight = the playbook's
+-- budget_weight. Amounts are in cents, rounded by largest remainder (each
+-- segment gets the floor of its exact share, the cents left go one each to
+-- the largest remainders), so each segment_type's budgets add up to the
+-- total exactly. With past responses (see campaign_response_rates), the
+-- responders to expect and the cost per expected response.
+{%- set naming_rule_set = var('clustering')['naming_rule_set'] %}
+
+with
+
+response_rates as (
+
+    select * from {{ ref('campaign_response_rates') }}
+
+),
+
+segment_playbook as (
+
+    select * from {{ ref('segment_playbook') }}
+
+),
+
+playbook_rows as (
+
+    -- The cluster rows of the rule set this build names its clusters by.
+    select *
+    from segment_playbook
+    where
+        segment_type = 'rfm_segment'
+        or naming_rule_set = '{{ naming_rule_set | replace("'", "''") }}'
+
+),
+
+budget_total as (
+
+    select
+        cast(
+            round(cast({{ var('campaign_budget') }} as decimal(38, 4)) * 100)
+            as bigint
+        ) as total_cents
+
+),
+
+segments as (
+
+    select
+        response_rates.*,
+        playbook_rows.message,
+        playbook_rows.offer,
+        playbook_rows.channels,
+        playbook_rows.cadence,
+        playbook_rows.budget_weight,
+        playbook_rows.budget_weight * response_rates.customers
+            as weighted_customers
+    from response_rates
+    left join playbook_rows
+        on
+            response_rates.segment_type = playbook_rows.segment_type
+            and response_rates.segment_rule_name = playbook_rows.segment_name
+
+),
+
+weighted as (
+
+    select
+        segments.*,
+        budget_total.total_cents,
+        sum(segments.weighted_customers)
+            over (partition by segments.segment_type)
+            as type_weighted_customers
+    from segments
+    cross join budget_total
+
+),
+
+checked as (
+
+    select *
+    from weighted
+    where
+        {{ raise_error_if(
+            'type_weighted_customers = 0',
+            "'segment_budget: every ' || segment_type || ' with customers has "
+            ~ "budget_weight 0 in seed segment_playbook, so var "
+            ~ "campaign_budget cannot be split; give at least one a weight "
+            ~ "above 0.'"
+        ) }} is null
+
+),
+
+exact_shares as (
+
+    select
+        *,
+        cast(total_cents as double)
+        * cast(weighted_customers as double)
+        / cast(type_weighted_customers as double) as exact_cents
+    from checked
+
+),
+
+floored as (
+
+    select
+        *,
+        floor(exact_cents) as floor_cents,
+        exact_cents - floor(exact_cents) as remainder_cents
+    from exact_shares
+
+),
+
+ranked as (
+
+    select
+        *,
+        total_cents - sum(floor_cents) over (partition by segment_type)
+            as leftover_cents,
+        row_number() over (
+            partition by segment_type
+            order by remainder_cents desc, segment_rank asc, segment_name asc
+        ) as remainder_rank
+    from floored
+
+),
+
+allocated as (
+
+    select
+        *,
+        floor_cents
+        + case when remainder_rank <= leftover_cents then 1 else 0 end
+            as budget_cents
+    from ranked
+
+),
+
+expected as (
+
+    -- Segments without budget are not contacted: no responders expected.
+    select
+        *,
+        case
+            when budget_cents > 0 then customers * response_rate
+            when response_rate is not null then 0.0
+        end as expected_responders,
+        case
+            when budget_cents > 0 then customers * response_rate_lower
+            when response_rate_lower is not null then 0.0
+        end as expected_responders_lower,
+        case
+            when budget_cents > 0 then customers * response_rate_upper
+            when response_rate_upper is not null then 0.0
+        end as expected_responders_upper
+    from allocated
+
+),
+
+final as (
+
+    select
+        cast(segment_type as varchar) as segment_type,
+        cast(segment_name as varchar) as segment_name,
+        cast(segment_rule_name as varchar) as segment_rule_name,
+        cast(message as varchar) as message,
+        cast(offer as varchar) as offer,
+        cast(channels as varchar) as channels,
+        cast(cadence as varchar) as cadence,
+        cast(response_source as varchar) as response_source,
+        cast(cluster_id as integer) as cluster_id,
+        cast(segment_rank as integer) as segment_rank,
+        cast(customers as integer) as customers,
+        cast(budget_weight as decimal(10, 4)) as budget_weight,
+        -- Integer cents times 0.01 is exact in decimal arithmetic.
+        cast(cast(budget_cents as bigint) * 0.01 as decimal(18, 2)) as budget,
+        cast(budget_cents as double) / total_cents as budget_share,
+        cast(budget_cents as double) / 100 / nullif(customers, 0)
+            as budget_per_customer,
+        cast(response_rate as double) as response_rate,
+        cast(response_rate_lower as double) as response_rate_lower,
+        cast(response_rate_upper as double) as response_rate_upper,
+        cast(expected_responders as double) as expected_responders,
+        cast(expected_responders_lower as double)
+            as expected_responders_lower,
+        cast(expected_responders_upper as double)
+            as expected_responders_upper,
+        cast(budget_cents as double) / 100 / nullif(expected_responders, 0)
+            as cost_per_expected_response,
+        cast(total_cents * 0.01 as decimal(18, 2)) as campaign_budget
+    from expected
+
+)
+
+select * from final

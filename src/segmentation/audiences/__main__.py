@@ -1,0 +1,7 @@
+"""Entry point of `python -m segmentation.audiences` (see cli.py)."""
+
+import sys
+
+from segmentation.audiences.cli import main
+
+sys.exit(main())
