@@ -13,16 +13,21 @@ MARTS_PREFIX = "models/marts/"
 
 
 def mart_tables(manifest_path: Path) -> list[TableRef]:
-    """Enabled, non-ephemeral models under models/marts/, as schema + alias."""
+    """Enabled, non-ephemeral models under models/marts/ and snapshots, as
+    schema + alias."""
     manifest = json.loads(Path(manifest_path).read_text())
     tables = []
     for node in manifest.get("nodes", {}).values():
         config = node.get("config", {})
+        is_mart = node.get("resource_type") == "model" and node.get(
+            "original_file_path", ""
+        ).startswith(MARTS_PREFIX)
+        # Snapshots too: their history must survive into the next build.
+        is_snapshot = node.get("resource_type") == "snapshot"
         if (
-            node.get("resource_type") == "model"
+            (is_mart or is_snapshot)
             and config.get("enabled", True)
             and config.get("materialized") != "ephemeral"
-            and node.get("original_file_path", "").startswith(MARTS_PREFIX)
         ):
             tables.append(TableRef(node["schema"], node.get("alias") or node["name"]))
     return sorted(tables)

@@ -29,6 +29,7 @@ from segmentation.publish.publisher import (
     PUBLISHED_NAME,
     publish_candidate,
 )
+from segmentation.publish.snapshots import carry_over_snapshots, project_snapshot_names
 from segmentation.publish.table_copy import TableRef
 
 EXIT_OK = 0
@@ -102,6 +103,15 @@ def run_pipeline(
         return PipelineResult(code, build.build_id, build.candidate, path)
 
     print(f"Build {build.build_id}: dbt build into {build.candidate}", file=out)
+    try:
+        carried = carry_over_snapshots(
+            publish / PUBLISHED_NAME, build.candidate, project_snapshot_names(project)
+        )
+    except (OSError, duckdb.Error) as error:
+        print(f"Could not carry the published snapshots over: {error}", file=err)
+        return finish(EXIT_DBT_FAILED, "dbt_failed")
+    if carried:
+        print(f"Snapshots carried over from the published file: {carried}", file=out)
     out.flush()
     try:
         dbt = run_dbt_build(

@@ -55,7 +55,11 @@ def test_published_file_holds_exactly_the_marts(pipeline_runs):
         "order_line_reconciliation",
         "quarantined_order_lines",
     } <= tables
-    assert all(path_of[t].startswith("models/marts/") for t in tables), tables
+    # The marts, and the snapshots whose history must outlive the build.
+    assert all(
+        path_of[t].startswith(("models/marts/", "snapshots/")) for t in tables
+    ), tables
+    assert "customer_segments_snapshot" in tables
     assert not any(t.startswith("cluster") for t in tables)  # clustering off
     with duckdb.connect(str(ok.candidate), read_only=True) as con:
         candidate_counts = {
