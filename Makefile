@@ -9,6 +9,10 @@ BIN := $(VENV)/bin
 DB ?= warehouse/segmentation.duckdb
 PUBLISHED ?= warehouse/published/segments.duckdb
 AUDIT_DOCS ?= target/audit_docs
+REPORT ?= reports/segment_report.html
+REPORT_PDF ?= reports/segment_report.pdf
+REPORT_LANG ?= en
+CHROMIUM ?= /usr/bin/chromium
 PUBLISH_ARGS ?=
 N ?= 1000000
 SEED ?= 42
@@ -19,7 +23,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export TZ := UTC
 
-.PHONY: help setup run build publish audit audiences summary personality test lint lint-sql lint-python format pytest dbt-test data bench clean
+.PHONY: help setup run build publish audit audiences summary personality report chromium test test-spark lint lint-sql lint-python format pytest dbt-test docs-check data bench clean docs docs-serve dag
 
 help:
 	@echo "make run          set up, build + audit + publish on the demo data, print the segments"
@@ -27,8 +31,12 @@ help:
 	@echo "make publish      build a candidate, audit it, publish it to $(PUBLISHED) (PUBLISH_ARGS=...)"
 	@echo "make audit        Great Expectations audit of $(DB); Data Docs in $(AUDIT_DOCS)"
 	@echo "make audiences    ad-platform audience files from the published build into exports/"
+	@echo "make report       segment report (HTML + PDF) from the published build: $(REPORT)"
 	@echo "make test         sqlfluff + ruff + pytest + dbt build with every data and unit test"
+	@echo "make test-spark   build on Apache Spark (local cluster) and compare the marts with DuckDB's"
 	@echo "make personality  K-means on the Customer Personality table (examples/customer_personality)"
+	@echo "make docs         dbt docs site of the published build: target/static_index.html (make docs-serve)"
+	@echo "make dag          redraw the README's DAG picture from the dbt manifest"
 	@echo "make data N=...   write N synthetic order lines to generated/ (SEED=$(SEED))"
 	@echo "make bench        time the pipeline against a pandas implementation at scale"
 	@echo "make lint         sqlfluff and ruff only;  make format  apply ruff's formatting"
@@ -42,16 +50,39 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed chromium
+
+# Debian's chromium opens the segment report in its browser test and prints
+# it to PDF; Playwright drives it and downloads no browser of its own.
+chromium:
+	@test -x $(CHROMIUM) || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; \
+		elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+		else echo "Chromium is missing at $(CHROMIUM) and this user cannot install it:" \
+			"as root, run apt-get install -y --no-install-recommends chromium" >&2; exit 1; fi; \
+		echo "Installing Debian's chromium (report test and PDF export)"; \
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+		test -x $(CHROMIUM) || { echo "apt-get did not install $(CHROMIUM)" >&2; exit 1; }; }
 
 run: setup publish
 	$(BIN)/python -m segmentation.audiences --db $(PUBLISHED)
-	$(BIN)/python -m segmentation.summary --db $(PUBLISHED)
+	$(BIN)/python -m segmentation.docs_site --published $(PUBLISHED)
+	$(BIN)/python -m segmentation.report --db $(PUBLISHED) --out $(REPORT) \
+		--lang $(REPORT_LANG) --pdf $(REPORT_PDF)
+	$(BIN)/python -m segmentation.summary --db $(PUBLISHED) --report $(REPORT) --report $(REPORT_PDF)
 
 # Ad-platform audience files (CSV + Parquet, hashes only) from the published
 # build, with adds and removes since the last export. Exit 1 = failed.
 audiences: setup
 	$(BIN)/python -m segmentation.audiences --db $(PUBLISHED)
+
+# The segment report from the published build, never the build database:
+# one self-contained HTML file and its PDF (REPORT_LANG=fr for French).
+report: setup
+	$(BIN)/python -m segmentation.report --db $(PUBLISHED) --out $(REPORT) \
+		--lang $(REPORT_LANG) --pdf $(REPORT_PDF)
 
 # Development: dbt writes $(DB) directly, tests run after each table.
 build: setup
@@ -79,8 +110,25 @@ personality: setup
 		--vars "$$(cat examples/customer_personality/vars.yml)"
 	$(BIN)/python -m segmentation.summary --db $(PERSONALITY_DB)
 
-test: setup lint pytest dbt-test
+# dbt-test first: the report tests then read the file it published instead
+# of building and publishing the demo data again (about 100 s saved).
+test: setup lint dbt-test
+	SEGMENTATION_REPORT_TEST_DB=warehouse/test-published/segments.duckdb \
+		$(MAKE) --no-print-directory pytest
 	@echo "make test: all checks passed"
+
+# The SQL layer on Apache Spark: dbt-spark and pyspark on top of the lock
+# (requirements-spark.lock), Java 17+ (installed when missing), then the
+# project built on DuckDB and on a local Spark cluster with every test, and
+# every mart both build compared row for row. Work files in warehouse/spark.
+$(VENV)/.spark-installed: $(VENV)/.installed requirements-spark.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check \
+		-c requirements.lock -r requirements-spark.lock
+	@touch $@
+
+test-spark: setup $(VENV)/.spark-installed
+	bash scripts/ensure_java.sh
+	$(BIN)/python -m segmentation.engines.spark_check --work-dir warehouse/spark
 
 lint: lint-sql lint-python
 
@@ -105,6 +153,32 @@ dbt-test: setup
 		--builds-dir warehouse/test-builds --publish-dir warehouse/test-published
 	$(BIN)/python -m segmentation.audiences \
 		--db warehouse/test-published/segments.duckdb --exports-dir warehouse/test-exports
+	$(BIN)/python -m segmentation.report --db warehouse/test-published/segments.duckdb \
+		--out warehouse/test-reports/segment_report.html
+	$(MAKE) --no-print-directory docs-check
+
+# Every model, column, seed, snapshot, source, macro and its arguments, test
+# and exposure described, and no built column left out of the yml: dbt's
+# catalog of the build dbt-test just published (no compile, its parse
+# reused: about 10 s).
+docs-check: setup
+	$(BIN)/python -m segmentation.docs_site --check \
+		--published warehouse/test-published/segments.duckdb --builds-dir warehouse/test-builds
+
+# The dbt docs site (lineage from the order inputs to the exposures, every
+# model and column described), with the catalog of the published build:
+# target/static_index.html is one self-contained page to send people.
+docs: setup
+	$(BIN)/python -m segmentation.docs_site --published $(PUBLISHED)
+
+docs-serve: docs
+	$(BIN)/dbt docs serve --port 8080 --no-browser
+
+# The README's DAG picture, from a fresh parse (tests/python/test_docs_check.py
+# fails when it is out of date).
+dag: setup
+	$(BIN)/dbt parse --quiet
+	$(BIN)/python -m segmentation.docs_dag --manifest target/manifest.json --readme README.md
 
 data: setup
 	$(BIN)/python -m segmentation.datagen --lines $(N) --seed $(SEED) $(if $(CONTACTS),--contacts) \
@@ -120,4 +194,5 @@ bench: setup
 clean:
 	rm -rf target logs dbt_packages generated .pytest_cache .ruff_cache
 	rm -f warehouse/*.duckdb warehouse/*.duckdb.wal
-	rm -rf warehouse/builds warehouse/test-builds warehouse/test-published warehouse/test-exports
+	rm -rf warehouse/builds warehouse/test-builds warehouse/test-published warehouse/test-exports warehouse/test-reports
+	rm -rf warehouse/spark

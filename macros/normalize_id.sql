@@ -10,7 +10,6 @@
 #}
 {% macro normalize_id(column, column_type='VARCHAR') %}
     {%- set kind = column_type | upper -%}
-    {%- set whitespace = "chr(32) || chr(9) || chr(10) || chr(13)" -%}
     {%- if column is none -%}
         cast(null as {{ dbt.type_string() }})
     {%- elif kind in ['DOUBLE', 'FLOAT', 'REAL'] or kind.startswith('DECIMAL') -%}
@@ -27,9 +26,9 @@
             case
                 when {{ column }} like '%.%'
                     then regexp_replace(
-                        trim({{ column }}, {{ whitespace }}), '\.0+$', ''
+                        {{ trim_whitespace(column) }}, '[.]0+$', ''
                     )
-                else trim({{ column }}, {{ whitespace }})
+                else {{ trim_whitespace(column) }}
             end,
             ''
         )

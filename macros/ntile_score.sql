@@ -9,16 +9,17 @@
     the same input gives the same buckets on every run and thread count.
     `partition_by` (optional) is the column the NTILE was partitioned by
     (as_of_date in the segment history): ties are then looked for within
-    each partition only.
+    each partition only. A bigint on every engine (Spark's ntile gives an
+    int, DuckDB's a bigint).
 #}
 {% macro ntile_score(bucket_column, value_column, partition_by=none) %}
     {%- set policy = var('rfm_tie_policy') -%}
     {%- if policy == 'value' -%}
         {%- set partition = value_column if partition_by is none
             else partition_by ~ ', ' ~ value_column -%}
-        min({{ bucket_column }}) over (partition by {{ partition }})
+        cast(min({{ bucket_column }}) over (partition by {{ partition }}) as bigint)
     {%- elif policy == 'row' -%}
-        {{ bucket_column }}
+        cast({{ bucket_column }} as bigint)
     {%- else -%}
         {{ exceptions.raise_compiler_error(
             "var rfm_tie_policy is '" ~ policy ~ "': use 'value' (equal "

@@ -17,9 +17,7 @@
     {%- endif -%}
     {%- set fix = " Fix var order_inputs (" ~ label ~ ")." -%}
     {%- if order_input.get('path') is not none -%}
-        {%- set files = run_query(
-            "select count(*) from glob(" ~ order_input_paths_sql(order_input) ~ ")"
-        ).columns[0].values()[0] -%}
+        {%- set files = order_input_file_count(order_input) -%}
         {%- if files == 0 -%}
             {{ exceptions.raise_compiler_error(
                 label ~ ": no file matches path '" ~ order_input['path']
@@ -27,14 +25,10 @@
             ) }}
         {%- endif -%}
     {%- endif -%}
-    {%- set described = run_query(
-        "describe select * from " ~ order_input_relation(order_input)
-    ) -%}
-    {%- set found = {} -%}
+    {%- set found = order_input_column_types(order_input) -%}
     {%- set by_lower = {} -%}
-    {%- for row in described.rows -%}
-        {%- do found.update({row[0]: row[1]}) -%}
-        {%- do by_lower.update({row[0] | lower: row[0]}) -%}
+    {%- for name in found -%}
+        {%- do by_lower.update({name | lower: name}) -%}
     {%- endfor -%}
     {%- set rows = run_query(
         "select count(*) from " ~ order_input_relation(order_input)

@@ -30,3 +30,18 @@
         row_number() over (order by filename, file_row_number)
     {%- endif -%}
 {%- endmacro %}
+
+{#- Spark's hidden _metadata column gives each Parquet row its place in its
+    file, so lines get the same numbers as on DuckDB. #}
+{% macro spark__order_input_line_number(order_input, mapping) %}
+    {%- set path = order_input.get('path') -%}
+    {%- if path is none -%}
+        {{ default__order_input_line_number(order_input, mapping) }}
+    {%- elif not modules.re.search('[*?\\[{]', path) -%}
+        _metadata.row_index + 1
+    {%- else -%}
+        row_number() over (
+            order by _metadata.file_path, _metadata.row_index
+        )
+    {%- endif -%}
+{%- endmacro %}

@@ -32,3 +32,51 @@
         end
     )
 {%- endmacro %}
+
+{#- Spark parses with Java date patterns: each format of var
+    timestamp_formats is translated code by code (single-letter fields, so
+    01 and 1 both parse as on DuckDB); a code with no translation stops the
+    build. Text with an offset is converted to UTC by the cast, as the
+    session time zone is UTC. #}
+{% macro spark__parse_timestamp(column) %}
+    {%- set codes = {
+        'Y': 'yyyy', 'y': 'yy', 'm': 'M', 'd': 'd', 'H': 'H', 'I': 'h',
+        'M': 'm', 'S': 's', 'f': 'SSSSSS', 'p': 'a', 'b': 'MMM',
+        'B': 'MMMM', 'a': 'EEE', 'A': 'EEEE', 'j': 'D', '%': '%'
+    } -%}
+    {%- set patterns = [] -%}
+    {%- for format in var('timestamp_formats') -%}
+        {%- set ns = namespace(pattern='', code=false) -%}
+        {%- for char in format -%}
+            {%- if ns.code -%}
+                {%- if char not in codes -%}
+                    {{ exceptions.raise_compiler_error(
+                        "var timestamp_formats: '%" ~ char ~ "' in '" ~ format
+                        ~ "' has no Spark equivalent; use %Y %y %m %d %H %I "
+                        ~ "%M %S %f %p %b %B %a %A %j."
+                    ) }}
+                {%- endif -%}
+                {%- set ns.pattern = ns.pattern ~ codes[char] -%}
+                {%- set ns.code = false -%}
+            {%- elif char == '%' -%}
+                {%- set ns.code = true -%}
+            {%- elif char.isalpha() or char == "'" -%}
+                {%- set ns.pattern = ns.pattern ~ "'" ~ (char | replace("'", "''")) ~ "'" -%}
+            {%- else -%}
+                {%- set ns.pattern = ns.pattern ~ char -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- do patterns.append(ns.pattern | replace("'", "\\'")) -%}
+    {%- endfor -%}
+    {%- set text = 'trim(cast(' ~ column ~ ' as string))' -%}
+    {%- set iso = '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?' -%}
+    coalesce(
+        {%- for pattern in patterns %}
+        try_to_timestamp({{ text }}, '{{ pattern }}'),
+        {%- endfor %}
+        case
+            when {{ text }} rlike '^{{ iso }}(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$'
+                then try_cast({{ text }} as timestamp)
+        end
+    )
+{%- endmacro %}

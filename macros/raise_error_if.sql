@@ -17,3 +17,7 @@
 {% macro duckdb__raise_error_if(condition, message) %}
     case when {{ condition }} then error({{ message }}) end
 {%- endmacro %}
+
+{% macro spark__raise_error_if(condition, message) %}
+    {{ default__raise_error_if(condition, message) }}
+{%- endmacro %}

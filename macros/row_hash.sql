@@ -24,3 +24,7 @@
 {% macro duckdb__row_hash(columns) %}
     hash({{ columns | join(', ') }})
 {%- endmacro %}
+
+{% macro spark__row_hash(columns) %}
+    xxhash64({{ columns | join(', ') }})
+{%- endmacro %}

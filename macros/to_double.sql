@@ -25,3 +25,7 @@
             then try_cast({{ column }} as double)
     end
 {%- endmacro %}
+
+{% macro spark__to_double(column) %}
+    {{ default__to_double(column) }}
+{%- endmacro %}

@@ -11,10 +11,18 @@
    the same model-selection work (KMeans n_init=10 per k, silhouette on the same
    sample size, Davies-Bouldin, Calinski-Harabasz, the same bootstrap stability).
 
+3. The SQL K-means (``--only sql``): the dbt run of the SQL K-means models
+   (``+customer_clusters_sql`` on the same synthetic customers, read as var
+   ``customer_features_input``) on DuckDB, versus the Python core doing the
+   same work in-process: ``prepare_features`` and ``kmeans_core.lloyd`` for
+   the same rounds from the same start (read from the SQL build), then the
+   project's own Python fit at the same k (k-means++, ``n_init=10``). Wall
+   time and peak memory of each, and how many assignments agree.
+
 Usage::
 
     .venv/bin/python scripts/bench_kmeans.py [--n 1000000] [--skip-sklearn]
-        [--only kmeans|pipeline]
+        [--only kmeans|pipeline|sql] [--work-dir warehouse/bench_sql]
 
 Each part runs in a fresh subprocess so that its peak memory is its own.
 """
@@ -23,10 +31,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -166,10 +176,140 @@ def bench_sklearn_selection(n: int) -> dict[str, object]:
     }
 
 
-def _run_part(part: str, n: int, skip_sklearn: bool) -> dict[str, object]:
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+SQL_KMEANS_MODELS = "+customer_clusters_sql"
+
+
+def _project_vars() -> dict:
+    """The vars of dbt_project.yml (features, k, rounds, tolerance)."""
+    import yaml
+
+    with (PROJECT_DIR / "dbt_project.yml").open() as handle:
+        return yaml.safe_load(handle)["vars"]
+
+
+def bench_sql_dbt(n: int, work_dir: Path) -> dict[str, object]:
+    """The dbt run of the SQL K-means models on n synthetic customers."""
+    import duckdb
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    db_path = work_dir / "bench_sql_kmeans.duckdb"
+    db_path.unlink(missing_ok=True)
+    df = synthetic_customers(n)
+    with duckdb.connect(str(db_path)) as con:
+        con.register("customers_frame", df)
+        con.execute("create table bench_customers as select * from customers_frame")
+    del df
+    columns = {f["name"]: f["name"] for f in FEATURES}
+    dbt_vars = {
+        "sql_kmeans_enabled": True,
+        "customer_features_input": {
+            "relation": "main.bench_customers",
+            "id": "customer_id",
+            "columns": columns,
+        },
+    }
+    env = {
+        **os.environ,
+        "SEGMENTATION_DB_PATH": str(db_path),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "TZ": "UTC",
+    }
+    dbt = Path(sys.executable).with_name("dbt")
+    cmd = [
+        str(dbt),
+        "run",
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+        "--select",
+        SQL_KMEANS_MODELS,
+        "--vars",
+        json.dumps(dbt_vars),
+    ]
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - t0
+    results = json.loads((work_dir / "target" / "run_results.json").read_text())
+    models = {
+        r["unique_id"].split(".")[-1]: round(r["execution_time"], 1)
+        for r in results["results"]
+    }
+    return {
+        "part": "sql_dbt",
+        "n": n,
+        "seconds": round(elapsed, 1),
+        "peak_rss_mib": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 0
+        ),
+        "models": models,
+        "db_path": str(db_path),
+    }
+
+
+def bench_sql_python(n: int, work_dir: Path) -> dict[str, object]:
+    """The Python core on the same customers: the same rounds from the start
+    of the SQL build, then the project's own fit at the same k."""
+    import duckdb
+
+    from segmentation.clustering import kmeans, prepare_features
+    from segmentation.clustering.kmeans_core import lloyd
+
+    settings = _project_vars()
+    db_path = work_dir / "bench_sql_kmeans.duckdb"
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        df = con.sql("select * from bench_customers").df()
+        start = con.sql(
+            "select * from int_cluster_centroids_initialised order by cluster_index"
+        ).df()
+        sql_labels = con.sql(
+            "select cluster_index from customer_clusters_sql order by customer_id"
+        ).df()["cluster_index"]
+    names = [f["name"] for f in FEATURES]
+    base = peak_rss_mib()
+    t0 = time.perf_counter()
+    fm = prepare_features(df, FEATURES)
+    features_seconds = time.perf_counter() - t0
+    xt = np.ascontiguousarray(fm.x.T)
+    tol_abs = settings["sql_kmeans_tol"] * float(np.mean(np.var(fm.x, axis=0)))
+    _, labels, _, n_iter, _ = lloyd(
+        xt,
+        start[names].to_numpy(),
+        max_iter=settings["sql_kmeans_iterations"],
+        tol_abs=tol_abs,
+    )
+    same_start = time.perf_counter() - t0
+    peak_same_start = peak_rss_mib()
+    t0 = time.perf_counter()
+    kmeans(fm.x, settings["sql_kmeans_k"], seed=0, n_init=10)
+    own_fit = time.perf_counter() - t0
+    return {
+        "part": "sql_python",
+        "n": n,
+        "same_start_seconds": round(same_start, 1),
+        "features_seconds": round(features_seconds, 1),
+        "same_start_rounds": n_iter,
+        "peak_rss_same_start_mib": round(peak_same_start, 0),
+        "own_fit_seconds": round(own_fit, 1),
+        "peak_rss_mib": round(peak_rss_mib(), 0),
+        "peak_rss_before_mib": round(base, 0),
+        "agreeing_assignments": int((sql_labels.to_numpy() == labels).sum()),
+    }
+
+
+def _run_part(
+    part: str, n: int, skip_sklearn: bool, work_dir: Path | None = None
+) -> dict[str, object]:
     cmd = [sys.executable, __file__, "--part", part, "--n", str(n)]
     if skip_sklearn:
         cmd.append("--skip-sklearn")
+    if work_dir is not None:
+        cmd += ["--work-dir", str(work_dir)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -179,7 +319,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--skip-sklearn", action="store_true")
-    parser.add_argument("--only", choices=["kmeans", "pipeline"])
+    parser.add_argument("--only", choices=["kmeans", "pipeline", "sql"])
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=PROJECT_DIR / "warehouse" / "bench_sql",
+        help="folder of the SQL part's DuckDB file and dbt target",
+    )
     parser.add_argument("--part", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.part:
@@ -187,8 +333,13 @@ def main() -> None:
             "kmeans": lambda: bench_kmeans(args.n, args.skip_sklearn),
             "pipeline": lambda: bench_pipeline(args.n),
             "sklearn_selection": lambda: bench_sklearn_selection(args.n),
+            "sql_dbt": lambda: bench_sql_dbt(args.n, args.work_dir),
+            "sql_python": lambda: bench_sql_python(args.n, args.work_dir),
         }[args.part]
         print(json.dumps(runner(), default=str))
+        return
+    if args.only == "sql":
+        _print_sql(args.n, args.work_dir)
         return
     parts = ["kmeans", "pipeline"] if args.only is None else [args.only]
     if "pipeline" in parts and not args.skip_sklearn:
@@ -220,6 +371,43 @@ def main() -> None:
                 f"peak RSS {res['peak_rss_mib']:.0f} MiB "
                 f"(input alone {res['peak_rss_before_mib']:.0f} MiB)"
             )
+
+
+def _print_sql(n: int, work_dir: Path) -> None:
+    """Runs the SQL part and its Python counterpart, and prints the ratios."""
+    settings = _project_vars()
+    sql = _run_part("sql_dbt", n, True, work_dir)
+    py = _run_part("sql_python", n, True, work_dir)
+    k, rounds = settings["sql_kmeans_k"], settings["sql_kmeans_iterations"]
+    sql_models = sum(
+        sql["models"].get(m, 0.0)
+        for m in (
+            "int_customer_features_standardised",
+            "int_cluster_centroids_initialised",
+            "cluster_centroids_sql",
+            "customer_clusters_sql",
+        )
+    )
+    print(f"SQL K-means, n={n:,} x {len(FEATURES)}, k={k}, {rounds} rounds:")
+    print(
+        f"  dbt run {SQL_KMEANS_MODELS}: {sql['seconds']} s "
+        f"(the four K-means models {sql_models:.1f} s: {sql['models']}), "
+        f"peak RSS {sql['peak_rss_mib']:.0f} MiB"
+    )
+    print(
+        f"  Python core, same start and rounds ({py['same_start_rounds']} run): "
+        f"{py['same_start_seconds']} s, peak RSS {py['peak_rss_same_start_mib']:.0f} "
+        f"MiB (input alone {py['peak_rss_before_mib']:.0f} MiB; features "
+        f"{py['features_seconds']} s of it); "
+        f"assignments agreeing {py['agreeing_assignments']:,} of {n:,}"
+    )
+    print(f"  Python fit at k={k} (k-means++, n_init=10): {py['own_fit_seconds']} s")
+    same_work = py["same_start_seconds"]
+    print(
+        f"  ratio SQL / Python same work: models {sql_models / same_work:.1f}x, "
+        f"dbt run {sql['seconds'] / same_work:.1f}x time, "
+        f"{sql['peak_rss_mib'] / py['peak_rss_same_start_mib']:.1f}x peak memory"
+    )
 
 
 if __name__ == "__main__":

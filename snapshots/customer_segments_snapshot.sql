@@ -6,7 +6,8 @@
     cluster_name is the stable label (cluster ids can be renumbered), and
     null when var clustering_enabled is false. dbt_valid_from, dbt_valid_to
     and dbt_updated_at are UTC: the profile sets DuckDB's TimeZone to UTC and
-    dbt-duckdb takes now()::timestamp.
+    dbt-duckdb takes now()::timestamp. Not built on Spark, whose snapshots
+    need Delta or Hudi tables.
 #}
 {% snapshot customer_segments_snapshot %}
 
@@ -15,6 +16,7 @@
     strategy='check',
     check_cols=['segment_name', 'cluster_name'],
     hard_deletes='invalidate',
+    enabled=target.type != 'spark',
 ) }}
 
 select

@@ -25,3 +25,11 @@
         '_'
     )
 {%- endmacro %}
+
+{% macro spark__audience_slug(column) %}
+    trim(
+        both '_' from regexp_replace(
+            lower(replace({{ column }}, chr(39), '')), '[^a-z0-9]+', '_'
+        )
+    )
+{%- endmacro %}

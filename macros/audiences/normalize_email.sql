@@ -54,3 +54,32 @@
             then {{ normalized }}
     end
 {%- endmacro %}
+
+{#- Spark: the same rules in Java regular expressions; a backslash in a
+    Spark string literal must itself be escaped. #}
+{% macro spark__normalize_email(column, platform) %}
+    {%- if platform == 'google' -%}
+        {%- set address = "lower(regexp_replace(" ~ column ~ ", '\\\\s', ''))" -%}
+        {%- set local_part = "split_part(" ~ address ~ ", '@', 1)" -%}
+        {%- set domain = "split_part(" ~ address ~ ", '@', 2)" -%}
+        {%- set normalized -%}
+            case
+                when {{ domain }} in ('gmail.com', 'googlemail.com')
+                    then replace(split_part({{ local_part }}, '+', 1), '.', '')
+                    || '@' || {{ domain }}
+                else {{ address }}
+            end
+        {%- endset -%}
+    {%- elif platform == 'meta' -%}
+        {%- set normalized = "lower(" ~ trim_whitespace(column) ~ ")" -%}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error(
+            "normalize_email: unknown platform '" ~ platform
+            ~ "' (google or meta)."
+        ) }}
+    {%- endif -%}
+    case
+        when {{ normalized }} rlike '^[^@\\s]+@[^@\\s]+[.][^@\\s]+$'
+            then {{ normalized }}
+    end
+{%- endmacro %}

@@ -60,3 +60,36 @@
             then {{ prefix }}{{ international }}
     end
 {%- endmacro %}
+
+{% macro spark__normalize_phone(column, platform, default_country_code=none) %}
+    {%- set code = default_country_code -%}
+    {%- set text = "replace(" ~ trim_whitespace("cast(" ~ column ~ " as string)")
+        ~ ", '(0)', '')" -%}
+    {%- set digits = "regexp_replace(" ~ text ~ ", '[^0-9]', '')" -%}
+    {%- set international -%}
+        case
+            when {{ text }} like '+%' then {{ digits }}
+            when {{ digits }} like '00%' then substr({{ digits }}, 3)
+            {%- if code is not none %}
+            when
+                {{ digits }} like '{{ code }}%' and length({{ digits }}) >= 11
+                then {{ digits }}
+            else '{{ code }}' || regexp_replace({{ digits }}, '^0', '')
+            {%- endif %}
+        end
+    {%- endset -%}
+    {%- if platform == 'google' -%}
+        {%- set prefix = "'+' || " -%}
+    {%- elif platform == 'meta' -%}
+        {%- set prefix = "" -%}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error(
+            "normalize_phone: unknown platform '" ~ platform
+            ~ "' (google or meta)."
+        ) }}
+    {%- endif -%}
+    case
+        when {{ international }} rlike '^[1-9][0-9]{7,14}$'
+            then {{ prefix }}{{ international }}
+    end
+{%- endmacro %}

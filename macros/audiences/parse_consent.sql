@@ -10,7 +10,6 @@
 #}
 {% macro parse_consent(column, column_type='VARCHAR') %}
     {%- set kind = column_type | upper -%}
-    {%- set whitespace = "chr(32) || chr(9) || chr(10) || chr(13)" -%}
     {%- set yes = [
         'true', 't', 'yes', 'y', '1', 'opt-in', 'opted-in', 'opt_in',
         'opted_in', 'granted'
@@ -26,9 +25,9 @@
         end
     {%- else -%}
         case
-            when nullif(trim({{ column }}, {{ whitespace }}), '') is null
+            when nullif({{ trim_whitespace(column) }}, '') is null
                 then null
-            else lower(trim({{ column }}, {{ whitespace }}))
+            else lower({{ trim_whitespace(column) }})
                 in ('{{ yes | join("', '") }}')
         end
     {%- endif -%}

@@ -16,3 +16,7 @@
 {% macro duckdb__sha256_hex(expression) %}
     sha256({{ expression }})
 {%- endmacro %}
+
+{% macro spark__sha256_hex(expression) %}
+    {{ default__sha256_hex(expression) }}
+{%- endmacro %}

@@ -52,8 +52,11 @@ final as (
 
     select
         customer_id,
-        {{ dbt.datediff('last_order_date', 'as_of_date', 'day') }}
-            as recency_days,
+        -- A bigint on every engine (Spark's datediff gives an int).
+        cast(
+            {{ dbt.datediff('last_order_date', 'as_of_date', 'day') }}
+            as bigint
+        ) as recency_days,
         frequency,
         frequency - 1 as repeat_frequency,
         return_only_orders,
@@ -61,8 +64,10 @@ final as (
         gross_revenue,
         returned_amount,
         monetary / frequency as average_order_value,
-        {{ dbt.datediff('first_order_date', 'as_of_date', 'day') }}
-            as tenure_days,
+        cast(
+            {{ dbt.datediff('first_order_date', 'as_of_date', 'day') }}
+            as bigint
+        ) as tenure_days,
         first_order_date,
         last_order_date,
         as_of_date

@@ -2,7 +2,7 @@
 -- can), checked in a fixed order so each line gets exactly one reason, and
 -- whether it is a purchase or a return. One row per raw line. A view: row by
 -- row checks are cheap to repeat, while writing a row per raw line is not.
-{{ config(materialized='view') }}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 {%- set prefix = var('return_order_prefix') %}
 
 with

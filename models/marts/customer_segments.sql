@@ -1,11 +1,14 @@
 -- One row per scored customer: RFM figures, scores and named segment as of
 -- the as-of date, and the K-means cluster. The table dashboards and CRM syncs
 -- read.
-{%- if var('clustering_enabled') and var('customer_features_input') is none %}
+{#- K-means runs in Python models, which dbt-spark cannot run. #}
+{%- if var('clustering_enabled') and var('customer_features_input') is none
+    and target.type != 'spark' %}
     {%- set clusters_sql = 'select * from ' ~ ref('int_customers_clustered') %}
 {%- else %}
-    {#- No K-means on these customers (clustering disabled, or it runs on
-        var customer_features_input): the cluster columns stay empty. #}
+    {#- No K-means on these customers (clustering disabled, run on var
+        customer_features_input, or not on this engine): the cluster columns
+        stay empty. #}
     {%- set clusters_sql = 'select cast(null as ' ~ dbt.type_string()
         ~ ') as customer_id, cast(null as integer) as cluster_id,'
         ~ ' cast(null as ' ~ dbt.type_string() ~ ') as cluster_name'

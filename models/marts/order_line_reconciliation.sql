@@ -69,7 +69,7 @@ final as (
         source_name,
         outcome,
         order_lines,
-        order_lines * 1.0
+        cast(order_lines as double)
         / sum(order_lines) over (partition by source_name) as line_share
     from per_outcome
 

@@ -25,7 +25,10 @@ per_segment as (
         cast(sum(frequency) as bigint) as orders,
         avg(recency_days) as mean_recency_days,
         avg(frequency) as mean_frequency,
-        cast(avg(cast(monetary as decimal(38, 4))) as double) as mean_monetary,
+        -- The exact sum, then one division: avg() of a decimal is rounded
+        -- to a different scale on each engine.
+        cast(sum(cast(monetary as decimal(38, 4))) as double)
+        / count(*) as mean_monetary,
         max(as_of_date) as as_of_date
     from customers
     group by segment_name
@@ -50,7 +53,7 @@ final as (
         segment_definitions.recommended_action,
         segment_definitions.segment_rank,
         coalesce(per_segment.customers, 0) as customers,
-        coalesce(per_segment.customers, 0) * 1.0 / totals.customers
+        cast(coalesce(per_segment.customers, 0) as double) / totals.customers
             as customer_share,
         coalesce(per_segment.revenue, 0) as revenue,
         coalesce(per_segment.revenue, 0) / nullif(totals.revenue, 0)

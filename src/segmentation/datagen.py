@@ -160,6 +160,8 @@ RETURN_SHARE = 0.02
 N_PRODUCTS = 4000
 ROW_GROUP_SIZE = 1_000_000
 ORDERS_PER_CHUNK = 1_000_000
+# Runs this large print a progress line per chunk unless told otherwise.
+PROGRESS_MIN_LINES = 1_000_000
 
 # Orders-per-customer weights: 0.3 + Lomax(alpha), capped at this quantile.
 _CUSTOMER_WEIGHT_FLOOR = 0.3
@@ -764,7 +766,8 @@ def generate_order_lines(
     """Write ``lines`` synthetic order lines to ``path`` (.parquet or .csv).
 
     ``customers`` defaults to ``lines // 10``. ``progress`` (default: only for
-    runs of 5 million lines or more) prints one line per chunk to stderr.
+    runs of a million lines or more) prints one line per chunk to stderr:
+    chunk, share done, lines written, lines per second, seconds so far.
     ``contacts`` adds the email, phone and consent columns.
     Returns summary figures: lines, customers, orders, return_orders,
     return_lines, bad_lines and the count of each bad kind, chunks, path,
@@ -774,7 +777,7 @@ def generate_order_lines(
     path = Path(path)
     plan = _Plan(lines, customers, seed, start_date, days, bad_share, contacts)
     if progress is None:
-        progress = lines >= 5_000_000
+        progress = lines >= PROGRESS_MIN_LINES
     path.parent.mkdir(parents=True, exist_ok=True)
     totals = {
         "orders": 0,
@@ -794,9 +797,12 @@ def generate_order_lines(
                 totals[key] += value
             del table
             if progress:
+                seconds = time.perf_counter() - t0
                 print(
-                    f"datagen: chunk {j + 1}/{n_chunks}: {written:,} / {lines:,} "
-                    f"lines ({time.perf_counter() - t0:.1f} s)",
+                    f"datagen: chunk {j + 1}/{n_chunks} {written / lines:4.0%}:"
+                    f" {written:,} / {lines:,} lines,"
+                    f" {written / max(seconds, 1e-9):,.0f} lines/s,"
+                    f" {seconds:.1f} s",
                     file=sys.stderr,
                     flush=True,
                 )

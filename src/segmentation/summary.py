@@ -5,6 +5,9 @@ Works on a build of the RFM project (segments, then clusters) and on a build
 of the K-means part alone on a customer table (`make personality`: clusters
 with their campaign response rate).
 
+Ends with where to look: the published data, the report and the docs site,
+each with the command that makes it when it is not there yet.
+
 Usage: python -m segmentation.summary --db warehouse/segmentation.duckdb
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,16 +122,66 @@ def format_summary(db_path: Path, summary: Summary) -> str:
     return "\n".join(lines)
 
 
+DEFAULT_REPORTS = (
+    Path("reports/segment_report.html"),
+    Path("reports/segment_report.pdf"),
+)
+REPORT_COMMAND = "make report"
+DEFAULT_DOCS = Path("target/static_index.html")
+DOCS_COMMAND = "make docs"
+
+
+def format_locations(
+    db_path: Path,
+    reports: Sequence[Path] = DEFAULT_REPORTS,
+    docs: Path = DEFAULT_DOCS,
+) -> str:
+    """Where the outputs of a run are: the data BI reads, the report files
+    that exist, the docs site; for a missing one, how to make it."""
+    found = [str(path) for path in reports if path.exists()]
+    report = ", ".join(found) if found else f"not written yet: {REPORT_COMMAND}"
+    site = (
+        f"{docs} (dbt docs: lineage, every model and column; open in a browser)"
+        if docs.exists()
+        else f"not generated yet: {DOCS_COMMAND}"
+    )
+    return "\n".join(
+        [
+            "Where to look:",
+            f"  data    {db_path} (open read-only from a BI tool)",
+            f"  report  {report}",
+            f"  docs    {site}",
+        ]
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--db", type=Path, default=Path("warehouse/segmentation.duckdb")
     )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        action="append",
+        help="report file to point to when it exists (repeatable; default: "
+        + ", ".join(map(str, DEFAULT_REPORTS))
+        + ")",
+    )
+    parser.add_argument(
+        "--docs",
+        type=Path,
+        default=DEFAULT_DOCS,
+        help=f"the docs site's page (default {DEFAULT_DOCS})",
+    )
     args = parser.parse_args(argv)
+    args.report = args.report or list(DEFAULT_REPORTS)
     if not args.db.exists():
         print(f"No database at {args.db}: run `make run` first.", file=sys.stderr)
         return 1
     print(format_summary(args.db, read_summary(args.db)))
+    print()
+    print(format_locations(args.db, args.report, args.docs))
     return 0
 
 

@@ -15,7 +15,7 @@ validation_errors as (
     from {{ model }}
     where
         {{ column_name }} is not null
-        and not regexp_full_match({{ column_name }}, '[0-9a-f]{64}')
+        and not {{ full_match(column_name, '[0-9a-f]{64}') }}
     group by {{ column_name }}
 
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -219,3 +220,14 @@ def test_only_oversized_clusters_are_split_and_profiled(demo_builds):
     )
     assert oversized, "the demo data has an oversized cluster"
     assert split == oversized
+
+
+def test_the_build_prints_a_progress_line_per_k(demo_builds):
+    run, _ = demo_builds
+    rows = run.query("select k, silhouette from cluster_model_selection order by k")
+    for position, (k, silhouette) in enumerate(rows, start=1):
+        line = (
+            rf"k-means k={k} \({position}/{len(rows)}, var clustering\):"
+            rf" inertia [\d,]+, silhouette {silhouette:.3f},"
+        )
+        assert re.search(line, run.output), line

@@ -443,3 +443,11 @@ def test_snapshot_records_segment_and_cluster_changes_and_leavers(
     assert len(closed_at) == 1
     assert opened_at[0][0] < closed_at[0][0]
     assert abs(closed_at[0][0] - utc_now()) < timedelta(minutes=30)
+
+
+def test_the_build_says_how_many_as_of_dates_it_computes(history_run):
+    # The three dates of the test above: two of the var, then the current one.
+    assert (
+        "segment history: computing 3 as-of dates, 2024-01-01 to 2024-04-01"
+        in history_run.output
+    )

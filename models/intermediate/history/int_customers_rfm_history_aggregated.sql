@@ -3,6 +3,7 @@
 -- each date: an order counts for date D when all its lines are dated before
 -- D and it is inside D's window. One row per customer and date with at
 -- least one purchase in that window.
+{{ log_history_dates(ref('int_history_as_of_dates_resolved')) }}
 with
 
 orders as (
@@ -58,8 +59,11 @@ final as (
     select
         customer_id,
         as_of_date,
-        {{ dbt.datediff('last_order_date', 'as_of_date', 'day') }}
-            as recency_days,
+        -- A bigint on every engine (Spark's datediff gives an int).
+        cast(
+            {{ dbt.datediff('last_order_date', 'as_of_date', 'day') }}
+            as bigint
+        ) as recency_days,
         frequency,
         frequency - 1 as repeat_frequency,
         return_only_orders,
@@ -67,8 +71,10 @@ final as (
         gross_revenue,
         returned_amount,
         monetary / frequency as average_order_value,
-        {{ dbt.datediff('first_order_date', 'as_of_date', 'day') }}
-            as tenure_days,
+        cast(
+            {{ dbt.datediff('first_order_date', 'as_of_date', 'day') }}
+            as bigint
+        ) as tenure_days,
         first_order_date,
         last_order_date
     from per_customer

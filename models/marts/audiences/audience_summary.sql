@@ -59,8 +59,8 @@ final as (
             as customers_without_contact,
         coalesce(per_audience.customers_without_consent, 0)
             as customers_without_consent,
-        per_audience.members * 1.0 / nullif(per_audience.customers, 0)
-            as member_share,
+        cast(per_audience.members as double)
+        / nullif(per_audience.customers, 0) as member_share,
         as_of_dates.as_of_date
     from audiences
     cross join as_of_dates

@@ -5,6 +5,7 @@
 -- Customer Personality example) or from var campaign_responses (a file or
 -- table of customer id and 0/1 response, for segments and clusters); with
 -- neither, the response columns are null.
+-- depends_on: {{ source('campaigns', 'responses') }}
 {%- set string_type = dbt.type_string() %}
 {%- set no_segments_sql = 'select cast(null as ' ~ string_type
     ~ ') as segment_name, cast(null as integer) as segment_rank,'
@@ -30,7 +31,8 @@
     {%- set segments_sql = no_segments_sql %}
     {%- set segment_customers_sql = no_segment_customers_sql %}
 {%- endif %}
-{%- if var('clustering_enabled') %}
+{#- The K-means marts come from Python models, which dbt-spark cannot run. #}
+{%- if var('clustering_enabled') and target.type != 'spark' %}
     {%- set clusters_sql = 'select cluster_id, cluster_name, naming_rule,'
         ~ ' customers, responders, response_known from '
         ~ ref('cluster_profiles') %}
@@ -177,10 +179,10 @@ all_rows as (
 final as (
 
     select
-        cast(segment_type as varchar) as segment_type,
-        cast(segment_name as varchar) as segment_name,
-        cast(segment_rule_name as varchar) as segment_rule_name,
-        cast(response_source as varchar) as response_source,
+        cast(segment_type as {{ dbt.type_string() }}) as segment_type,
+        cast(segment_name as {{ dbt.type_string() }}) as segment_name,
+        cast(segment_rule_name as {{ dbt.type_string() }}) as segment_rule_name,
+        cast(response_source as {{ dbt.type_string() }}) as response_source,
         cast(cluster_id as integer) as cluster_id,
         cast(segment_rank as integer) as segment_rank,
         cast(customers as integer) as customers,

@@ -161,14 +161,14 @@ expected as (
 final as (
 
     select
-        cast(segment_type as varchar) as segment_type,
-        cast(segment_name as varchar) as segment_name,
-        cast(segment_rule_name as varchar) as segment_rule_name,
-        cast(message as varchar) as message,
-        cast(offer as varchar) as offer,
-        cast(channels as varchar) as channels,
-        cast(cadence as varchar) as cadence,
-        cast(response_source as varchar) as response_source,
+        cast(segment_type as {{ dbt.type_string() }}) as segment_type,
+        cast(segment_name as {{ dbt.type_string() }}) as segment_name,
+        cast(segment_rule_name as {{ dbt.type_string() }}) as segment_rule_name,
+        cast(message as {{ dbt.type_string() }}) as message,
+        cast(offer as {{ dbt.type_string() }}) as offer,
+        cast(channels as {{ dbt.type_string() }}) as channels,
+        cast(cadence as {{ dbt.type_string() }}) as cadence,
+        cast(response_source as {{ dbt.type_string() }}) as response_source,
         cast(cluster_id as integer) as cluster_id,
         cast(segment_rank as integer) as segment_rank,
         cast(customers as integer) as customers,

@@ -5,6 +5,7 @@
 -- points) and its Newcombe hybrid score interval (var campaign_interval_z;
 -- 95% by default). Rows outside the test (treatment null) or with an
 -- unknown response are left out.
+-- depends_on: {{ source('campaigns', 'uplift_test') }}
 {%- set spec = var('campaign_uplift_input') or {} %}
 {%- if spec.get('segment') is none and spec.get('id') is not none %}
     {#- No segment column: each customer's RFM segment. #}
@@ -110,7 +111,7 @@ rates as (
 final as (
 
     select
-        cast(segment_name as varchar) as segment_name,
+        cast(segment_name as {{ dbt.type_string() }}) as segment_name,
         cast(treated_customers as integer) as treated_customers,
         cast(treated_responders as integer) as treated_responders,
         cast(control_customers as integer) as control_customers,

@@ -14,14 +14,14 @@ final as (
 
     select
         cast(cluster_id as integer) as cluster_id,
-        cast(cluster_name as varchar) as cluster_name,
+        cast(cluster_name as {{ dbt.type_string() }}) as cluster_name,
         cast(feature_position as integer) as feature_position,
-        cast(feature as varchar) as feature,
-        cast(role as varchar) as feature_role,
-        cast(direction as varchar) as feature_direction,
-        cast(transform as varchar) as feature_transform,
+        cast(feature as {{ dbt.type_string() }}) as feature,
+        cast(role as {{ dbt.type_string() }}) as feature_role,
+        cast(direction as {{ dbt.type_string() }}) as feature_direction,
+        cast(transform as {{ dbt.type_string() }}) as feature_transform,
         cast(kept as boolean) as is_clustered_on,
-        cast(drop_reason as varchar) as drop_reason,
+        cast(drop_reason as {{ dbt.type_string() }}) as drop_reason,
         cast(nullif(mean, cast('NaN' as double)) as double) as mean_value,
         cast(nullif(median, cast('NaN' as double)) as double) as median_value,
         cast(nullif(centroid, cast('NaN' as double)) as double)

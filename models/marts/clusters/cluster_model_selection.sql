@@ -13,9 +13,9 @@ final as (
     select
         cast(k as integer) as k,
         cast(is_chosen as boolean) as is_chosen,
-        cast(chosen_k_reason as varchar) as chosen_k_reason,
+        cast(chosen_k_reason as {{ dbt.type_string() }}) as chosen_k_reason,
         cast(silhouette as double) as silhouette,
-        cast(silhouette_method as varchar) as silhouette_method,
+        cast(silhouette_method as {{ dbt.type_string() }}) as silhouette_method,
         cast(silhouette_sample_size as integer) as silhouette_sample_size,
         cast(davies_bouldin as double) as davies_bouldin,
         cast(calinski_harabasz as double) as calinski_harabasz,

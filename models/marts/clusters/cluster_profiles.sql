@@ -84,8 +84,8 @@ final as (
 
     select
         cast(profiles.cluster_id as integer) as cluster_id,
-        cast(profiles.cluster_name as varchar) as cluster_name,
-        cast(centroids.naming_rule as varchar) as naming_rule,
+        cast(profiles.cluster_name as {{ dbt.type_string() }}) as cluster_name,
+        cast(centroids.naming_rule as {{ dbt.type_string() }}) as naming_rule,
         cast(profiles.customers as integer) as customers,
         cast(profiles.share as double) as customer_share,
         cast(profiles.n_outliers as integer) as outliers,
@@ -97,7 +97,7 @@ final as (
             as response_known,
         cast(profiles.response_rate as double)
             as response_rate,
-        cast(dominant_segment.segment_name as varchar)
+        cast(dominant_segment.segment_name as {{ dbt.type_string() }})
             as dominant_rfm_segment,
         cast(dominant_segment.share_in_cluster as double)
             as dominant_rfm_segment_share

@@ -12,15 +12,15 @@ clustered as (
 final as (
 
     select
-        cast(customer_id as varchar) as customer_id,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
         cast(cluster_id as integer) as cluster_id,
-        cast(cluster_name as varchar) as cluster_name,
+        cast(cluster_name as {{ dbt.type_string() }}) as cluster_name,
         cast(distance_to_centroid as double) as distance_to_centroid,
         cast(distance_to_next_centroid as double) as distance_to_next_centroid,
         cast(is_outlier as boolean) as is_outlier,
-        cast(outlier_reason as varchar) as outlier_reason,
+        cast(outlier_reason as {{ dbt.type_string() }}) as outlier_reason,
         cast(sub_cluster_id as integer) as sub_cluster_id,
-        cast(sub_cluster_name as varchar) as sub_cluster_name
+        cast(sub_cluster_name as {{ dbt.type_string() }}) as sub_cluster_name
     from clustered
 
 )

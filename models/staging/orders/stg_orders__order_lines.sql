@@ -1,6 +1,7 @@
 -- Every raw order line of every input in var order_inputs, renamed and typed,
 -- one row per line: nothing is filtered here, so quarantine and reconciliation
 -- downstream can account for each line.
+-- depends_on: {{ source('orders', 'order_lines') }}
 with
 
 raw_order_lines as (

@@ -19,6 +19,8 @@ Rule of :func:`choose_k`
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,6 +57,10 @@ SELECTION_COLUMNS = [
     "n_iter",
     "converged",
 ]
+
+# One INFO line per k evaluated: selection over k is the longest step of the
+# K-means models, and dbt shows these lines (shared_run turns them on).
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -156,8 +162,9 @@ def evaluate_k_range(
     )
     out_fits: dict[int, KMeansResult] = {}
     rows = []
+    started = time.perf_counter()
     with single_threaded_blas():
-        for k in ks:
+        for position, k in enumerate(ks, start=1):
             fit = (fits or {}).get(k) or fit_k(x, k, params, k_source=k_source)
             out_fits[k] = fit
             db, ch = davies_bouldin_and_calinski_harabasz(x, fit.labels, k)
@@ -188,6 +195,18 @@ def evaluate_k_range(
                     "n_iter": fit.n_iter,
                     "converged": fit.converged,
                 }
+            )
+            logger.info(
+                "k-means k=%d (%d/%d, %s): inertia %s, silhouette %s,"
+                " stability %s, %.1f s",
+                k,
+                position,
+                len(ks),
+                k_source,
+                f"{fit.inertia:,.0f}",
+                _fmt(rows[-1]["silhouette"]),
+                _fmt(ari),
+                time.perf_counter() - started,
             )
     table = pd.DataFrame(rows, columns=SELECTION_COLUMNS)
     return SelectionResult(table=table, fits=out_fits)

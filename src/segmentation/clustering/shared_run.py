@@ -16,6 +16,8 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import logging
+import sys
 import threading
 from collections.abc import Mapping
 
@@ -66,6 +68,21 @@ def segment_customers_once(
         return _results[key]
 
 
+def show_progress() -> None:
+    """Print the clustering's progress lines (one per k evaluated) to
+    stdout, timestamped like dbt's own lines, once per process. Only the dbt
+    Python models call this, so library users and tests stay quiet."""
+    progress = logging.getLogger("segmentation.clustering")
+    if any(getattr(h, "_segmentation_progress", False) for h in progress.handlers):
+        return
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", "%H:%M:%S"))
+    handler._segmentation_progress = True
+    progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+
+
 def segment_scored_customers(
     scored: duckdb.DuckDBPyRelation,
     naming_rules: duckdb.DuckDBPyRelation,
@@ -86,6 +103,7 @@ def segment_scored_customers(
     columns = dict.fromkeys(["customer_id", *names, *filter(None, extra)])
     features = scored.project(", ".join(columns)).order("customer_id").df()
     rules = naming_rules.order("priority, name").df()
+    show_progress()
     try:
         return segment_customers_once(features, config, naming_rules=rules)
     except ValueError as err:

@@ -19,6 +19,8 @@ def gather_metadata(
     built_at: dt.datetime,
     dbt_version: str | None,
     project_dir: Path,
+    dbt_tests_passed: int | None = None,
+    dbt_tests_warned: int | None = None,
 ) -> PublishMetadata:
     """Metadata of `candidate`; a fact whose table is absent stays null
     (e.g. chosen_k when clustering is disabled)."""
@@ -39,6 +41,8 @@ def gather_metadata(
             dbt_version=dbt_version,
             project_version=project_version(project_dir),
             candidate_path=str(candidate),
+            dbt_tests_passed=dbt_tests_passed,
+            dbt_tests_warned=dbt_tests_warned,
         )
 
 

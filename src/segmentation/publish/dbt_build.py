@@ -59,6 +59,18 @@ class DbtBuildResult:
             if result.get("status") in FAILED_STATUSES
         ]
 
+    def test_count(self, status: str) -> int | None:
+        """Data and unit tests with `status` ('pass', 'warn'); None when
+        dbt wrote no run_results.json."""
+        if self.run_results is None:
+            return None
+        return sum(
+            1
+            for result in self.run_results.get("results", [])
+            if result.get("unique_id", "").startswith(("test.", "unit_test."))
+            and result.get("status") == status
+        )
+
     def skipped_count(self) -> int:
         results = (self.run_results or {}).get("results", [])
         return sum(1 for result in results if result.get("status") == "skipped")

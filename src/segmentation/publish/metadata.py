@@ -45,6 +45,16 @@ METADATA_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ),
     ("duckdb_version", "VARCHAR NOT NULL", "DuckDB library that wrote this file."),
     ("candidate_path", "VARCHAR", "The tested build file this copy came from."),
+    (
+        "dbt_tests_passed",
+        "INTEGER",
+        "dbt data and unit tests of the build that passed; null: not known.",
+    ),
+    (
+        "dbt_tests_warned",
+        "INTEGER",
+        "dbt data tests of the build that warned (a warning does not stop it).",
+    ),
 )
 
 
@@ -64,6 +74,8 @@ class PublishMetadata:
     dbt_version: str | None = None
     project_version: str | None = None
     candidate_path: str | None = None
+    dbt_tests_passed: int | None = None
+    dbt_tests_warned: int | None = None
 
     def __post_init__(self) -> None:
         # A naive timestamp would be read in whatever zone the reader's
@@ -94,7 +106,7 @@ def write_metadata_table(
         INSERT INTO {target} VALUES (
             ?, ?, ?, ?, ?, ?, ?,
             map(?::VARCHAR[], ?::BIGINT[]), map(?::VARCHAR[], ?::BIGINT[]),
-            ?, ?, ?, ?, ?, ?
+            ?, ?, ?, ?, ?, ?, ?, ?
         )
         """,
         [
@@ -115,6 +127,8 @@ def write_metadata_table(
             storage_version,
             duckdb.__version__,
             metadata.candidate_path,
+            metadata.dbt_tests_passed,
+            metadata.dbt_tests_warned,
         ],
     )
     con.execute(f"COMMENT ON TABLE {target} IS {literal(TABLE_COMMENT)}")

@@ -151,6 +151,8 @@ def run_pipeline(
                 built_at=build.started_at,
                 dbt_version=dbt.dbt_version,
                 project_dir=project,
+                dbt_tests_passed=dbt.test_count("pass"),
+                dbt_tests_warned=dbt.test_count("warn"),
             ),
             storage_version=storage_version,
             dir_mode=dir_mode,

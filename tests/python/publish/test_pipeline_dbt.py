@@ -79,6 +79,11 @@ def test_metadata_describes_the_build(pipeline_runs):
         as_of = as_of.fetchall()[0][0]
     run_results = ok.candidate.parent / f"{ok.build_id}_target" / "run_results.json"
     dbt_version = json.loads(run_results.read_text())["metadata"]["dbt_version"]
+    test_statuses = [
+        result["status"]
+        for result in json.loads(run_results.read_text())["results"]
+        if result["unique_id"].split(".")[0] in {"test", "unit_test"}
+    ]
     project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
     assert row["build_id"] == ok.build_id
     assert row["as_of_date"] == as_of is not None
@@ -91,6 +96,8 @@ def test_metadata_describes_the_build(pipeline_runs):
     assert row["project_version"] == str(project["version"])
     assert row["storage_version"] == "v1.4.0+"
     assert row["candidate_path"] == str(ok.candidate)
+    assert row["dbt_tests_passed"] == test_statuses.count("pass") > 0
+    assert row["dbt_tests_warned"] == test_statuses.count("warn")
 
 
 def test_failing_data_test_publishes_nothing_and_names_the_node(pipeline_runs):

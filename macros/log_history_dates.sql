@@ -1,0 +1,24 @@
+{#
+    While the build runs, prints how many as-of dates the segment history
+    computes, the first and the last: its cost grows with dates x customers,
+    so a long build says what it is doing. Silent at parse and compile time
+    (dbt compile, docs generate) and when the dates table is not built yet.
+#}
+{% macro log_history_dates(dates_relation) %}
+    {%- if execute and flags.WHICH in ('run', 'build') -%}
+        {%- set found = adapter.get_relation(
+            database=dates_relation.database,
+            schema=dates_relation.schema,
+            identifier=dates_relation.identifier
+        ) -%}
+        {%- if found is not none -%}
+            {%- set result = run_query(
+                "select count(*), min(as_of_date), max(as_of_date) from "
+                ~ dates_relation
+            ) -%}
+            {%- set row = result.rows[0] -%}
+            {{ log("segment history: computing " ~ row[0] ~ " as-of dates, "
+                ~ row[1] ~ " to " ~ row[2], info=True) }}
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}

@@ -1,0 +1,7 @@
+"""Entry point of `python -m segmentation.report` (see cli.py)."""
+
+import sys
+
+from segmentation.report.cli import main
+
+sys.exit(main())

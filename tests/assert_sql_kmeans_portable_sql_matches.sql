@@ -1,0 +1,52 @@
+-- The SQL K-means written for every engine (the default__ variants Spark
+-- runs, with a window for the farthest points) gives the centroids of
+-- cluster_centroids_sql, which on DuckDB uses arg_max: returns the
+-- centroids that differ by more than 1e-9 relative.
+{{ config(enabled=(target.type != 'duckdb' if var('sql_kmeans_enabled') is none else var('sql_kmeans_enabled'))) }}
+{%- set settings = kmeans_sql_settings() %}
+
+with
+
+built as (
+
+    select * from {{ ref('cluster_centroids_sql') }}
+
+),
+
+portable as (
+
+    {{ kmeans_lloyd(
+        points=ref('int_customer_features_standardised'),
+        initial_centroids=ref('int_cluster_centroids_initialised'),
+        features=settings.features,
+        k=settings.k,
+        iterations=settings.iterations,
+        tol=settings.tol,
+        portable=true
+    ) }}
+
+),
+
+validation_errors as (
+
+    select
+        built.cluster_index,
+        built.feature_name,
+        built.centroid_z,
+        portable.centroid_z as portable_centroid_z
+    from built
+    full outer join portable
+        on
+            built.cluster_index = portable.cluster_index
+            and built.feature_name = portable.feature_name
+    where
+        built.centroid_z is null
+        or portable.centroid_z is null
+        or abs(built.centroid_z - portable.centroid_z)
+        > 1e-9 * greatest(abs(built.centroid_z), 1e-300)
+        or coalesce(built.converged_iteration, -1)
+        != coalesce(portable.converged_iteration, -1)
+
+)
+
+select * from validation_errors
