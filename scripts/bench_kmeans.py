@@ -280,7 +280,7 @@ def bench_sql_python(n: int, work_dir: Path) -> dict[str, object]:
     _, labels, _, n_iter, _ = lloyd(
         xt,
         start[names].to_numpy(),
-        max_iter=settings["sql_kmeans_iterations"],
+        max_iter=(settings["sql_kmeans_iterations"] or 30),
         tol_abs=tol_abs,
     )
     same_start = time.perf_counter() - t0
@@ -378,7 +378,7 @@ def _print_sql(n: int, work_dir: Path) -> None:
     settings = _project_vars()
     sql = _run_part("sql_dbt", n, True, work_dir)
     py = _run_part("sql_python", n, True, work_dir)
-    k, rounds = settings["sql_kmeans_k"], settings["sql_kmeans_iterations"]
+    k, rounds = settings["sql_kmeans_k"], (settings["sql_kmeans_iterations"] or 30)
     sql_models = sum(
         sql["models"].get(m, 0.0)
         for m in (

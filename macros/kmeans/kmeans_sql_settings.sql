@@ -3,7 +3,7 @@
     (name, transform, direction sign) of var clustering.features, shared with
     the Python models so that both cluster the same z-scores, and k,
     iterations and tolerance from vars sql_kmeans_k, sql_kmeans_iterations
-    and sql_kmeans_tol.
+    (null: 30 on DuckDB, 8 on other engines) and sql_kmeans_tol.
 #}
 {% macro kmeans_sql_settings() %}
     {%- set clustering = var('clustering') -%}
@@ -36,6 +36,11 @@
     {%- endfor -%}
     {%- set k = var('sql_kmeans_k') -%}
     {%- set iterations = var('sql_kmeans_iterations') -%}
+    {#- Spark plans the unrolled rounds as one query: at 30 its driver ran
+        out of heap while planning, 8 plan in about a minute. -#}
+    {%- if iterations is none -%}
+        {%- set iterations = 30 if target.type == 'duckdb' else 8 -%}
+    {%- endif -%}
     {%- set tol = var('sql_kmeans_tol') -%}
     {%- if k is not number or k < 1 or k != k | int -%}
         {{ exceptions.raise_compiler_error("var sql_kmeans_k must be a "

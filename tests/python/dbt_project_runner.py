@@ -77,3 +77,30 @@ def run_dbt(
         check=False,
     )
     return DbtRun(completed.returncode, completed.stdout + completed.stderr, db_path)
+
+
+def reused_demo_build() -> DbtRun | None:
+    """The build of the demo data with the default vars that `make test`
+    made just before pytest (its dbt-test step), when SEGMENTATION_TEST_BUILD
+    names its candidate file: tests that only read such a build use it
+    instead of paying for another. None when unset (e.g. plain `pytest`)."""
+    candidate = os.environ.get("SEGMENTATION_TEST_BUILD")
+    if not candidate:
+        return None
+    db_path = Path(candidate).resolve()
+    log = db_path.with_name(f"{db_path.stem}_target") / "logs" / "dbt.log"
+    if not db_path.is_file() or not log.is_file():
+        raise FileNotFoundError(
+            f"SEGMENTATION_TEST_BUILD={candidate}: no build file or no dbt log "
+            f"({log}) there"
+        )
+    return DbtRun(0, log.read_text(errors="replace"), db_path)
+
+
+def reused_demo_manifest() -> dict | None:
+    """The manifest of that build (see reused_demo_build), or None."""
+    build = reused_demo_build()
+    if build is None:
+        return None
+    target = build.db_path.with_name(f"{build.db_path.stem}_target")
+    return json.loads((target / "manifest.json").read_text())

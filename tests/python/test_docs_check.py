@@ -310,9 +310,13 @@ def test_cli_without_a_manifest_exits_2(tmp_path):
 
 @pytest.fixture(scope="module")
 def project_manifest(tmp_path_factory):
-    """The real project's manifest, from one `dbt parse`."""
-    from dbt_project_runner import run_dbt
+    """The real project's manifest: the one `make test` built just before,
+    or from one `dbt parse`."""
+    from dbt_project_runner import reused_demo_manifest, run_dbt
 
+    reused = reused_demo_manifest()
+    if reused is not None:
+        return reused
     work_dir = tmp_path_factory.mktemp("docs_parse")
     run = run_dbt(work_dir, "parse")
     assert run.returncode == 0, run.output[-3000:]

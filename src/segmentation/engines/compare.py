@@ -62,6 +62,9 @@ class TableComparison:
     only_left: list[tuple] = field(default_factory=list)
     only_right: list[tuple] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    # Doubles compared within a relative tolerance, not bit for bit.
+    tolerant: list[str] = field(default_factory=list)
+    rel_tol: float | None = None
 
     @property
     def identical(self) -> bool:
@@ -70,9 +73,14 @@ class TableComparison:
     def report(self, left_name: str, right_name: str) -> str:
         """One line when identical; the differences, with sample rows, when not."""
         if self.identical:
+            within = (
+                f"; {', '.join(self.tolerant)} within {self.rel_tol:g} relative"
+                if self.tolerant
+                else ""
+            )
             return (
                 f"{self.table}: identical ({self.left_rows:,} rows, "
-                f"{len(self.columns)} columns)"
+                f"{len(self.columns) + len(self.tolerant)} columns{within})"
             )
         lines = [f"{self.table}: DIFFERENT"]
         lines += [f"  - {problem}" for problem in self.problems]
@@ -125,6 +133,7 @@ def compare_relations(
     if float_rel_tol is not None and floats:
         exact = [c for c in shared if c not in floats]
         result.columns = exact
+        result.tolerant, result.rel_tol = floats, float_rel_tol
         _compare_floats(
             con, result, left, right, exact, floats, lower_right, float_rel_tol
         )
