@@ -50,7 +50,9 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-setup: $(VENV)/.installed chromium
+# The venv and Chromium install side by side: neither needs the other.
+setup:
+	@$(MAKE) --no-print-directory -j2 $(VENV)/.installed chromium
 
 # Debian's chromium opens the segment report in its browser test and prints
 # it to PDF; Playwright drives it and downloads no browser of its own.
@@ -113,7 +115,10 @@ personality: setup
 # dbt-test first: the tests that only read a default build of the demo data
 # (the report, the real-data checks, the description check) then read the
 # file it published and the candidate it built instead of building again.
-test: setup lint dbt-test
+# Lint runs beside dbt-test (sqlfluff uses one core; dbt's parse and the
+# audit mostly one too); each one's output is printed when it ends.
+test: setup
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint dbt-test
 	SEGMENTATION_REPORT_TEST_DB=warehouse/test-published/segments.duckdb \
 	SEGMENTATION_TEST_BUILD=$$(ls -t warehouse/test-builds/build_*.duckdb | head -n 1) \
 		$(MAKE) --no-print-directory pytest
