@@ -1,8 +1,9 @@
 -- Every raw order line with the one reason it cannot be used (null when it
 -- can), checked in a fixed order so each line gets exactly one reason, and
--- whether it is a purchase or a return. One row per raw line. A view: row by
--- row checks are cheap to repeat, while writing a row per raw line is not.
-{{ config(materialized='table' if target.type == 'spark' else 'view') }}
+-- whether it is a purchase or a return. One row per raw line. A table, the
+-- only one with a row per raw line: the orders, the quarantine and the line
+-- tests all read it, and each would otherwise redo the duplicate join and the
+-- checks (at 10M lines, writing it once costs less than two such reads).
 {%- set prefix = var('return_order_prefix') %}
 
 with

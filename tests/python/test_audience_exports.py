@@ -6,9 +6,11 @@ the marts these files come from."""
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
+import time
 from pathlib import Path
 
 import duckdb
@@ -220,3 +222,22 @@ def test_exports_dir_comes_from_the_dbt_var(tmp_path: Path):
     assert export_dir_var(tmp_path / "nowhere") == "exports"
     project = Path(__file__).resolve().parents[2]
     assert export_dir_var(project) == "exports"
+
+
+def test_a_second_export_waits_for_the_first_then_gives_up(first_export):
+    """The lock another export holds: nothing is written until it is free,
+    and a clear error after the timeout."""
+    db, exports = first_export
+    state_before = (exports / STATE_FILE).read_bytes()
+    publish(db, "build_2", {"audience_meta_champions": [("C9", A, None)]})
+    fd = os.open(exports / export_module.LOCK_FILE, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        started = time.monotonic()
+        with pytest.raises(ExportError, match="another export holds"):
+            export_audiences(db, exports, lock_timeout=0.4)
+        assert time.monotonic() - started >= 0.4
+        assert (exports / STATE_FILE).read_bytes() == state_before
+    finally:
+        os.close(fd)
+    assert export_audiences(db, exports).exported

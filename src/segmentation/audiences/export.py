@@ -29,19 +29,17 @@ and its full files are deleted.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
 import re
 import shutil
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
+
+from segmentation.file_lock import exclusive_lock
 
 STATE_FILE = "audience_exports.json"
 STATE_DIR = ".audience_state"
@@ -49,7 +47,6 @@ LOCK_FILE = ".audience_exports.lock"
 FORMATS = ("csv", "parquet")
 COLUMNS = "customer_id, hashed_email, hashed_phone"
 REQUIRED_TABLES = ("publish_metadata", "audience_summary", "audience_members")
-POLL_SECONDS = 0.1
 NAME_PATTERN = re.compile(r"[a-z0-9_]+")
 
 
@@ -106,7 +103,19 @@ def export_audiences(
         raise ExportError(
             f"cannot create the exports folder {exports_dir}: {err}"
         ) from err
-    with _lock(exports_dir / LOCK_FILE, lock_timeout):
+    lock_path = exports_dir / LOCK_FILE
+    with exclusive_lock(
+        lock_path,
+        timeout=lock_timeout,
+        file_mode=0o640,
+        open_failed=lambda err: ExportError(
+            f"could not open the export lock file {lock_path}: {err}."
+        ),
+        timed_out=lambda: ExportError(
+            f"another export holds {lock_path} and did not finish "
+            f"within {lock_timeout:g} s."
+        ),
+    ):
         return _export_locked(db_path, exports_dir, force)
 
 
@@ -354,28 +363,6 @@ def _write_json(path: Path, value: dict) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
-
-
-@contextmanager
-def _lock(path: Path, timeout: float) -> Iterator[None]:
-    """One export at a time per folder (flock; released if the holder dies)."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o640)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise ExportError(
-                        f"another export holds {path} and did not finish "
-                        f"within {timeout:g} s."
-                    ) from None
-                time.sleep(POLL_SECONDS)
-        yield
-    finally:
-        os.close(fd)
 
 
 def _literal(value: object) -> str:

@@ -1,53 +1,32 @@
-"""One publisher at a time per publish folder.
-
-`fcntl.flock` on a lock file: the kernel drops the lock when its holder dies,
-even by SIGKILL, so a killed run never leaves a lock someone must delete. A
-second publisher waits for the first, polling, up to a timeout, then fails
-with a message naming the lock file. The lock file is never deleted (deleting
-a flock file lets two processes lock two different files of one name).
-"""
+"""One publisher at a time per publish folder (see segmentation.file_lock)."""
 
 from __future__ import annotations
 
-import fcntl
-import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from segmentation.file_lock import exclusive_lock
 from segmentation.publish.errors import PublishError
-
-POLL_SECONDS = 0.1
 
 
 @contextmanager
 def publish_lock(
     lock_path: Path, *, timeout: float, file_mode: int, unchanged: str
 ) -> Iterator[None]:
-    """Hold an exclusive flock on `lock_path` for the body of the `with`.
-
-    `unchanged` is the sentence the errors end with (which file is intact).
-    """
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, file_mode)
-    except OSError as err:
-        raise PublishError(
+    """Hold the publish lock for the body of the `with`; a second publisher
+    waits up to `timeout` seconds. `unchanged` is the sentence the errors end
+    with (which file is intact)."""
+    with exclusive_lock(
+        lock_path,
+        timeout=timeout,
+        file_mode=file_mode,
+        open_failed=lambda err: PublishError(
             f"could not open the publish lock file {lock_path}: {err}. {unchanged}"
-        ) from err
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise PublishError(
-                        f"another publish holds the lock {lock_path} and did not "
-                        f"finish within {timeout:g} s. {unchanged}"
-                    ) from None
-                time.sleep(POLL_SECONDS)
+        ),
+        timed_out=lambda: PublishError(
+            f"another publish holds the lock {lock_path} and did not "
+            f"finish within {timeout:g} s. {unchanged}"
+        ),
+    ):
         yield
-    finally:
-        os.close(fd)

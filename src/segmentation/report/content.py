@@ -263,22 +263,7 @@ def _segment_sections(data: ReportData, lang: Language, content: ReportContent) 
             facts = [(lang.t("fact.customers"), lang.t("empty.segment_no_customers"))]
         else:
             facts = [
-                (
-                    lang.t("fact.customers"),
-                    lang.t(
-                        "fact.count_and_share",
-                        count=lang.number(row.customers),
-                        share=lang.percent(row.customer_share),
-                    ),
-                ),
-                (
-                    lang.t("fact.revenue"),
-                    lang.t(
-                        "fact.count_and_share",
-                        count=lang.number(row.revenue),
-                        share=lang.percent(row.revenue_share),
-                    ),
-                ),
+                *_size_facts(lang, row),
                 (lang.t("fact.mean_order_value"), lang.number(row.mean_order_value, 2)),
                 (
                     lang.t("fact.orders_per_customer"),
@@ -301,6 +286,28 @@ def _segment_sections(data: ReportData, lang: Language, content: ReportContent) 
                 kpis=_segment_kpis(data, lang, row, budget_row),
             )
         )
+
+
+def _size_facts(lang: Language, row: tuple) -> list[tuple[str, str]]:
+    """Customers and revenue with their shares, for a segment or a cluster."""
+    return [
+        (
+            lang.t("fact.customers"),
+            lang.t(
+                "fact.count_and_share",
+                count=lang.number(row.customers),
+                share=lang.percent(row.customer_share),
+            ),
+        ),
+        (
+            lang.t("fact.revenue"),
+            lang.t(
+                "fact.count_and_share",
+                count=lang.number(row.revenue),
+                share=lang.percent(row.revenue_share),
+            ),
+        ),
+    ]
 
 
 def _segment_trend(
@@ -445,24 +452,7 @@ def _cluster_sections(
     else:
         content.cluster_note = lang.t("empty.projection")
     for row in profiles.itertuples(index=False):
-        facts = [
-            (
-                lang.t("fact.customers"),
-                lang.t(
-                    "fact.count_and_share",
-                    count=lang.number(row.customers),
-                    share=lang.percent(row.customer_share),
-                ),
-            ),
-            (
-                lang.t("fact.revenue"),
-                lang.t(
-                    "fact.count_and_share",
-                    count=lang.number(row.revenue),
-                    share=lang.percent(row.revenue_share),
-                ),
-            ),
-        ]
+        facts = _size_facts(lang, row)
         frequency = _feature_mean(data, row.cluster_id, "frequency")
         recency = _feature_mean(data, row.cluster_id, "recency_days")
         if frequency and row.customers:
