@@ -160,7 +160,7 @@ CATALOGUE = [
     Case("fixed_k_above_customers",
          "12 customers and var clustering.fixed_k 15",
          "K-means stops: `asked for k=15 clusters but the data has only 12 "
-         "distinct customers; lower k (var clustering)`",
+         "distinct customers; lower k (var clustering.fixed_k)`",
          "fixed_k_above_customers"),
 ]
 # fmt: on
@@ -973,7 +973,7 @@ ERROR_MESSAGES = {
     ],
     "fixed_k_above_customers": [
         "K-means segments cannot be built: asked for k=15 clusters but the data has"
-        " only 12 distinct customers; lower k (var clustering)",
+        " only 12 distinct customers; lower k (var clustering.fixed_k)",
     ],
 }
 

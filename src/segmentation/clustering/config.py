@@ -33,8 +33,9 @@ revenue_column               null           raw column summed into revenue_share
                                             (null: first feature with role monetary)
 response_column              null           0/1 campaign response column
 max_match_distance           null           max distance (z) to keep a previous id
-k_var_name                   null           name of the k setting quoted in errors
-                                            (e.g. "var segmentation_k")
+k_var_name                   null           name of the var holding these keys,
+                                            quoted in errors ("var clustering":
+                                            errors name var clustering.fixed_k)
 naming_rule_set              "rfm"          rows of the naming rules to use, when the
                                             rules table has a ``rule_set`` column
 ===========================  =============  ===========================================
@@ -100,8 +101,11 @@ class SegmentationConfig:
         )
 
     def k_source(self, key: str) -> str:
-        """How to name the k setting in error messages."""
-        return self.k_var_name or f"config key '{key}'"
+        """How to name the k setting in error messages: the key inside the
+        var when the var is named (var clustering.fixed_k), else the key."""
+        if self.k_var_name:
+            return f"{self.k_var_name}.{key}"
+        return f"config key '{key}'"
 
 
 def _int(key: str, value: object, *, minimum: int) -> int:

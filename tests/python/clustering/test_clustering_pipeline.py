@@ -113,7 +113,7 @@ def test_too_few_distinct_customers_names_the_k_setting() -> None:
         segment_customers(df, config)
     assert str(err.value) == (
         "asked for k=5 clusters but the data has only 3 distinct customers; "
-        "lower k (var segmentation_k)"
+        "lower k (var segmentation_k.fixed_k)"
     )
     config["fixed_k"] = None
     config["k_range"] = [2, 4]
