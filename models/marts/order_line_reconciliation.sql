@@ -2,7 +2,7 @@
 -- or quarantined for a reason. Sums back to the raw line count of each input.
 -- Built from counts (raw lines, quarantined lines) rather than by checking
 -- every line again; the test assert_every_raw_order_line_accounted_for_once
--- proves line by line that clean and quarantined lines add up to the raw.
+-- proves for every line that clean and quarantined lines add up to the raw.
 with
 
 order_lines as (
