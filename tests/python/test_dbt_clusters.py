@@ -227,7 +227,7 @@ def test_the_build_prints_a_progress_line_per_k(demo_builds):
     rows = run.query("select k, silhouette from cluster_model_selection order by k")
     for position, (k, silhouette) in enumerate(rows, start=1):
         line = (
-            rf"k-means k={k} \({position}/{len(rows)}, var clustering\):"
+            rf"k-means k={k} \({position}/{len(rows)}, var clustering\.k_range\):"
             rf" inertia [\d,]+, silhouette {silhouette:.3f},"
         )
         assert re.search(line, run.output), line
