@@ -168,37 +168,33 @@ out_of_range_counts as (
 
 ),
 
-accounted_counts as (
+every_position as (
 
-    select
-        coalesce(
-            accounted_bitmaps.source_position, out_of_range_counts.source_position
-        ) as source_position,
-        accounted_bitmaps.lines,
-        coalesce(accounted_bitmaps.lines_in_range, 0) as lines_in_range,
-        coalesce(out_of_range_counts.lines_out_of_range, 0) as lines_out_of_range,
-        coalesce(out_of_range_counts.distinct_lines_out_of_range, 0)
-            as distinct_lines_out_of_range
-    from accounted_bitmaps
-    full outer join out_of_range_counts
-        on accounted_bitmaps.source_position = out_of_range_counts.source_position
+    select source_position from raw_bitmaps
+    union
+    select source_position from accounted_bitmaps
+    union
+    select source_position from out_of_range_counts
 
 ),
 
 compared as (
 
     select
-        coalesce(raw_bitmaps.source_position, accounted_counts.source_position)
-            as source_position,
+        every_position.source_position,
         coalesce(raw_bitmaps.lines, {{ no_lines }}) as raw_lines,
-        coalesce(accounted_counts.lines, {{ no_lines }}) as accounted_lines,
-        coalesce(accounted_counts.lines_in_range, 0) as lines_in_range,
-        coalesce(accounted_counts.lines_out_of_range, 0) as lines_out_of_range,
-        coalesce(accounted_counts.distinct_lines_out_of_range, 0)
+        coalesce(accounted_bitmaps.lines, {{ no_lines }}) as accounted_lines,
+        coalesce(accounted_bitmaps.lines_in_range, 0) as lines_in_range,
+        coalesce(out_of_range_counts.lines_out_of_range, 0) as lines_out_of_range,
+        coalesce(out_of_range_counts.distinct_lines_out_of_range, 0)
             as distinct_lines_out_of_range
-    from raw_bitmaps
-    full outer join accounted_counts
-        on raw_bitmaps.source_position = accounted_counts.source_position
+    from every_position
+    left join raw_bitmaps
+        on every_position.source_position = raw_bitmaps.source_position
+    left join accounted_bitmaps
+        on every_position.source_position = accounted_bitmaps.source_position
+    left join out_of_range_counts
+        on every_position.source_position = out_of_range_counts.source_position
 
 ),
 

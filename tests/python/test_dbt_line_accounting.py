@@ -7,13 +7,9 @@ other engines run."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-
 import duckdb
 import pytest
-from dbt_project_runner import DBT, PROJECT_DIR, DbtRun, run_dbt
+from dbt_project_runner import DbtRun, run_dbt
 
 from segmentation.datagen import generate_order_lines
 
@@ -112,39 +108,11 @@ def test_the_join_used_off_duckdb_gives_the_same_rows(broken_build):
         "ref('stg_orders__order_lines'), ref('int_order_lines_cleaned'),"
         " ref('quarantined_order_lines')) }}"
     )
-    compiled = subprocess.run(
-        [
-            str(DBT),
-            "--quiet",
-            "compile",
-            "--inline",
-            inline,
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(work / "target"),
-            "--log-path",
-            str(work / "logs"),
-            "--vars",
-            json.dumps(dbt_vars),
-        ],
-        cwd=PROJECT_DIR,
-        env={
-            **os.environ,
-            "SEGMENTATION_DB_PATH": str(build.db_path),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        },
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert compiled.returncode == 0, compiled.stdout + compiled.stderr
-    assert "bitstring" not in compiled.stdout
+    compiled = run_dbt(work, "compile", dbt_vars, ["--quiet", "--inline", inline])
+    assert compiled.returncode == 0, compiled.output
+    assert "bitstring" not in compiled.output
     rows = build.query(
         "select source_position, missing_lines, extra_copies, invented_lines"
-        f" from ({compiled.stdout}) order by source_position"
+        f" from ({compiled.output}) order by source_position"
     )
     assert {row[0]: tuple(row[1:]) for row in rows} == EXPECTED
