@@ -3,10 +3,14 @@ would, so tests see the same errors and tables a user sees."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
+import pickle
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +34,53 @@ class DbtRun:
             return con.sql(sql).fetchall()
 
 
+# Vars that change only the SQL a node compiles to, never which nodes exist,
+# their configs or their dependencies: dbt renders them at compile time, so a
+# project parsed with other values of them is the same project.
+# test_dbt_runner.py proves it by parsing with every one of them changed.
+# Any var not listed here keys the parse cache, which is the safe default.
+COMPILE_TIME_VARS = frozenset(
+    {
+        "order_inputs",
+        "as_of_date",
+        "lookback_days",
+        "min_order_date",
+        "timestamp_formats",
+        "return_order_prefix",
+        "max_quarantine_share",
+        "rfm_tie_policy",
+        "history_as_of_dates",
+        "history_frequency",
+        "history_max_as_of_dates",
+        "segment_drift_psi_warn",
+        "segment_drift_psi_error",
+        "segment_drift_min_customers",
+        "alert_inactive_days",
+        "alert_lost_days",
+        "alert_aov_drop_share",
+        "alert_aov_period_days",
+        "campaign_budget",
+        "campaign_interval_z",
+        "cluster_gate_min_customers",
+        "cluster_gate_min_share",
+        "cluster_gate_max_share",
+        "cluster_gate_min_silhouette",
+        "cluster_gate_min_stability_ari",
+        "cluster_gate_min_centroid_distance",
+    }
+)
+
+_in_process = threading.Lock()
+# Pickled, so that each run gets a fresh copy.
+_parsed_manifests: dict[str, bytes] = {}
+
+
+def parse_key(dbt_vars: dict | None) -> str:
+    """What a parse of the project depends on among `dbt_vars`."""
+    kept = {k: v for k, v in (dbt_vars or {}).items() if k not in COMPILE_TIME_VARS}
+    return json.dumps(kept, sort_keys=True)
+
+
 def run_dbt(
     work_dir: Path,
     command: str = "build",
@@ -39,22 +90,25 @@ def run_dbt(
     duckdb_threads: int | None = None,
     extra_env: dict[str, str] | None = None,
 ) -> DbtRun:
-    """Run `dbt <command>` on the project with its database in `work_dir`;
-    `extra_env` overrides the environment (e.g. another TZ)."""
+    """Run `dbt <command>` on the project with its database in `work_dir`.
+
+    dbt runs inside this process, on a parse of the project shared by every
+    run whose vars differ only in COMPILE_TIME_VARS: importing dbt and parsing
+    the project cost more than most of the builds the tests make. `extra_env`
+    (e.g. another TZ, which a running process cannot take), `--quiet` and
+    SEGMENTATION_TEST_DBT=subprocess run the dbt executable instead, exactly
+    as a user would."""
     db_path = work_dir / "warehouse.duckdb"
     env = {
-        **os.environ,
         "SEGMENTATION_DB_PATH": str(db_path),
         "SEGMENTATION_THREADS": str(threads),
+        "SEGMENTATION_DUCKDB_THREADS": (
+            None if duckdb_threads is None else str(duckdb_threads)
+        ),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "TZ": "UTC",
     }
-    if duckdb_threads is not None:
-        env["SEGMENTATION_DUCKDB_THREADS"] = str(duckdb_threads)
-    env.update(extra_env or {})
-    args = [
-        str(DBT),
-        command,
+    common = [
         "--project-dir",
         str(PROJECT_DIR),
         "--profiles-dir",
@@ -63,20 +117,137 @@ def run_dbt(
         str(work_dir / "target"),
         "--log-path",
         str(work_dir / "logs"),
-        *(extra_args or []),
     ]
     if dbt_vars:
-        args += ["--vars", json.dumps(dbt_vars)]
+        common += ["--vars", json.dumps(dbt_vars)]
+    args = [command, *common, *(extra_args or [])]
+    # --quiet output (what `dbt compile --quiet --inline` prints) is the
+    # executable's to shape.
+    executable = (
+        extra_env
+        or "--quiet" in args
+        or os.environ.get("SEGMENTATION_TEST_DBT") == "subprocess"
+    )
+    # dbt keeps global state (flags, dbt-duckdb's one open database), so one
+    # run at a time in a process; a test that runs several at once from
+    # threads gets the executable for all but the first.
+    if executable or not _in_process.acquire(blocking=False):
+        return _run_dbt_executable(args, {**env, **(extra_env or {})}, db_path)
+    try:
+        return _run_dbt_in_process(args, ["parse", *common], env, db_path, dbt_vars)
+    finally:
+        _in_process.release()
+
+
+def _run_dbt_executable(args: list[str], env: dict, db_path: Path) -> DbtRun:
+    full_env = {**os.environ, **{k: v for k, v in env.items() if v is not None}}
+    if env.get("SEGMENTATION_DUCKDB_THREADS") is None:
+        full_env.pop("SEGMENTATION_DUCKDB_THREADS", None)
     completed = subprocess.run(
-        args,
+        [str(DBT), *args],
         cwd=PROJECT_DIR,
-        env=env,
+        env=full_env,
         capture_output=True,
         text=True,
         timeout=900,
         check=False,
     )
     return DbtRun(completed.returncode, completed.stdout + completed.stderr, db_path)
+
+
+@contextlib.contextmanager
+def _environment(env: dict[str, str | None]):
+    """os.environ and the working folder as the dbt executable would see them,
+    restored afterwards."""
+    saved = {name: os.environ.get(name) for name in env}
+    cwd = os.getcwd()
+    try:
+        for name, value in env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        os.chdir(PROJECT_DIR)
+        yield
+    finally:
+        os.chdir(cwd)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _release_duckdb() -> None:
+    """dbt-duckdb keeps its database open in a class attribute after a run;
+    a reader in this process (a test's read-only query) could not open the
+    file beside it, and the next run may point elsewhere."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV
+    DuckDBConnectionManager._ENV = None
+    if environment is not None:
+        environment.close()
+
+
+def _run_dbt_in_process(
+    args: list[str],
+    parse_args: list[str],
+    env: dict,
+    db_path: Path,
+    dbt_vars: dict | None,
+) -> DbtRun:
+    from dbt.cli.main import dbtRunner
+
+    # What the dbt executable prints: dbt's events at info level and above,
+    # and what Python models print (their progress lines).
+    lines: list[str] = []
+
+    def keep_console_events(event) -> None:
+        if event.info.level != "debug":
+            lines.append(event.info.msg)
+
+    printed = io.StringIO()
+    with (
+        _environment(env),
+        contextlib.redirect_stdout(printed),
+        contextlib.redirect_stderr(printed),
+    ):
+        try:
+            key = parse_key(dbt_vars)
+            if key not in _parsed_manifests:
+                parsed = dbtRunner(callbacks=[keep_console_events]).invoke(parse_args)
+                if not parsed.success:
+                    return DbtRun(2, _output(lines, printed, parsed), db_path)
+                _parsed_manifests[key] = pickle.dumps(parsed.result)
+            # A copy for each run: dbt writes compiled code and injected CTEs
+            # into the manifest it runs, and skips what it marked as done.
+            manifest = _fresh_copy(_parsed_manifests[key])
+            result = dbtRunner(
+                manifest=manifest, callbacks=[keep_console_events]
+            ).invoke(args)
+        finally:
+            _release_duckdb()
+    # The dbt executable's exit codes: 1 when a node failed, 2 when dbt
+    # itself could not run the command.
+    returncode = 0 if result.success else (2 if result.exception else 1)
+    return DbtRun(returncode, _output(lines, printed, result), db_path)
+
+
+def _fresh_copy(pickled: bytes):
+    """A manifest from its pickle, with its lookup caches emptied: dbt 1.11
+    pickles them positionally and restores some into the wrong slots; each
+    is rebuilt from the nodes on first use."""
+    manifest = pickle.loads(pickled)
+    for name in vars(manifest):
+        if name.startswith("_") and name.endswith("_lookup"):
+            setattr(manifest, name, None)
+    return manifest
+
+
+def _output(lines: list[str], printed: io.StringIO, result) -> str:
+    exception = [str(result.exception)] if result.exception else []
+    return "\n".join([*lines, printed.getvalue(), *exception])
 
 
 def reused_demo_build() -> DbtRun | None:
