@@ -43,6 +43,7 @@ DOC_VIEWS = (
     ("segment-profile.png", "segments", "first-profile"),
     ("movement.png", "movement", None),
     ("clusters.png", "clusters", None),
+    ("value.png", "value", None),
 )
 
 

@@ -13,6 +13,7 @@ how to get them, and the HTML is still written. Exit codes: 0 written,
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 import time
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ EXIT_USAGE = 64
 DEFAULT_DB = "warehouse/published/segments.duckdb"
 DEFAULT_OUT = "reports/segment_report.html"
 DEFAULT_SEED_TRANSLATIONS = "seeds/seed_translations.csv"
+DEFAULT_CLUSTER_PLAYBOOK = "seeds/cluster_playbook.csv"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"translations of the seeds' texts (default {DEFAULT_SEED_TRANSLATIONS})",
     )
     parser.add_argument(
+        "--cluster-playbook",
+        default=DEFAULT_CLUSTER_PLAYBOOK,
+        help="personas, strategies and KPIs per cluster name, for sub-clusters "
+        f"the published tables have none for (default {DEFAULT_CLUSTER_PLAYBOOK})",
+    )
+    parser.add_argument(
         "--list-limit",
         type=int,
         default=DEFAULT_LIMIT,
@@ -115,6 +123,13 @@ def _seed_texts(path: Path, lang: str, say) -> SeedTexts:
     return read_seed_translations(path)
 
 
+def _rows(path: Path) -> list[dict[str, str]]:
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 def write_report(
     db: Path,
     out: Path,
@@ -125,6 +140,7 @@ def write_report(
     views: Path | None = None,
     currency: str | None = None,
     seed_translations: Path = Path(DEFAULT_SEED_TRANSLATIONS),
+    cluster_playbook: Path = Path(DEFAULT_CLUSTER_PLAYBOOK),
     list_limit: int = DEFAULT_LIMIT,
     seed: int = 42,
     allow_unpublished: bool = False,
@@ -162,7 +178,13 @@ def write_report(
         f"drawing the charts ({lang})"
     )
     try:
-        content = build_content(data, language, seed=seed, list_limit=list_limit)
+        content = build_content(
+            data,
+            language,
+            seed=seed,
+            list_limit=list_limit,
+            cluster_playbook=_rows(Path(cluster_playbook)),
+        )
     except ContactColumnError as error:
         print(f"Report failed: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -225,6 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         views=None if args.views is None else Path(args.views),
         currency=args.currency,
         seed_translations=Path(args.seed_translations),
+        cluster_playbook=Path(args.cluster_playbook),
         list_limit=args.list_limit,
         seed=args.seed,
         allow_unpublished=args.allow_unpublished,

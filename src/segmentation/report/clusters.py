@@ -7,6 +7,8 @@ the sub-segments of a cluster that was split."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from segmentation.report import charts
@@ -16,10 +18,11 @@ from segmentation.report.context import Context
 from segmentation.report.customer_lists import Group
 from segmentation.report.labels import cluster_name, feature_label, segment_name
 from segmentation.report.profiles import download, missing, playbook, response_kpi
+from segmentation.report.seed_texts import PERSONA
+from segmentation.report.value import value_facts
 
 MONEY_ROLES = ("monetary", "income")
 DAY_ROLES = ("recency", "tenure")
-PERSONA_SEED = "cluster_playbook"
 
 
 def build_clusters(ctx: Context, groups: dict[str, Group]) -> None:
@@ -117,20 +120,55 @@ def _features(ctx: Context) -> pd.DataFrame | None:
 
 
 def _persona(ctx: Context, name: str) -> dict[str, str]:
-    """Persona, strategy and KPIs published for a cluster name, in the
-    report's language."""
+    """Persona, strategy and KPIs of a cluster name, in the report's
+    language: as published, else from seed cluster_playbook (a sub-cluster's
+    name has no published row), by the name or the naming rule it numbers
+    ("Gone Quiet 2")."""
+    found: dict[str, object] = {}
     personas = ctx.data.personas
-    if personas is None:
-        return {}
-    rows = personas[personas["name"] == name]
-    if rows.empty:
-        return {}
-    row = rows.iloc[0]
+    if personas is not None:
+        rows = personas[personas["name"] == name]
+        if not rows.empty:
+            found = rows.iloc[0].to_dict()
+    if not any(isinstance(found.get(c), str) and found[c] for c in PERSONA):
+        found = _seed_persona(ctx, name) or found
     return {
-        column: ctx.lang.seed(PERSONA_SEED, column, row[column])
-        for column in ("persona", "strategy", "kpis")
-        if column in row and not missing(row[column]) and row[column]
+        column: ctx.lang.seed(*PERSONA[column], found[column])
+        for column in PERSONA
+        if isinstance(found.get(column), str) and found[column]
     }
+
+
+def _split_kpis(text: str | None) -> list[str]:
+    """The playbook's KPIs, written one after the other with semicolons."""
+    if not text:
+        return []
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _seed_persona(ctx: Context, name: str) -> dict[str, str] | None:
+    rows = ctx.cluster_playbook
+    if not rows or not isinstance(name, str):
+        return None
+    rule = re.sub(r" \d+$", "", name)
+    # The rule set whose names cover the published clusters best.
+    published = set()
+    if ctx.data.cluster_profiles is not None:
+        published = set(ctx.data.cluster_profiles["naming_rule"].dropna())
+    sets: dict[str, int] = {}
+    for row in rows:
+        sets.setdefault(row.get("rule_set", ""), 0)
+        if row.get("cluster_name") in published:
+            sets[row.get("rule_set", "")] += 1
+    ranked = sorted(sets, key=lambda s: (-sets[s], s))
+    for rule_set in ranked:
+        for row in rows:
+            if row.get("rule_set", "") == rule_set and row.get("cluster_name") in (
+                name,
+                rule,
+            ):
+                return row
+    return None
 
 
 def _profile(ctx: Context, row, features, groups: dict[str, Group]) -> Profile:
@@ -178,14 +216,14 @@ def _profile(ctx: Context, row, features, groups: dict[str, Group]) -> Profile:
         )
     if row.outliers:
         facts.append((lang.t("fact.outliers"), lang.number(row.outliers)))
+    facts += value_facts(ctx, "cluster", row.cluster_name)
     lines, budget_row = playbook(ctx, "cluster", row.cluster_name)
     persona = _persona(ctx, row.cluster_name)
     kpis = [
         lang.t("kpi.customers", value=lang.number(row.customers)),
         lang.t("kpi.revenue_share", value=lang.percent(row.revenue_share)),
     ]
-    if persona.get("kpis"):
-        kpis.insert(0, persona["kpis"])
+    kpis[:0] = _split_kpis(persona.get("kpis"))
     if not missing(row.response_rate):
         kpis.append(
             lang.t("kpi.past_response_rate", value=lang.percent(row.response_rate))
@@ -575,8 +613,7 @@ def _sub_clusters(ctx: Context, groups: dict[str, Group]) -> None:
             lang.t("kpi.customers", value=lang.number(row.customers)),
             lang.t("kpi.revenue_share", value=lang.percent(row.revenue_share)),
         ]
-        if persona.get("kpis"):
-            kpis.insert(0, persona["kpis"])
+        kpis[:0] = _split_kpis(persona.get("kpis"))
         key = f"sub_cluster:{int(row.cluster_id)}.{int(row.sub_cluster_id)}"
         ctx.content.sub_clusters.append(
             Profile(

@@ -33,9 +33,10 @@ def build_content(
     lang: Language,
     seed: int = 42,
     list_limit: int = DEFAULT_LIMIT,
+    cluster_playbook: list[dict[str, str]] | None = None,
 ) -> ReportContent:
     """Format every page of the report from `data` in `lang`."""
-    ctx = Context.create(data, lang, seed, list_limit)
+    ctx = Context.create(data, lang, seed, list_limit, cluster_playbook)
     content = ctx.content
     content.title = lang.t("report.title")
     groups = _customer_lists(ctx)

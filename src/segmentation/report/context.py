@@ -22,12 +22,27 @@ class Context:
     list_limit: int = 10_000
     pair: PairFlows | None = None
     cluster_titles: dict[int, str] = field(default_factory=dict)
+    # Rows of seed cluster_playbook (persona, strategy, KPIs per cluster
+    # name), for names the published tables carry none for.
+    cluster_playbook: list[dict[str, str]] = field(default_factory=list)
 
     @classmethod
     def create(
-        cls, data: ReportData, lang: Language, seed: int, list_limit: int
+        cls,
+        data: ReportData,
+        lang: Language,
+        seed: int,
+        list_limit: int,
+        cluster_playbook: list[dict[str, str]] | None = None,
     ) -> Context:
-        context = cls(data, lang, ReportContent(lang=lang), seed, list_limit)
+        context = cls(
+            data,
+            lang,
+            ReportContent(lang=lang),
+            seed,
+            list_limit,
+            cluster_playbook=cluster_playbook or [],
+        )
         if data.history is not None:
             pair = default_pair(data.history.dates)
             if pair is not None:

@@ -10,6 +10,7 @@ from segmentation.report.charts import Chart
 from segmentation.report.context import Context
 from segmentation.report.findings import movement, pareto_share, top_revenue_segment
 from segmentation.report.labels import cluster_name, segment_name
+from segmentation.report.value import value_finding
 
 PARETO_POINTS = 400  # points of the drawn curve; the 20% mark is exact
 
@@ -118,6 +119,9 @@ def _findings(ctx: Context) -> None:
     pareto = pareto_share(amounts)
     if pareto is not None:
         out.append(lang.t("finding.pareto", share=lang.percent(pareto)))
+    outlook = value_finding(ctx)
+    if outlook is not None:
+        out.append(outlook)
 
 
 def _monetary_desc(ctx: Context) -> np.ndarray | None:

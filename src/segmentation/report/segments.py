@@ -18,6 +18,7 @@ from segmentation.report.findings import segment_flows
 from segmentation.report.labels import segment_name
 from segmentation.report.profiles import download, playbook, response_kpi
 from segmentation.report.seed_texts import RFM_ACTION, RFM_DESCRIPTION
+from segmentation.report.value import value_facts
 
 FREQUENCY_EDGES = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 30, 50, 100)
 MONEY_EDGES = (0, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000)
@@ -106,6 +107,7 @@ def _profile(ctx: Context, row, groups: dict[str, Group]) -> Profile:
                 lang.t("fact.recency"),
                 lang.t("unit.days", value=lang.number(row.mean_recency_days, 0)),
             ),
+            *value_facts(ctx, "rfm_segment", row.segment_name),
         ]
     chart_id = _trend_chart(ctx, row.segment_name, row.segment_rank, name)
     return Profile(
