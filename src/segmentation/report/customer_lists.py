@@ -3,8 +3,9 @@ profile: customer ids and key figures, never a contact (e-mail addresses
 and phone numbers stay in the warehouse, and leave it only hashed, through
 the audience exports).
 
-The page carries the rows as columns (one JSON array per column), ordered
-by net revenue, and the script writes the CSV of one group when asked.
+The page carries the rows as columns (one JSON array per column; names
+coded once, dates as day numbers, to keep the file small), ordered by net
+revenue, and the script writes the CSV of one group when asked.
 A group larger than `limit` keeps its `limit` customers with the highest
 revenue; the profile says how many were left out and where the full list
 is.
@@ -12,6 +13,7 @@ is.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -135,14 +137,40 @@ def customer_lists(
             )
     kept = rows[keep]
     columns = list_columns(kept, features)
-    table = {"columns": columns, "values": {}, "groups": {}}
+    table = {"columns": columns, "values": {}, "labels": {}, "dates": [], "groups": {}}
     for column in columns:
         decimals = DECIMALS.get(column)
         series = kept[column]
         if column in names:
             series = series.map(lambda v, c=column: names[c].get(v, v))
-        table["values"][column] = [_plain(v, decimals) for v in series.tolist()]
+        values = [_plain(v, decimals) for v in series.tolist()]
+        if column in names:
+            table["labels"][column], table["values"][column] = _coded(values)
+        elif column in DATE_COLUMNS:
+            table["dates"].append(column)
+            table["values"][column] = [_day_number(v) for v in values]
+        else:
+            table["values"][column] = values
     for kind, column in group_columns.items():
         if column in kept.columns:
-            table["groups"][kind] = [_plain(v, None) for v in kept[column].tolist()]
+            labels, codes = _coded([_plain(v, None) for v in kept[column].tolist()])
+            table["groups"][kind] = {"labels": labels, "codes": codes}
     return table, groups
+
+
+DATE_COLUMNS = ("first_order_date", "last_order_date")
+EPOCH = dt.date(1970, 1, 1)
+
+
+def _coded(values: list) -> tuple[list, list[int | None]]:
+    """Repeated texts once: (labels, each value's index in labels)."""
+    labels: dict[object, int] = {}
+    codes = [None if v is None else labels.setdefault(v, len(labels)) for v in values]
+    return list(labels), codes
+
+
+def _day_number(value: object) -> int | None:
+    """An ISO date as days since 1970-01-01 (the script writes it back)."""
+    if value is None:
+        return None
+    return (dt.date.fromisoformat(str(value)[:10]) - EPOCH).days

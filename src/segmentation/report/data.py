@@ -51,7 +51,6 @@ class ReportData:
     customer_rows: pd.DataFrame | None = None  # one row per customer
     customer_features: list[str] = field(default_factory=list)
     history: History | None = None
-    transitions: pd.DataFrame | None = None
     alerts: pd.DataFrame | None = None
     alert_thresholds: dict[str, float] = field(default_factory=dict)
     customers_needing_action: int | None = None
@@ -240,12 +239,6 @@ def _feature_relation(
 
 
 def _load_history(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
-    if data.has("segment_transitions"):
-        data.transitions = _frame(
-            con,
-            "select * from segment_transitions where to_as_of_date = "
-            "(select max(to_as_of_date) from segment_transitions)",
-        )
     if data.has("customer_alerts"):
         data.alerts = _frame(
             con,

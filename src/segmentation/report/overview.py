@@ -12,7 +12,7 @@ from segmentation.report.findings import movement, pareto_share, top_revenue_seg
 from segmentation.report.labels import cluster_name, segment_name
 from segmentation.report.value import value_finding
 
-PARETO_POINTS = 400  # points of the drawn curve; the 20% mark is exact
+PARETO_POINTS = 200  # points of the drawn curve; the 20% mark is exact
 
 
 def build_overview(ctx: Context) -> None:

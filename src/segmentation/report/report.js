@@ -253,18 +253,27 @@
     return /[",\r\n;]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
   }
 
+  function cellOf(table, column, row) {
+    var value = table.values[column][row];
+    if (value === null || value === undefined) { return null; }
+    if (table.labels[column]) { return table.labels[column][value]; }
+    if (table.dates.indexOf(column) >= 0) {
+      return new Date(value * 86400000).toISOString().slice(0, 10);
+    }
+    return value;
+  }
+
   function customerCsv(group) {
     var table = REPORT.customers;
     var split = group.indexOf(":");
-    var kind = group.slice(0, split);
-    var value = group.slice(split + 1);
-    var members = table.groups[kind];
+    var members = table.groups[group.slice(0, split)];
+    var code = members.labels.map(String).indexOf(group.slice(split + 1));
     var limit = REPORT.listLimit;
     var lines = [table.columns.join(",")];
-    for (var i = 0; i < members.length && lines.length <= limit; i += 1) {
-      if (members[i] !== null && String(members[i]) === value) {
+    for (var i = 0; i < members.codes.length && lines.length <= limit; i += 1) {
+      if (code >= 0 && members.codes[i] === code) {
         lines.push(table.columns.map(function (column) {
-          return csvCell(table.values[column][i]);
+          return csvCell(cellOf(table, column, i));
         }).join(","));
       }
     }
