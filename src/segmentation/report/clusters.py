@@ -195,9 +195,10 @@ def _profile(ctx: Context, row, features, groups: dict[str, Group]) -> Profile:
     if features is not None:
         mine = features[features["cluster_id"] == row.cluster_id]
         for feature in mine.itertuples(index=False):
+            label = feature_label(lang, feature.feature)
             facts.append(
                 (
-                    feature_label(lang, feature.feature),
+                    label[:1].upper() + label[1:],
                     feature_value(ctx, feature.feature_role, feature.mean_value),
                 )
             )

@@ -53,6 +53,7 @@ class ReportData:
     history: History | None = None
     alerts: pd.DataFrame | None = None
     alert_thresholds: dict[str, float] = field(default_factory=dict)
+    churn: pd.DataFrame | None = None  # all customers, per as-of date
     customers_needing_action: int | None = None
     cluster_profiles: pd.DataFrame | None = None
     cluster_features: pd.DataFrame | None = None
@@ -260,6 +261,13 @@ def _load_history(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
         }
     if data.has("customer_segment_history"):
         data.history = _history(con, data)
+    if data.has("segment_churn"):
+        data.churn = _frame(
+            con,
+            "select as_of_date, previous_as_of_date, active_customers, "
+            "churned_customers, monthly_churn_rate, monthly_churn_threshold "
+            "from segment_churn where is_all_customers order by as_of_date",
+        )
 
 
 def _history(con: duckdb.DuckDBPyConnection, data: ReportData) -> History | None:

@@ -4,6 +4,8 @@ time."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from segmentation.report import charts
 from segmentation.report.charts import Chart
 from segmentation.report.content import Cell, Table
@@ -22,6 +24,63 @@ def build_movement(ctx: Context) -> None:
     if ctx.pair is not None:
         _sankey(ctx)
     _alerts(ctx)
+    _churn(ctx)
+
+
+def _churn(ctx: Context) -> None:
+    """Churn per month of all customers, against the alert's threshold."""
+    lang, churn = ctx.lang, ctx.data.churn
+    if churn is None or churn.empty:
+        return
+    dates = [str(d)[:10] for d in churn["as_of_date"]]
+    rates = [float(r) for r in churn["monthly_churn_rate"]]
+    texts = [
+        lang.t(
+            "hover.churn",
+            date=lang.date(pd.Timestamp(d).date()),
+            rate=lang.percent(r),
+            churned=lang.number(c),
+            active=lang.number(a),
+        )
+        for d, r, c, a in zip(
+            churn["as_of_date"],
+            rates,
+            churn["churned_customers"],
+            churn["active_customers"],
+            strict=True,
+        )
+    ]
+    threshold = float(churn["monthly_churn_threshold"].dropna().iloc[0])
+    figure = charts.lines(
+        dates,
+        [(lang.t("chart.churn_rate"), rates, texts, "#b23a48")],
+        lang.t("chart.as_of_date_axis"),
+        lang.t("chart.churn_axis"),
+        lang,
+        height=300,
+        tickformat=".0%",
+    )
+    figure["data"].append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": [dates[0], dates[-1]],
+            "y": [threshold, threshold],
+            "name": lang.t("chart.churn_threshold", value=lang.percent(threshold, 0)),
+            "line": {"color": charts.NEUTRAL_COLOUR, "dash": "dash", "width": 1},
+            "hoverinfo": "skip",
+        }
+    )
+    figure["layout"]["showlegend"] = True
+    figure["layout"]["margin"]["t"] = 30
+    ctx.content.add_chart(
+        Chart(
+            "chart-churn",
+            lang.t("chart.churn_title"),
+            lang.t("caption.churn", threshold=lang.percent(threshold, 0)),
+            figure,
+        )
+    )
 
 
 def _shares(ctx: Context) -> None:

@@ -387,7 +387,7 @@ def test_cluster_features_in_their_own_terms(published_demo, report_en):
     assert len(header) == len(means) + 1
     for position, (_, recency, frequency) in enumerate(means):
         assert body["days since the last purchase"][position] == f"{recency:,.0f} days"
-        assert body["purchases"][position] == f"{frequency:,.1f}"
+        assert body["orders per customer"][position] == f"{frequency:,.1f}"
 
 
 def test_three_four_five_clusters_side_by_side(published_demo, report_en):
@@ -744,6 +744,29 @@ def test_clusters_only_file_says_so(published_demo, tmp_path):
     )
 
 
+def test_without_chromium_the_html_is_written_and_the_pdf_skipped(
+    published_demo, tmp_path, monkeypatch
+):
+    import io
+
+    from segmentation.report import cli
+    from segmentation.report.browser import BrowserMissingError
+
+    def missing():
+        raise BrowserMissingError("Chromium not found at /usr/bin/chromium: install it")
+
+    monkeypatch.setattr(cli, "chromium_path", missing)
+    log = io.StringIO()
+    out, pdf = tmp_path / "r.html", tmp_path / "r.pdf"
+    code = cli.write_report(
+        published_demo.path, out, pdf=pdf, seed_translations=SEED_TRANSLATIONS, log=log
+    )
+    assert code == 0
+    assert out.stat().st_size > 1_000_000 and not pdf.exists()
+    assert f"SKIPPED {pdf}: Chromium not found" in log.getvalue()
+    assert "The HTML report is complete without it" in log.getvalue()
+
+
 def test_a_build_database_is_refused(published_demo, tmp_path, capsys):
     db = copy_published(
         published_demo.path, tmp_path / "build.duckdb", dropped=["publish_metadata"]
@@ -815,6 +838,20 @@ def test_value_page_from_the_value_tables(value_file, tmp_path):
         [first],
     )
     assert lists["values"]["predicted_clv"][0] == pytest.approx(predicted, abs=0.005)
+
+
+def test_churn_per_month_with_its_threshold(value_file, tmp_path):
+    report = make_report(value_file, tmp_path / "r.html")
+    figure = report.payload["charts"]["chart-churn"]["figure"]
+    rates = query(
+        value_file,
+        "select as_of_date, monthly_churn_rate from segment_churn "
+        "where is_all_customers order by as_of_date",
+    )
+    assert figure["data"][0]["x"] == [d.isoformat() for d, _ in rates]
+    assert figure["data"][0]["y"] == pytest.approx([r for _, r in rates])
+    assert figure["data"][1]["y"] == [0.05, 0.05]
+    assert "alert above 5%" in figure["data"][1]["name"]
 
 
 def test_value_page_in_french(value_file, tmp_path):

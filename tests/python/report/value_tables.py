@@ -106,4 +106,27 @@ VALUE_TABLES_SQL = [
         date '2011-06-13' as calibration_date, date '2011-12-10' as holdout_end_date
     from grouped
     """,
+    """
+    create table segment_churn as
+    with dates as (
+        select distinct as_of_date from customer_segment_history
+    ),
+    periods as (
+        select as_of_date, lag(as_of_date) over (order by as_of_date)
+            as previous_as_of_date
+        from dates
+    )
+    select
+        '(all customers)' as segment_name, null::integer as segment_rank,
+        1000 as active_customers,
+        (year(as_of_date) - 2009) * 20 + month(as_of_date) as churned_customers,
+        churned_customers / 1000 as churn_rate,
+        date_diff('day', previous_as_of_date, as_of_date) as period_days,
+        churn_rate * 30.4375 / period_days as monthly_churn_rate,
+        0.05 as monthly_churn_threshold, true as is_all_customers,
+        monthly_churn_rate > 0.05 as is_above_threshold,
+        as_of_date = max(as_of_date) over () as is_current_as_of_date,
+        previous_as_of_date, as_of_date
+    from periods where previous_as_of_date is not null
+    """,
 ]
