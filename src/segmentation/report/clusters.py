@@ -192,11 +192,12 @@ def _profile(ctx: Context, row, features, groups: dict[str, Group]) -> Profile:
             ),
         ),
     ]
+    means = []
     if features is not None:
         mine = features[features["cluster_id"] == row.cluster_id]
         for feature in mine.itertuples(index=False):
             label = feature_label(lang, feature.feature)
-            facts.append(
+            means.append(
                 (
                     label[:1].upper() + label[1:],
                     feature_value(ctx, feature.feature_role, feature.mean_value),
@@ -238,6 +239,7 @@ def _profile(ctx: Context, row, features, groups: dict[str, Group]) -> Profile:
         persona=persona.get("persona"),
         strategy=persona.get("strategy"),
         facts=facts,
+        features=means,
         trend=[lang.t("empty.cluster_history")],
         playbook=lines,
         kpis=kpis,

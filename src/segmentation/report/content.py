@@ -52,6 +52,9 @@ class Profile:
     persona: str | None = None
     strategy: str | None = None
     facts: list[tuple[str, str]] = field(default_factory=list)
+    # A cluster's mean of every feature: on screen only, as the printed
+    # edition has them side by side in one table.
+    features: list[tuple[str, str]] = field(default_factory=list)
     trend: list[str] = field(default_factory=list)
     playbook: list[tuple[str, str]] = field(default_factory=list)
     kpis: list[str] = field(default_factory=list)

@@ -359,13 +359,7 @@ def _load_clusters(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
         data.cluster_comparison = _frame(
             con, "select * from cluster_comparison order by k"
         )
-    if data.has("int_customers_clustered_by_k"):
-        # Only a build database holds it: the sizes of every compared k.
-        data.clusters_by_k = _frame(
-            con,
-            "select k, cluster_id, cluster_name, count(*) as customers "
-            "from int_customers_clustered_by_k group by all order by k, cluster_id",
-        )
+    data.clusters_by_k = _clusters_by_k(con, data)
     if data.has("sub_cluster_profiles"):
         data.sub_clusters = _frame(
             con,
@@ -373,6 +367,31 @@ def _load_clusters(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
         )
     data.personas = _personas(con, data)
     data.cluster_points = _cluster_points(con, data)
+
+
+# Only a build database holds the clusters of every compared k (the marts
+# keep the smallest and largest): the K-means run's comparison part, or
+# the assignments per k of earlier builds.
+CLUSTERS_BY_K_SQL = {
+    "int_kmeans_results": "select k, cluster_id, cluster_name, customers from "
+    "(select unnest(comparison, recursive := true) from int_kmeans_results "
+    "where part = 'comparison')",
+    "int_customers_clustered_by_k": "select k, cluster_id, cluster_name, "
+    "count(*) as customers from int_customers_clustered_by_k group by all",
+}
+
+
+def _clusters_by_k(
+    con: duckdb.DuckDBPyConnection, data: ReportData
+) -> pd.DataFrame | None:
+    for table, sql in CLUSTERS_BY_K_SQL.items():
+        if not data.has(table):
+            continue
+        try:
+            return _frame(con, f"select * from ({sql}) order by k, cluster_id")
+        except duckdb.Error:
+            data.notes.append(f"{table}: its clusters per k could not be read")
+    return None
 
 
 PERSONA_COLUMNS = ("persona", "strategy", "kpis")

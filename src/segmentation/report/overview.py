@@ -32,8 +32,11 @@ def _headline(ctx: Context) -> None:
     content.headline = [
         (lang.t("summary.customers"), lang.number(data.customers)),
         (lang.t("summary.revenue"), lang.money(data.revenue)),
-        (lang.t("summary.as_of_date"), lang.date(data.as_of_date)),
     ]
+    if data.as_of_date is not None:
+        content.headline.append(
+            (lang.t("summary.as_of_date"), lang.date(data.as_of_date))
+        )
     if data.customers_needing_action is not None:
         content.headline.append(
             (lang.t("summary.need_action"), lang.number(data.customers_needing_action))
