@@ -17,12 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from report_pages import Report, read_report
-
-from segmentation.report.cli import write_report
-
-PROJECT_DIR = Path(__file__).resolve().parents[3]
-SEED_TRANSLATIONS = PROJECT_DIR / "seeds" / "seed_translations.csv"
+from report_pages import PROJECT_DIR, Report, make_report
 
 
 @dataclass(frozen=True)
@@ -56,13 +51,6 @@ def published_demo(tmp_path_factory: pytest.TempPathFactory) -> PublishedDemo:
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return PublishedDemo(publish / "segments.duckdb")
-
-
-def make_report(db: Path, out: Path, lang: str = "en", **options) -> Report:
-    options.setdefault("seed_translations", SEED_TRANSLATIONS)
-    code = write_report(db, out, lang=lang, **options)
-    assert code == 0
-    return read_report(out)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,11 @@ from pathlib import Path
 
 import duckdb
 
+from segmentation.report.cli import write_report
+
+PROJECT_DIR = Path(__file__).resolve().parents[3]
+SEED_TRANSLATIONS = PROJECT_DIR / "seeds" / "seed_translations.csv"
+
 
 @dataclass(frozen=True)
 class Report:
@@ -51,6 +56,14 @@ def read_report(path: Path) -> Report:
     )
     assert match, "the page's JSON is missing"
     return Report(path, text, json.loads(match.group(1)))
+
+
+def make_report(db: Path, out: Path, lang: str = "en", **options) -> Report:
+    """The report of `db` written to `out` (exit code 0 asserted)."""
+    options.setdefault("seed_translations", SEED_TRANSLATIONS)
+    code = write_report(db, out, lang=lang, **options)
+    assert code == 0
+    return read_report(out)
 
 
 def visible_text(page: str) -> str:

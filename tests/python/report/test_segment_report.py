@@ -13,8 +13,7 @@ import math
 import re
 
 import pytest
-from conftest import SEED_TRANSLATIONS, make_report
-from report_pages import copy_published, query
+from report_pages import SEED_TRANSLATIONS, copy_published, make_report, query
 from value_tables import HORIZON_DAYS, LIKELY_LOST, VALUE_TABLES_SQL
 
 from segmentation.report.cli import main
