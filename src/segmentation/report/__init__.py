@@ -1,7 +1,8 @@
-"""The segment report: an HTML document (and its PDF) generated from the
-published DuckDB file, with an executive summary, a profile per RFM segment
-and per K-means cluster, the 3 / 4 / 5 cluster comparison, the budget split
-and data quality, in English or French."""
+"""The segment report: one self-contained, interactive HTML file (and its
+PDF) generated from the published DuckDB file, with an overview, the RFM
+segments and their movement over time, the K-means clusters in the terms
+of the clustered table, the value model when it is published, the budget
+split and a technical appendix, in English or French."""
 
 from segmentation.report.cli import write_report
 

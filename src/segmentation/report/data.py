@@ -3,8 +3,8 @@ read-only connection: the report never touches the build database, and a
 publish running at the same time is never blocked by it.
 
 A table the build did not produce (clusters only, history disabled, no
-campaign marts) leaves its part of `ReportData` empty; the rendering says
-so instead of failing.
+campaign marts, no value model) leaves its part of `ReportData` empty; the
+rendering says so instead of failing.
 """
 
 from __future__ import annotations
@@ -17,9 +17,24 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from segmentation.report.value_data import ValueData, load_value_data
+
 
 class ReportDataError(Exception):
     """The file cannot be read as a published segmentation file."""
+
+
+@dataclass
+class History:
+    """The published segment history: sizes per date, and each customer's
+    path through the segments, grouped (identical paths counted once)."""
+
+    dates: list[dt.date]
+    sizes: pd.DataFrame  # as_of_date, segment_name, customers, revenue
+    segments: list[str]  # in rank order; path codes index into it
+    paths: np.ndarray  # distinct paths x dates, segment code, -1 = not scored
+    path_counts: np.ndarray  # customers per distinct path
+    recency: pd.DataFrame  # as_of_date, recency_days, customers
 
 
 @dataclass
@@ -33,39 +48,62 @@ class ReportData:
     revenue: float | None = None
     as_of_date: dt.date | None = None
     segment_summary: pd.DataFrame | None = None
-    rf_counts: pd.DataFrame | None = None
-    monetary_desc: np.ndarray | None = None
-    segment_trend: pd.DataFrame | None = None
-    trend_dates: tuple[dt.date, dt.date] | None = None
-    transitions: pd.DataFrame | None = None
+    customer_rows: pd.DataFrame | None = None  # one row per customer
+    customer_features: list[str] = field(default_factory=list)
+    history: History | None = None
     alerts: pd.DataFrame | None = None
+    alert_thresholds: dict[str, float] = field(default_factory=dict)
+    churn: pd.DataFrame | None = None  # all customers, per as-of date
     customers_needing_action: int | None = None
     cluster_profiles: pd.DataFrame | None = None
     cluster_features: pd.DataFrame | None = None
     cluster_selection: pd.DataFrame | None = None
     cluster_comparison: pd.DataFrame | None = None
+    clusters_by_k: pd.DataFrame | None = None  # k, cluster_name, customers
+    sub_clusters: pd.DataFrame | None = None
+    personas: pd.DataFrame | None = None  # name, persona, strategy, kpis
     cluster_points: pd.DataFrame | None = None
     budget: pd.DataFrame | None = None
     reconciliation: pd.DataFrame | None = None
+    value: ValueData | None = None
     notes: list[str] = field(default_factory=list)
 
     def has(self, *names: str) -> bool:
         return all(name in self.tables for name in names)
+
+    @property
+    def currency(self) -> str | None:
+        """The reporting currency the build recorded, when it did."""
+        value = (self.metadata or {}).get("reporting_currency")
+        return str(value).strip().upper() if value else None
 
 
 # Alerts of customers who can still be won back; 'lost' ones are past the
 # point where the playbook spends on them.
 ACTION_ALERT_TYPES = ("inactive", "aov_dropped", "moved_down_from_top_segment")
 
-# The per-customer features of the demo configuration that customer_segments
-# publishes; the PCA projection uses those the clustering was run on.
-PUBLISHED_CUSTOMER_FEATURES = (
+# The per-customer columns of customer_segments the report lists and charts;
+# nothing that could identify a person beyond the customer id.
+CUSTOMER_COLUMNS = (
+    "customer_id",
+    "segment_name",
+    "segment_rank",
+    "cluster_id",
+    "cluster_name",
+    "r_score",
+    "f_score",
+    "m_score",
     "recency_days",
     "frequency",
     "monetary",
     "average_order_value",
     "tenure_days",
+    "first_order_date",
+    "last_order_date",
 )
+# Views or tables of a build database that hold per-customer features when
+# customer_segments does not (a customer-table configuration).
+FEATURE_RELATIONS = ("int_customer_features",)
 
 
 def load_report_data(path: Path | str) -> ReportData:
@@ -88,15 +126,21 @@ def load_report_data(path: Path | str) -> ReportData:
         data = ReportData(path=path, tables=tables)
         _load_metadata(con, data)
         _load_segments(con, data)
-        _load_history(con, data)
         _load_clusters(con, data)
+        _load_customers(con, data)
+        _load_history(con, data)
         _load_campaigns(con, data)
         _load_quality(con, data)
+        data.value = load_value_data(con, tables)
     return data
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
-    return con.execute(sql).df()
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pd.DataFrame:
+    return con.execute(sql, params or {}).df()
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [row[0] for row in con.execute(f'describe "{table}"').fetchall()]
 
 
 def _load_metadata(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
@@ -122,54 +166,80 @@ def _load_segments(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
     ).fetchall()[0]
     data.customers, data.revenue = customers, revenue
     data.as_of_date = data.as_of_date or as_of
-    data.rf_counts = _frame(
+
+
+def _load_customers(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
+    """One row per customer: the RFM figures when customer_segments is
+    published, else the cluster and, in a build database of a customer
+    table, its clustering features."""
+    if data.has("customer_segments"):
+        present = set(_columns(con, "customer_segments"))
+        columns = [c for c in CUSTOMER_COLUMNS if c in present]
+        rows = _frame(
+            con,
+            f"select {', '.join(columns)} from customer_segments "
+            "order by monetary desc, customer_id",
+        )
+        if data.has("customer_clusters"):
+            subs = _frame(
+                con,
+                "select customer_id, sub_cluster_id, sub_cluster_name "
+                "from customer_clusters",
+            )
+            rows = rows.merge(subs, on="customer_id", how="left")
+        data.customer_rows = rows
+        data.customer_features = [
+            c for c in ("recency_days", "frequency", "monetary") if c in columns
+        ]
+        return
+    if not data.has("customer_clusters"):
+        return
+    rows = _frame(
         con,
-        "select r_score, f_score, count(*) as customers from customer_segments "
-        "group by all order by all",
+        "select customer_id, cluster_id, cluster_name, sub_cluster_id, "
+        "sub_cluster_name, is_outlier from customer_clusters "
+        "order by cluster_id, customer_id",
     )
-    data.monetary_desc = (
-        con.execute("select monetary from customer_segments order by monetary desc")
-        .df()["monetary"]
-        .to_numpy(dtype=float)
-    )
+    features = _feature_names(data)
+    relation = _feature_relation(con, features)
+    if relation is not None:
+        selected = ", ".join(f'"{f}"' for f in features)
+        values = _frame(con, f"select customer_id, {selected} from {relation}")
+        values["customer_id"] = values["customer_id"].astype(rows["customer_id"].dtype)
+        rows = rows.merge(values, on="customer_id", how="left")
+        data.customer_features = features
+    data.customer_rows = rows
+
+
+def _feature_names(data: ReportData) -> list[str]:
+    if data.cluster_features is None:
+        return []
+    ordered = data.cluster_features.sort_values("feature_position")
+    return list(dict.fromkeys(ordered["feature"]))
+
+
+def _feature_relation(
+    con: duckdb.DuckDBPyConnection, features: list[str]
+) -> str | None:
+    """A relation of the file with customer_id and every feature that can
+    be read now (a view over a moved input file cannot)."""
+    if not features:
+        return None
+    for name in FEATURE_RELATIONS:
+        try:
+            present = set(_columns(con, name))
+        except duckdb.Error:
+            continue
+        if {"customer_id", *features} <= present:
+            try:
+                con.execute(f"select count(*) from {name}").fetchall()
+            except duckdb.Error:
+                continue
+            return name
+    return None
 
 
 def _load_history(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
-    if data.has("customer_segment_history"):
-        dates = [
-            d
-            for (d,) in con.execute(
-                "select distinct as_of_date from customer_segment_history "
-                "order by as_of_date desc limit 2"
-            ).fetchall()
-        ]
-        if len(dates) == 2:
-            previous, current = dates[1], dates[0]
-            data.trend_dates = (previous, current)
-            data.segment_trend = con.execute(
-                """
-                select
-                    segment_name,
-                    count(*) filter (where as_of_date = $previous)
-                        as previous_customers,
-                    count(*) filter (where as_of_date = $current)
-                        as current_customers,
-                    coalesce(sum(monetary) filter (
-                        where as_of_date = $previous), 0) as previous_revenue,
-                    coalesce(sum(monetary) filter (
-                        where as_of_date = $current), 0) as current_revenue
-                from customer_segment_history
-                where as_of_date in ($previous, $current)
-                group by segment_name
-                """,
-                {"previous": previous, "current": current},
-            ).df()
-    if data.has("segment_transitions"):
-        data.transitions = _frame(
-            con,
-            "select * from segment_transitions where to_as_of_date = "
-            "(select max(to_as_of_date) from segment_transitions)",
-        )
     if data.has("customer_alerts"):
         data.alerts = _frame(
             con,
@@ -182,6 +252,89 @@ def _load_history(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
             "select count(distinct customer_id) from customer_alerts "
             f"where alert_type in ({types})"
         ).fetchall()[0][0]
+        data.alert_thresholds = {
+            alert_type: float(threshold)
+            for alert_type, threshold in con.execute(
+                "select alert_type, min(threshold_value) from customer_alerts "
+                "where alert_type in ('inactive', 'lost') group by alert_type"
+            ).fetchall()
+        }
+    if data.has("customer_segment_history"):
+        data.history = _history(con, data)
+    if data.has("segment_churn"):
+        data.churn = _frame(
+            con,
+            "select as_of_date, previous_as_of_date, active_customers, "
+            "churned_customers, monthly_churn_rate, monthly_churn_threshold "
+            "from segment_churn where is_all_customers order by as_of_date",
+        )
+
+
+def _history(con: duckdb.DuckDBPyConnection, data: ReportData) -> History | None:
+    dates = [
+        d
+        for (d,) in con.execute(
+            "select distinct as_of_date from customer_segment_history order by 1"
+        ).fetchall()
+    ]
+    if not dates:
+        return None
+    sizes = _frame(
+        con,
+        """
+        select as_of_date, segment_name, min(segment_rank) as segment_rank,
+            count(*) as customers, sum(monetary) as revenue
+        from customer_segment_history
+        group by as_of_date, segment_name
+        order by as_of_date, segment_rank, segment_name
+        """,
+    )
+    ranked = sizes.groupby("segment_name")["segment_rank"].min().reset_index()
+    segments = list(
+        ranked.sort_values(["segment_rank", "segment_name"])["segment_name"]
+    )
+    # Identical paths grouped in SQL: a million customers over 25 dates
+    # become a few thousand distinct paths to count flows from.
+    grouped = con.execute(
+        """
+        with dated as (
+            select
+                history.customer_id,
+                dates.position * $segments + segments.position as step
+            from customer_segment_history as history
+            inner join (
+                select unnest($dates::date[]) as as_of_date,
+                    generate_subscripts($dates::date[], 1) - 1 as position
+            ) as dates on history.as_of_date = dates.as_of_date
+            inner join (
+                select unnest($names::varchar[]) as segment_name,
+                    generate_subscripts($names::varchar[], 1) - 1 as position
+            ) as segments on history.segment_name = segments.segment_name
+        ),
+        paths as (
+            select customer_id, list(step order by step) as path
+            from dated group by customer_id
+        )
+        select path, count(*) as customers from paths
+        group by path order by customers desc, path
+        """,
+        {"segments": len(segments), "dates": dates, "names": segments},
+    ).fetchall()
+    paths = np.full((len(grouped), len(dates)), -1, dtype=np.int16)
+    counts = np.zeros(len(grouped), dtype=np.int64)
+    for row, (path, customers) in enumerate(grouped):
+        steps = np.asarray(path, dtype=np.int64)
+        paths[row, steps // len(segments)] = steps % len(segments)
+        counts[row] = customers
+    recency = _frame(
+        con,
+        "select as_of_date, recency_days, count(*) as customers "
+        "from customer_segment_history group by all order by all",
+    )
+    # Python dates, as `dates` holds: pandas reads DATE as timestamps.
+    for frame in (sizes, recency):
+        frame["as_of_date"] = pd.to_datetime(frame["as_of_date"]).dt.date
+    return History(dates, sizes, segments, paths, counts, recency)
 
 
 def _load_clusters(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
@@ -206,7 +359,69 @@ def _load_clusters(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
         data.cluster_comparison = _frame(
             con, "select * from cluster_comparison order by k"
         )
+    data.clusters_by_k = _clusters_by_k(con, data)
+    if data.has("sub_cluster_profiles"):
+        data.sub_clusters = _frame(
+            con,
+            "select * from sub_cluster_profiles order by cluster_id, sub_cluster_id",
+        )
+    data.personas = _personas(con, data)
     data.cluster_points = _cluster_points(con, data)
+
+
+# Only a build database holds the clusters of every compared k (the marts
+# keep the smallest and largest): the K-means run's comparison part, or
+# the assignments per k of earlier builds.
+CLUSTERS_BY_K_SQL = {
+    "int_kmeans_results": "select k, cluster_id, cluster_name, customers from "
+    "(select unnest(comparison, recursive := true) from int_kmeans_results "
+    "where part = 'comparison')",
+    "int_customers_clustered_by_k": "select k, cluster_id, cluster_name, "
+    "count(*) as customers from int_customers_clustered_by_k group by all",
+}
+
+
+def _clusters_by_k(
+    con: duckdb.DuckDBPyConnection, data: ReportData
+) -> pd.DataFrame | None:
+    for table, sql in CLUSTERS_BY_K_SQL.items():
+        if not data.has(table):
+            continue
+        try:
+            return _frame(con, f"select * from ({sql}) order by k, cluster_id")
+        except duckdb.Error:
+            data.notes.append(f"{table}: its clusters per k could not be read")
+    return None
+
+
+PERSONA_COLUMNS = ("persona", "strategy", "kpis")
+PERSONA_TABLES = ("cluster_playbook", "cluster_personas")
+
+
+def _personas(con: duckdb.DuckDBPyConnection, data: ReportData) -> pd.DataFrame | None:
+    """Persona, strategy and KPIs per cluster name, from whichever published
+    table carries them: a playbook table keyed by name, or the profile
+    tables themselves. None when nothing is published."""
+    frames = []
+    for table in (*PERSONA_TABLES, "cluster_profiles", "sub_cluster_profiles"):
+        if not data.has(table):
+            continue
+        present = set(_columns(con, table))
+        name = next(
+            (c for c in ("cluster_name", "sub_cluster_name", "name") if c in present),
+            None,
+        )
+        if table == "sub_cluster_profiles":
+            name = "sub_cluster_name"
+        wanted = [c for c in PERSONA_COLUMNS if c in present]
+        if name is None or name not in present or not wanted:
+            continue
+        frame = _frame(con, f"select {name} as name, {', '.join(wanted)} from {table}")
+        frames.append(frame)
+    if not frames:
+        return None
+    merged = pd.concat(frames, ignore_index=True)
+    return merged.dropna(subset=["name"]).drop_duplicates("name")
 
 
 def _cluster_points(
@@ -222,7 +437,8 @@ def _cluster_points(
         return None
     used = data.cluster_features.drop_duplicates("feature")
     used = used[used["is_clustered_on"].astype(bool)]
-    features = [f for f in used["feature"] if f in PUBLISHED_CUSTOMER_FEATURES]
+    present = set(_columns(con, "customer_segments"))
+    features = [f for f in used["feature"] if f in present]
     if len(features) < 2 or len(features) < len(used):
         return None
     columns = ", ".join(f"segments.{f}" for f in features)

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from segmentation.report.data import ReportData
+from segmentation.report.flows import PairFlows
 
-NEW, GONE = "(new)", "(gone)"
 PARETO_TOP_SHARE = 0.2
 
 
@@ -29,7 +28,7 @@ class TopShare:
 
 @dataclass(frozen=True)
 class Movement:
-    """What moved between the last two as-of dates of the history."""
+    """What moved between two as-of dates of the history."""
 
     previous_date: dt.date
     current_date: dt.date
@@ -62,42 +61,32 @@ def top_revenue_segment(
     )
 
 
-def movement(data: ReportData) -> Movement | None:
-    """Moves between the last two as-of dates, from segment_transitions."""
-    flows = data.transitions
-    if flows is None or flows.empty:
-        return None
-    known = flows[
-        (flows["from_segment_name"] != NEW) & (flows["to_segment_name"] != GONE)
-    ]
-    moved = known[known["from_segment_name"] != known["to_segment_name"]]
-    largest = moved.sort_values(
-        ["customers", "from_segment_name", "to_segment_name"],
-        ascending=[False, True, True],
-    ).head(1)
-    sizes_before = flows.groupby("from_segment_name")["customers"].sum()
-    sizes_after = flows.groupby("to_segment_name")["customers"].sum()
-    segments = sorted((set(sizes_before.index) | set(sizes_after.index)) - {NEW, GONE})
-    growth = pd.Series(
-        {s: sizes_after.get(s, 0) - sizes_before.get(s, 0) for s in segments},
-        dtype="int64",
-    )
-    grew_most = growth.idxmax() if len(growth) and growth.max() > 0 else None
+def movement(flows: PairFlows, segments: list[str]) -> Movement:
+    """What moved between the two dates of `flows` (codes index
+    `segments`; len(segments) is NEW on the left, GONE on the right)."""
+    size = len(segments)
+    known = [(f, t, n) for f, t, n in flows.links if f < size and t < size]
+    moved = [(f, t, n) for f, t, n in known if f != t]
+    largest = sorted(moved, key=lambda link: (-link[2], link[0], link[1]))[:1]
+    before = np.zeros(size + 1, dtype=np.int64)
+    after = np.zeros(size + 1, dtype=np.int64)
+    for f, t, n in flows.links:
+        before[f] += n
+        after[t] += n
+    growth = after[:size] - before[:size]
+    # Ties go to the better-ranked segment (the first code).
+    grew = int(np.argmax(growth)) if size and growth.max() > 0 else None
     return Movement(
-        previous_date=pd.Timestamp(flows["from_as_of_date"].iloc[0]).date(),
-        current_date=pd.Timestamp(flows["to_as_of_date"].iloc[0]).date(),
-        stayed_customers=int(known["customers"].sum()),
-        changed=int(moved["customers"].sum()),
-        new_customers=int(
-            flows.loc[flows["from_segment_name"] == NEW, "customers"].sum()
-        ),
-        largest_from=None
-        if largest.empty
-        else str(largest["from_segment_name"].iloc[0]),
-        largest_to=None if largest.empty else str(largest["to_segment_name"].iloc[0]),
-        largest_customers=0 if largest.empty else int(largest["customers"].iloc[0]),
-        grew_most=grew_most,
-        grew_by=int(growth.max()) if grew_most else 0,
+        previous_date=flows.from_date,
+        current_date=flows.to_date,
+        stayed_customers=sum(n for _, _, n in known),
+        changed=sum(n for _, _, n in moved),
+        new_customers=sum(n for f, t, n in flows.links if f == size and t < size),
+        largest_from=segments[largest[0][0]] if largest else None,
+        largest_to=segments[largest[0][1]] if largest else None,
+        largest_customers=largest[0][2] if largest else 0,
+        grew_most=segments[grew] if grew is not None else None,
+        grew_by=int(growth[grew]) if grew is not None else 0,
     )
 
 
@@ -115,20 +104,21 @@ def pareto_share(
     return float(monetary_desc[:count].sum()) / total
 
 
-def segment_flows(data: ReportData, segment: str) -> dict[str, int] | None:
-    """For one segment at the earlier date: how many customers stayed,
-    moved to a better-ranked segment, moved to a worse one (by segment_rank
-    of segment_summary), and the total."""
-    flows, summary = data.transitions, data.segment_summary
-    if flows is None or flows.empty or summary is None:
+def segment_flows(flows: PairFlows, segments: list[str], segment: str) -> dict | None:
+    """For one segment at the earlier date of `flows`: how many customers
+    stayed, moved to a better-ranked segment, moved to a worse one (codes
+    are in rank order), left the scored customers, and the total."""
+    if segment not in segments:
         return None
-    rank = dict(zip(summary["segment_name"], summary["segment_rank"], strict=True))
-    out = flows[flows["from_segment_name"] == segment]
-    total = int(out["customers"].sum())
+    code, size = segments.index(segment), len(segments)
+    out = [(t, n) for f, t, n in flows.links if f == code]
+    total = sum(n for _, n in out)
     if total == 0:
         return None
-    stayed = int(out.loc[out["to_segment_name"] == segment, "customers"].sum())
-    target_rank = out["to_segment_name"].map(rank)
-    up = int(out.loc[target_rank < rank.get(segment, math.inf), "customers"].sum())
-    down = int(out.loc[target_rank > rank.get(segment, -math.inf), "customers"].sum())
-    return {"total": total, "stayed": stayed, "up": up, "down": down}
+    return {
+        "total": total,
+        "stayed": sum(n for t, n in out if t == code),
+        "up": sum(n for t, n in out if t < code),
+        "down": sum(n for t, n in out if code < t < size),
+        "gone": sum(n for t, n in out if t == size),
+    }
