@@ -39,7 +39,7 @@ help:
 	@echo "make test-spark   build on Apache Spark (local cluster) and compare the marts with DuckDB's"
 	@echo "make personality  K-means on the Customer Personality table, and its report (examples/customer_personality)"
 	@echo "make docs         dbt docs site of the published build: target/static_index.html (make docs-serve)"
-	@echo "make dag          redraw the README's DAG picture from the dbt manifest"
+	@echo "make dag          redraw docs/architecture.md's DAG picture from the dbt manifest"
 	@echo "make data N=...   write N synthetic order lines to generated/ (SEED=$(SEED))"
 	@echo "make bench        time the pipeline against a pandas implementation at scale"
 	@echo "make lint         sqlfluff and ruff only;  make format  apply ruff's formatting"
@@ -197,11 +197,11 @@ docs: setup
 docs-serve: docs
 	$(BIN)/dbt docs serve --port 8080 --no-browser
 
-# The README's DAG picture, from a fresh parse (tests/python/test_docs_check.py
+# The DAG picture of docs/architecture.md, from a fresh parse (tests/python/test_docs_check.py
 # fails when it is out of date).
 dag: setup
 	$(BIN)/dbt parse --quiet
-	$(BIN)/python -m segmentation.docs_dag --manifest target/manifest.json --readme README.md
+	$(BIN)/python -m segmentation.docs_dag --manifest target/manifest.json --page docs/architecture.md
 
 data: setup
 	$(BIN)/python -m segmentation.datagen --lines $(N) --seed $(SEED) $(if $(CONTACTS),--contacts) \

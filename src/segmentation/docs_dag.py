@@ -1,4 +1,4 @@
-"""The README's DAG picture, drawn from dbt's manifest as a Mermaid flowchart
+"""The DAG picture of docs/architecture.md, drawn from dbt's manifest as a Mermaid flowchart
 (GitHub renders a ```mermaid block as a picture).
 
 The full graph has too many nodes to read, so models are collapsed into one
@@ -8,7 +8,7 @@ stacked by layer: inputs (sources, seeds) -> staging -> intermediate -> marts
 An arrow joins two boxes when any node of one feeds any node of the other.
 
 Usage:
-  python -m segmentation.docs_dag --manifest target/manifest.json   # rewrite README.md
+  python -m segmentation.docs_dag --manifest target/manifest.json   # rewrite the page
   python -m segmentation.docs_dag --manifest ... --check            # exit 1 if stale
 """
 
@@ -126,40 +126,42 @@ def mermaid(manifest: dict) -> str:
     return "\n".join(out)
 
 
-def replace_block(readme: str, block: str) -> str:
-    """The README with the text between the markers replaced."""
-    start = readme.find(START)
-    end = readme.find(END)
+def replace_block(page: str, block: str) -> str:
+    """The page with the text between the markers replaced."""
+    start = page.find(START)
+    end = page.find(END)
     if start < 0 or end < start:
-        raise ValueError(f"README has no {START} ... {END} markers")
-    return readme[: start + len(START)] + "\n" + block + "\n" + readme[end:]
+        raise ValueError(f"the page has no {START} ... {END} markers")
+    return page[: start + len(START)] + "\n" + block + "\n" + page[end:]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--manifest", type=Path, default=Path("target/manifest.json"))
-    parser.add_argument("--readme", type=Path, default=Path("README.md"))
     parser.add_argument(
-        "--check", action="store_true", help="exit 1 when the README is out of date"
+        "--page", type=Path, default=Path("docs/architecture.md")
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 when the page is out of date"
     )
     args = parser.parse_args(argv)
     manifest = json.loads(args.manifest.read_text())
-    readme = args.readme.read_text()
-    updated = replace_block(readme, mermaid(manifest))
+    page = args.page.read_text()
+    updated = replace_block(page, mermaid(manifest))
     if args.check:
-        if updated != readme:
+        if updated != page:
             print(
-                f"{args.readme}: the DAG picture is out of date; run `make dag`",
+                f"{args.page}: the DAG picture is out of date; run `make dag`",
                 file=sys.stderr,
             )
             return 1
-        print(f"{args.readme}: the DAG picture matches the manifest")
+        print(f"{args.page}: the DAG picture matches the manifest")
         return 0
-    if updated != readme:
-        args.readme.write_text(updated)
-        print(f"{args.readme}: DAG picture updated")
+    if updated != page:
+        args.page.write_text(updated)
+        print(f"{args.page}: DAG picture updated")
     else:
-        print(f"{args.readme}: DAG picture already up to date")
+        print(f"{args.page}: DAG picture already up to date")
     return 0
 
 

@@ -1,7 +1,7 @@
-"""The README's DAG picture from a hand-made manifest: one box per folder,
+"""The architecture page's DAG picture from a hand-made manifest: one box per folder,
 stacked by layer, one arrow per pair of boxes whatever the number of
 model-to-model edges, and only the text between the markers rewritten.
-(test_docs_check.py compares the README with the real project's manifest.)"""
+(test_docs_check.py compares docs/architecture.md with the real project's manifest.)"""
 
 from __future__ import annotations
 
@@ -93,22 +93,22 @@ def test_mermaid_stacks_layers_in_flow_order():
     assert text.count("-->") == 7
 
 
-def test_check_fails_on_a_stale_readme_and_update_fixes_it(tmp_path):
+def test_check_fails_on_a_stale_page_and_update_fixes_it(tmp_path):
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps(small_manifest()))
-    readme = tmp_path / "README.md"
-    readme.write_text(
+    page = tmp_path / "architecture.md"
+    page.write_text(
         f"# Title\n\n{docs_dag.START}\nold picture\n{docs_dag.END}\n\nrest\n"
     )
-    args = ["--manifest", str(manifest), "--readme", str(readme)]
+    args = ["--manifest", str(manifest), "--page", str(page)]
     assert docs_dag.main([*args, "--check"]) == 1
     assert docs_dag.main(args) == 0
-    text = readme.read_text()
+    text = page.read_text()
     assert "old picture" not in text
     assert text.startswith("# Title\n\n") and text.endswith("\n\nrest\n")
     assert docs_dag.main([*args, "--check"]) == 0
 
 
-def test_a_readme_without_markers_is_an_error():
+def test_a_page_without_markers_is_an_error():
     with pytest.raises(ValueError, match="markers"):
         docs_dag.replace_block("# no picture here\n", "x")
