@@ -1,0 +1,18 @@
+"""One row per customer of the calibration sample: the purchases the
+calibration fit expects in the holdout days."""
+
+from segmentation.clv.settings import clv_settings
+from segmentation.clv.warehouse import predict_holdout
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    # A statement of its own: dbt finds config.get calls by reading the code.
+    clv = dbt.config.get("clv")
+    settings = clv_settings(clv)
+    histories = dbt.ref("int_customers_purchases_summarised")
+    calibration = (
+        histories.filter("sample_name = 'calibration'").order("customer_id").df()
+    )
+    parameters = dbt.ref("int_clv_parameters").df()
+    return predict_holdout(calibration, parameters, settings)
