@@ -3,7 +3,7 @@ horizon, expected value per order and predicted CLV, from the parameters of
 int_clv_parameters."""
 
 from segmentation.clv.settings import clv_settings
-from segmentation.clv.warehouse import predict_current
+from segmentation.clv.warehouse import HISTORY_COLUMNS, predict_current
 
 
 def model(dbt, session):
@@ -12,6 +12,7 @@ def model(dbt, session):
     clv = dbt.config.get("clv")
     settings = clv_settings(clv)
     histories = dbt.ref("int_customers_purchases_summarised")
-    current = histories.filter("sample_name = 'current'").order("customer_id").df()
+    columns = ", ".join(["customer_id", *HISTORY_COLUMNS])
+    current = histories.filter("sample_name = 'current'").project(columns).df()
     parameters = dbt.ref("int_clv_parameters").df()
     return predict_current(current, parameters, settings)

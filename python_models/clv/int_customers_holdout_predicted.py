@@ -2,7 +2,7 @@
 calibration fit expects in the holdout days."""
 
 from segmentation.clv.settings import clv_settings
-from segmentation.clv.warehouse import predict_holdout
+from segmentation.clv.warehouse import HISTORY_COLUMNS, predict_holdout
 
 
 def model(dbt, session):
@@ -11,8 +11,7 @@ def model(dbt, session):
     clv = dbt.config.get("clv")
     settings = clv_settings(clv)
     histories = dbt.ref("int_customers_purchases_summarised")
-    calibration = (
-        histories.filter("sample_name = 'calibration'").order("customer_id").df()
-    )
+    columns = ", ".join(["customer_id", *HISTORY_COLUMNS])
+    calibration = histories.filter("sample_name = 'calibration'").project(columns).df()
     parameters = dbt.ref("int_clv_parameters").df()
     return predict_holdout(calibration, parameters, settings)

@@ -24,6 +24,14 @@ from segmentation.clv.histories import PurchaseHistories, purchase_histories
 from segmentation.clv.settings import ClvSettings
 
 PARAMETER_COLUMNS = ["model", "parameter", "value", "source"]
+# The columns of a sample the fits and predictions read (with customer_id
+# for the predictions).
+HISTORY_COLUMNS = [
+    "repeat_purchases",
+    "first_to_last_days",
+    "customer_age_days",
+    "repeat_order_value_mean",
+]
 FITTED = "fitted"
 STORED = "var clv_parameters"
 

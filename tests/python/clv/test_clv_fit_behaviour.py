@@ -241,3 +241,19 @@ def test_step_ends_cover_the_horizon_once():
         365,
     ]
     assert lifetime_value.step_ends(60, 30).tolist() == [30, 60]
+
+
+def test_gamma_gamma_gives_the_same_fit_whatever_the_order():
+    # Each customer's order values are gamma(p = 4, rate nu), nu is
+    # gamma(q = 3, rate v = 60); m is the mean of n such values.
+    rng = np.random.default_rng(6)
+    n = rng.integers(1, 10, 5_000).astype(float)
+    m = rng.gamma(4.0 * n, 1.0 / (rng.gamma(3.0, 1.0, 5_000) / 60.0 * n))
+    first = gamma_gamma.fit(n, m)
+    order = rng.permutation(len(n))
+    again = gamma_gamma.fit(n[order], m[order])
+    assert again.parameters == first.parameters
+    assert again.log_likelihood == first.log_likelihood
+    # Drawn with p = 4, q = 3, v = 60: the population mean order value is
+    # p v / (q - 1) = 120.
+    assert first.parameters.population_mean == pytest.approx(120, rel=0.1)
