@@ -60,7 +60,8 @@ def build_segments(work_dir: Path, data: Path, policy: str, threads: int) -> lis
     # threads either.
     query = (
         f"select {SEGMENT_COLUMNS}, {CLV_COLUMNS} from customer_segments"
-        " left join customer_value_predictions using (customer_id) order by 1"
+        f" left join (select customer_id, {CLV_COLUMNS}"
+        " from customer_value_predictions) using (customer_id) order by 1"
     )
     if policy != "value":
         # Seeds and models only: the data tests do not change any score.
