@@ -437,6 +437,8 @@ def prepare_build(work_dir: Path) -> tuple[str, dict, list[str]]:
         # no input comes near on its own.
         "max_quarantine_share": 0.9,
         "clustering_enabled": False,
+        # Too few customers with a repeat purchase for the CLV fits.
+        "clv_enabled": False,
     }
     # dbt's unit tests bring their own rows, not these inputs.
     return "build", dbt_vars, ["--exclude", "resource_type:unit_test"]

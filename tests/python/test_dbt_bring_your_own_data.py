@@ -70,8 +70,10 @@ def shop_inputs(work_dir: Path) -> dict:
         "timestamp_formats": ["%d/%m/%Y %H:%M"],
         # 5 of 13 lines are bad on purpose.
         "max_quarantine_share": 0.5,
-        # Three customers are too few for K-means over k = 2..10.
+        # Three customers are too few for K-means over k = 2..10 and for
+        # the CLV fits.
         "clustering_enabled": False,
+        "clv_enabled": False,
     }
 
 
@@ -173,6 +175,7 @@ def test_a_bad_load_fails_the_build_on_the_quarantine_threshold(tmp_path: Path):
         {
             "order_inputs": [{"name": "orders", "path": str(csv_path)}],
             "clustering_enabled": False,
+            "clv_enabled": False,
         },
     )
     assert run.returncode != 0

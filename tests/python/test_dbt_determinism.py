@@ -21,6 +21,7 @@ SEGMENT_COLUMNS = (
     "customer_id, segment_name, rfm_cell, r_score, f_score, m_score,"
     " recency_days, frequency, monetary, cluster_id, cluster_name"
 )
+CLV_COLUMNS = "p_alive, expected_purchases, predicted_clv, value_decile"
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,13 @@ def build_segments(work_dir: Path, data: Path, policy: str, threads: int) -> lis
         "rfm_tie_policy": policy,
         "clustering_enabled": policy == "value",
     }
-    query = f"select {SEGMENT_COLUMNS} from customer_segments order by 1"
+    # With each customer's CLV figures: the fit must not depend on the
+    # threads either.
+    query = (
+        f"select {SEGMENT_COLUMNS}, {CLV_COLUMNS} from customer_segments"
+        f" left join (select customer_id, {CLV_COLUMNS}"
+        " from customer_value_predictions) using (customer_id) order by 1"
+    )
     if policy != "value":
         # Seeds and models only: the data tests do not change any score.
         run = run_dbt(
@@ -102,7 +109,8 @@ def test_thread_count_does_not_change_any_score(policy, segments):
     many = segments(policy, 4)
     assert len(single) > 1000
     if policy == "value":
-        assert all(row[-1] is not None for row in single), "every customer clustered"
+        assert all(row[10] is not None for row in single), "every customer clustered"
+    assert all(row[-2] is not None for row in single), "every customer's CLV"
     assert single == many
 
 

@@ -6,8 +6,24 @@
 -- segment gets the floor of its exact share, the cents left go one each to
 -- the largest remainders), so each segment_type's budgets add up to the
 -- total exactly. With past responses (see campaign_response_rates), the
--- responders to expect and the cost per expected response.
+-- responders to expect and the cost per expected response. With var
+-- campaign_budget_basis predicted_clv, the weight multiplies the segment's
+-- predicted CLV (segment_value_forecast) instead of its customers.
 {%- set naming_rule_set = var('clustering')['naming_rule_set'] %}
+{%- set by_value = clv_settings().budget_basis == 'predicted_clv' %}
+{#- By value: the predicted CLV in whole cents, so that the shares below are
+    exact ratios of integers, as with customers. #}
+{%- set weighted_sql = 'playbook_rows.budget_weight * ' ~ (
+    'round(100 * coalesce(segment_value_forecast.predicted_clv_total, 0))'
+    if by_value else 'response_rates.customers'
+) %}
+{%- if by_value and not var('clv_enabled') %}
+    {{ exceptions.raise_compiler_error(
+        "var campaign_budget_basis is predicted_clv, which needs the CLV "
+        ~ "models: set var clv_enabled true, or campaign_budget_basis "
+        ~ "customers."
+    ) }}
+{%- endif %}
 
 with
 
@@ -22,6 +38,14 @@ segment_playbook as (
     select * from {{ ref('segment_playbook') }}
 
 ),
+{%- if by_value %}
+
+segment_value_forecast as (
+
+    select * from {{ ref('segment_value_forecast') }}
+
+),
+{%- endif %}
 
 playbook_rows as (
 
@@ -53,13 +77,18 @@ segments as (
         playbook_rows.channels,
         playbook_rows.cadence,
         playbook_rows.budget_weight,
-        playbook_rows.budget_weight * response_rates.customers
-            as weighted_customers
+        {{ weighted_sql }} as weighted_customers
     from response_rates
     left join playbook_rows
         on
             response_rates.segment_type = playbook_rows.segment_type
             and response_rates.segment_rule_name = playbook_rows.segment_name
+    {%- if by_value %}
+    left join segment_value_forecast
+        on
+            response_rates.segment_type = segment_value_forecast.segment_type
+            and response_rates.segment_name = segment_value_forecast.segment_name
+    {%- endif %}
 
 ),
 
@@ -84,9 +113,11 @@ checked as (
         {{ raise_error_if(
             'type_weighted_customers = 0',
             "'segment_budget: every ' || segment_type || ' with customers has "
-            ~ "budget_weight 0 in seed segment_playbook, so var "
-            ~ "campaign_budget cannot be split; give at least one a weight "
-            ~ "above 0.'"
+            ~ "budget_weight 0 in seed segment_playbook"
+            ~ (" or no predicted CLV (var campaign_budget_basis = "
+                ~ "predicted_clv)" if by_value else "")
+            ~ ", so var campaign_budget cannot be split; give at least one "
+            ~ "a weight above 0.'"
         ) }} is null
 
 ),

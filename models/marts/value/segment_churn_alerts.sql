@@ -1,0 +1,75 @@
+-- Churn alerts on the current as-of date, beside the per-customer
+-- customer_alerts: one row per RFM segment (and for all customers) whose
+-- churn since the previous as-of date of the history, scaled to a month,
+-- is above var churn_alert_monthly_rate, among at least var
+-- churn_alert_min_customers active customers. Each reason states the
+-- figures, the threshold and the var.
+{%- set alerts = alert_settings() %}
+{%- set settings = clv_settings() %}
+{%- set text = dbt.type_string() %}
+
+with
+
+segment_churn as (
+
+    select * from {{ ref('segment_churn') }}
+
+),
+
+current_churn as (
+
+    select *
+    from segment_churn
+    where is_current_as_of_date and is_above_threshold
+
+),
+
+previous_churn as (
+
+    select
+        segment_name,
+        as_of_date,
+        is_above_threshold
+    from segment_churn
+
+),
+
+final as (
+
+    select
+        current_churn.segment_name,
+        'Churn ' || cast(
+            cast(
+                round(100 * current_churn.monthly_churn_rate, 1)
+                as decimal(18, 1)
+            ) as {{ text }}
+        )
+        || '% a month: '
+        || cast(current_churn.churned_customers as {{ text }})
+        || ' of the ' || cast(current_churn.active_customers as {{ text }})
+        || ' customers active on '
+        || cast(current_churn.previous_as_of_date as {{ text }})
+        || ' (a purchase in the {{ alerts.inactive_days }} days before) had '
+        || 'none in the {{ alerts.inactive_days }} days before '
+        || cast(current_churn.as_of_date as {{ text }}) || ', '
+        || cast(current_churn.period_days as {{ text }}) || ' days later; '
+        || 'alert above var churn_alert_monthly_rate = '
+        || '{{ settings.churn_alert_monthly_rate }}.' as reason,
+        current_churn.monthly_churn_rate as metric_value,
+        current_churn.monthly_churn_threshold as threshold_value,
+        current_churn.active_customers,
+        current_churn.churned_customers,
+        current_churn.is_all_customers,
+        not coalesce(previous_churn.is_above_threshold, false)
+            as is_newly_raised,
+        current_churn.as_of_date as raised_on,
+        current_churn.previous_as_of_date
+    from current_churn
+    left join previous_churn
+        on
+            current_churn.segment_name = previous_churn.segment_name
+            and current_churn.previous_as_of_date = previous_churn.as_of_date
+
+)
+
+select * from final

@@ -1,0 +1,232 @@
+"""The BG/NBD model of repeat purchases (Fader, Hardie and Lee 2005,
+"Counting your customers the easy way"): while alive, a customer buys at a
+Poisson rate (gamma-distributed across customers: shape r, scale alpha in the
+time unit of the histories); after each purchase the customer drops out with
+a probability p (beta-distributed: a, b).
+
+Fitted by maximum likelihood (equation 6 of the paper) with the analytic
+gradient; P(alive) and the expected purchases over a horizon given a
+customer's history follow equations 10 and 13 of the paper and Fader and
+Hardie's note "Computing P(alive) using the BG/NBD model"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
+
+from segmentation.clv.errors import TooFewCustomersError
+from segmentation.clv.histories import (
+    DistinctHistories,
+    PurchaseHistories,
+    distinct_histories,
+)
+from segmentation.clv.optimise import maximise
+
+MODEL = "BG/NBD"
+NAMES = ("r", "alpha", "a", "b")
+BOUND_HINTS = {
+    "r": "the purchase rates are not identified (too few repeat purchases?)",
+    "alpha": "the purchase rates are not identified (too few repeat purchases?)",
+    "a": (
+        "the dropout probabilities are not identified: typically almost no "
+        "customer seems to stop buying, or the histories are too short to tell"
+    ),
+    "b": (
+        "the dropout probabilities are not identified: typically almost no "
+        "customer seems to stop buying, or the histories are too short to tell"
+    ),
+}
+# Expected purchases divide by a - 1, a removable singularity: within this
+# distance of a = 1 they are the mean of the values on either side.
+A_NEAR_ONE = 1e-6
+
+
+@dataclass(frozen=True)
+class BgNbdParameters:
+    """r and alpha: gamma shape and scale (time unit of the histories) of the
+    purchase rates; a and b: beta parameters of the dropout probability."""
+
+    r: float
+    alpha: float
+    a: float
+    b: float
+
+
+@dataclass(frozen=True)
+class BgNbdFit:
+    parameters: BgNbdParameters
+    log_likelihood: float
+    customers: int
+    repeat_customers: int
+    iterations: int
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Distinct histories with the arrays every likelihood evaluation reuses."""
+
+    histories: DistinctHistories
+    x_values: np.ndarray  # distinct x
+    x_index: np.ndarray  # per distinct history, its x's index in x_values
+    total: float  # customers
+
+    @classmethod
+    def of(cls, histories: DistinctHistories) -> _Prepared:
+        x_values, x_index = np.unique(histories.x, return_inverse=True)
+        return cls(histories, x_values, x_index, float(histories.weight.sum()))
+
+
+def _log_likelihood(
+    theta: np.ndarray, data: _Prepared, gradient: bool = True
+) -> tuple[float, np.ndarray]:
+    """Mean log-likelihood per customer and its gradient in (r, alpha, a, b).
+
+    Per customer, L = A1 * (exp(A2) + [x > 0] exp(A3)) with
+    A1 = lnG(r+x) - lnG(r) + r ln(alpha),
+    A2 = lnB(a, b+x) - lnB(a, b) - (r+x) ln(alpha+T),
+    A3 = lnB(a+1, b+x-1) - lnB(a, b) - (r+x) ln(alpha+t_x).
+    The terms that depend on x alone are computed once per distinct x.
+    """
+    r, alpha, a, b = (float(v) for v in theta)
+    h, xu, i = data.histories, data.x_values, data.x_index
+    repeat = xu > 0
+    b_less_one = np.where(repeat, b + xu - 1, 1.0)
+    beta_ab = betaln(a, b)
+    a2_x = betaln(a, b + xu) - beta_ab
+    a3_x = np.where(repeat, betaln(a + 1, b_less_one) - beta_ab, -np.inf)
+
+    rx = r + h.x
+    log_alpha_t = np.log(alpha + h.T)
+    log_alpha_tx = np.log(alpha + h.t_x)
+    a2 = a2_x[i] - rx * log_alpha_t
+    a3 = a3_x[i] - rx * log_alpha_tx
+    top = np.maximum(a2, a3)
+    e2, e3 = np.exp(a2 - top), np.exp(a3 - top)
+    total = e2 + e3
+    per_history = (gammaln(r + xu) - gammaln(r))[i] + r * np.log(alpha)
+    per_history += top + np.log(total)
+    weights = h.weight / data.total
+    value = float(np.sum(per_history * weights))
+    if not gradient:
+        return value, np.empty(0)
+
+    share3 = e3 / total  # the t_x term's share of the likelihood
+    share2 = 1.0 - share3
+    psi_ab, psi_abx = digamma(a + b), digamma(a + b + xu)
+    d_r = (digamma(r + xu) - digamma(r))[i] + np.log(alpha)
+    d_r -= share2 * log_alpha_t + share3 * log_alpha_tx
+    d_alpha = r / alpha - rx * (share2 / (alpha + h.T) + share3 / (alpha + h.t_x))
+    d2_a = psi_ab - psi_abx
+    d3_a = np.where(repeat, 1.0 / a + psi_ab - psi_abx, 0.0)
+    d2_b = digamma(b + xu) - psi_abx - digamma(b) + psi_ab
+    d3_b = np.where(repeat, digamma(b_less_one) - psi_abx - digamma(b) + psi_ab, 0.0)
+    d_a = share2 * d2_a[i] + share3 * d3_a[i]
+    d_b = share2 * d2_b[i] + share3 * d3_b[i]
+    # Plain sums, not BLAS dot products: BLAS may add in an order that
+    # depends on its threads, and the same inputs must give the same fit.
+    grad = np.array([np.sum(g * weights) for g in (d_r, d_alpha, d_a, d_b)])
+    return value, grad
+
+
+def log_likelihood(params: BgNbdParameters, histories: PurchaseHistories) -> float:
+    """Total log-likelihood of the histories under the parameters."""
+    data = _Prepared.of(distinct_histories(histories))
+    theta = np.array([params.r, params.alpha, params.a, params.b])
+    return _log_likelihood(theta, data, gradient=False)[0] * data.total
+
+
+def fit(
+    histories: PurchaseHistories,
+    max_iterations: int = 1000,
+    min_repeat_customers: int = 1,
+) -> BgNbdFit:
+    """Maximum-likelihood parameters. Times are rescaled by the mean T for
+    the search (so its start and bounds suit any time unit) and mapped back.
+    Raises TooFewCustomersError, FitNotConvergedError or
+    ParameterAtBoundError."""
+    repeat_customers = int(np.count_nonzero(histories.x > 0))
+    if repeat_customers < max(min_repeat_customers, 1):
+        raise TooFewCustomersError(
+            MODEL,
+            "customers with a repeat purchase",
+            repeat_customers,
+            max(min_repeat_customers, 1),
+        )
+    scale = float(np.mean(histories.T))
+    scaled = PurchaseHistories(histories.x, histories.t_x / scale, histories.T / scale)
+    data = _Prepared.of(distinct_histories(scaled))
+    theta, iterations = maximise(
+        MODEL,
+        NAMES,
+        lambda t: _log_likelihood(t, data),
+        start=(1.0, 1.0, 1.0, 1.0),
+        max_iterations=max_iterations,
+        scales=(1.0, scale, 1.0, 1.0),
+        hints=BOUND_HINTS,
+    )
+    params = BgNbdParameters(
+        r=float(theta[0]),
+        alpha=float(theta[1] * scale),
+        a=float(theta[2]),
+        b=float(theta[3]),
+    )
+    return BgNbdFit(
+        parameters=params,
+        log_likelihood=log_likelihood(params, histories),
+        customers=len(histories),
+        repeat_customers=repeat_customers,
+        iterations=iterations,
+    )
+
+
+def probability_alive(
+    params: BgNbdParameters, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+) -> np.ndarray:
+    """P(alive | x, t_x, T). 1 for customers without a repeat purchase: in
+    BG/NBD a customer can only drop out right after a purchase."""
+    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    x, t_x, T = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
+    repeat = x > 0
+    log_odds = np.full(x.shape, -np.inf)
+    xr, txr, tr = x[repeat], t_x[repeat], T[repeat]
+    log_odds[repeat] = (
+        np.log(a)
+        - np.log(b + xr - 1)
+        + (r + xr) * (np.log(alpha + tr) - np.log(alpha + txr))
+    )
+    return expit(-log_odds)
+
+
+def _expected_purchases(params, t, x, t_x, T) -> np.ndarray:
+    # Equation 10 with 2F1(r+x, b+x; c; z) (alpha+T)^(r+x) / (alpha+T+t)^(r+x)
+    # rewritten by Euler's transformation as (1-z)^(a-1) 2F1(c-r-x, c-b-x;
+    # c; z): no large powers, and a series that converges fast for any x.
+    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    c = a + b + x - 1
+    z = t / (alpha + T + t)
+    series = hyp2f1(a + b - 1 - r, a - 1, c, z)
+    remaining = 1.0 - np.exp((a - 1) * np.log1p(-z)) * series
+    return c / (a - 1) * remaining * probability_alive(params, x, t_x, T)
+
+
+def expected_purchases(
+    params: BgNbdParameters,
+    t: float,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+) -> np.ndarray:
+    """Expected purchases in the t time units after T, given the history."""
+    x, t_x, T = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
+    if t < 0:
+        raise ValueError(f"the horizon t must be >= 0, got {t}")
+    if abs(params.a - 1.0) >= A_NEAR_ONE:
+        return _expected_purchases(params, t, x, t_x, T)
+    below = BgNbdParameters(params.r, params.alpha, 1.0 - A_NEAR_ONE, params.b)
+    above = BgNbdParameters(params.r, params.alpha, 1.0 + A_NEAR_ONE, params.b)
+    return 0.5 * (
+        _expected_purchases(below, t, x, t_x, T)
+        + _expected_purchases(above, t, x, t_x, T)
+    )

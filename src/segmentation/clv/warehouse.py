@@ -1,0 +1,278 @@
+"""What the dbt Python models of the CLV call: frames in, frames out, and
+every error of the numerics worded in terms of the vars that change it.
+
+The input frame has one row per customer of a sample (the current as-of
+date, or the calibration date of the holdout validation) with the columns
+of int_customers_purchases_summarised: customer_id, repeat_purchases (x),
+first_to_last_days (t_x), customer_age_days (T) and repeat_order_value_mean
+(the mean value of the repeat orders; null without one)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from segmentation.clv import bgnbd, gamma_gamma, lifetime_value
+from segmentation.clv.errors import (
+    ClvError,
+    FitNotConvergedError,
+    InvalidHistoryError,
+    NonFinitePredictionError,
+    TooFewCustomersError,
+)
+from segmentation.clv.histories import PurchaseHistories, purchase_histories
+from segmentation.clv.settings import ClvSettings
+
+PARAMETER_COLUMNS = ["model", "parameter", "value", "source"]
+# The columns of a sample the fits and predictions read (with customer_id
+# for the predictions).
+HISTORY_COLUMNS = [
+    "repeat_purchases",
+    "first_to_last_days",
+    "customer_age_days",
+    "repeat_order_value_mean",
+]
+FITTED = "fitted"
+STORED = "var clv_parameters"
+
+
+class ClvBuildError(RuntimeError):
+    """The CLV models cannot be built; the message says which var to change."""
+
+
+def _advice(err: ClvError, settings: ClvSettings, calibration: bool) -> str:
+    skip = "or set var clv_enabled: false to build without CLV"
+    if calibration:
+        return (
+            "This is the fit on the calibration data of the holdout validation "
+            f"(the as-of date moved back var clv_holdout_days = "
+            f"{settings.holdout_days} days): change var clv_holdout_days, set it "
+            f"to null to skip the validation, {skip}."
+        )
+    if isinstance(err, InvalidHistoryError):
+        return f"Check the order lines (var order_inputs, as_of_date), {skip}."
+    if isinstance(err, TooFewCustomersError):
+        return (
+            f"var clv_min_repeat_customers is {settings.min_repeat_customers}; "
+            f"with fewer customers the parameters mean little: {skip}."
+        )
+    if isinstance(err, FitNotConvergedError):
+        return (
+            f"Raise var clv_max_iterations (now {settings.max_iterations}), set "
+            "var clv_parameters to the parameters of an earlier build "
+            f"(clv_model_parameters) to predict with those, {skip}."
+        )
+    if isinstance(err, NonFinitePredictionError):
+        return (
+            "Set var clv_parameters to the parameters of an earlier build "
+            f"(clv_model_parameters), change var clv_horizon_days, {skip}."
+        )
+    return (
+        "Set var clv_parameters to the parameters of an earlier build "
+        f"(clv_model_parameters) to predict with those, {skip}."
+    )
+
+
+def _worded(err: ClvError, settings: ClvSettings, calibration: bool = False):
+    return ClvBuildError(
+        f"Customer lifetime value: {err}. {_advice(err, settings, calibration)}"
+    )
+
+
+def _histories(frame: pd.DataFrame) -> PurchaseHistories:
+    return purchase_histories(
+        frame["repeat_purchases"].to_numpy(np.float64),
+        frame["first_to_last_days"].to_numpy(np.float64),
+        frame["customer_age_days"].to_numpy(np.float64),
+    )
+
+
+def _order_values(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Gamma-Gamma's n and m: the repeat orders and their mean value."""
+    n = frame["repeat_purchases"].to_numpy(np.float64)
+    m = pd.to_numeric(frame["repeat_order_value_mean"]).to_numpy(
+        np.float64, na_value=np.nan
+    )
+    return n, m
+
+
+def _rows(model: str, values: dict[str, float], source: str) -> list[dict]:
+    return [
+        {"model": model, "parameter": name, "value": float(value), "source": source}
+        for name, value in values.items()
+    ]
+
+
+def _purchase_rows(model, fit: bgnbd.BgNbdFit, source: str) -> list[dict]:
+    p = fit.parameters
+    return _rows(
+        model,
+        {
+            "r": p.r,
+            "alpha": p.alpha,
+            "a": p.a,
+            "b": p.b,
+            "log_likelihood": fit.log_likelihood,
+            "customers": fit.customers,
+            "repeat_customers": fit.repeat_customers,
+            "iterations": fit.iterations,
+        },
+        source,
+    )
+
+
+def fit_parameters(
+    current: pd.DataFrame, calibration: pd.DataFrame | None, settings: ClvSettings
+) -> pd.DataFrame:
+    """The long table of parameters (model, parameter, value, source):
+    bg_nbd and gamma_gamma fitted on the current sample (or taken from var
+    clv_parameters), the clv settings, and bg_nbd_calibration fitted on the
+    calibration sample when there is one."""
+    rows: list[dict] = []
+    try:
+        histories = _histories(current)
+        n, m = _order_values(current)
+        usable = gamma_gamma.eligible(n, m)
+        stored = settings.stored_parameters
+        if stored is None:
+            purchases = bgnbd.fit(
+                histories, settings.max_iterations, settings.min_repeat_customers
+            )
+            values = gamma_gamma.fit(
+                n[usable],
+                m[usable],
+                settings.max_iterations,
+                settings.min_repeat_customers,
+            )
+            source = FITTED
+        else:
+            purchases = bgnbd.BgNbdFit(
+                stored.purchases,
+                bgnbd.log_likelihood(stored.purchases, histories),
+                len(histories),
+                int(np.count_nonzero(histories.x > 0)),
+                0,
+            )
+            values = gamma_gamma.GammaGammaFit(
+                stored.order_values,
+                gamma_gamma.log_likelihood(stored.order_values, n[usable], m[usable])
+                if usable.any()
+                else 0.0,
+                int(usable.sum()),
+                0,
+            )
+            source = STORED
+    except ClvError as err:
+        raise _worded(err, settings) from None
+    rows += _purchase_rows("bg_nbd", purchases, source)
+    g = values.parameters
+    rows += _rows(
+        "gamma_gamma",
+        {
+            "p": g.p,
+            "q": g.q,
+            "v": g.v,
+            "log_likelihood": values.log_likelihood,
+            "customers": values.customers,
+            "iterations": values.iterations,
+        },
+        source,
+    )
+    rows += _rows(
+        "clv",
+        {
+            "horizon_days": settings.horizon_days,
+            "annual_discount_rate": settings.annual_discount_rate,
+        },
+        "var",
+    )
+    if calibration is not None:
+        try:
+            calibrated = bgnbd.fit(
+                _histories(calibration),
+                settings.max_iterations,
+                settings.min_repeat_customers,
+            )
+        except ClvError as err:
+            raise _worded(err, settings, calibration=True) from None
+        rows += _purchase_rows("bg_nbd_calibration", calibrated, FITTED)
+        rows += _rows(
+            "bg_nbd_calibration", {"holdout_days": settings.holdout_days}, "var"
+        )
+    frame = pd.DataFrame(rows, columns=PARAMETER_COLUMNS)
+    if not np.isfinite(frame["value"]).all():
+        bad = frame.loc[~np.isfinite(frame["value"])].iloc[0]
+        raise ClvBuildError(
+            f"Customer lifetime value: {bad['model']} {bad['parameter']} is not a "
+            f"finite number ({bad['value']}). {_advice(ClvError(), settings, False)}"
+        )
+    return frame
+
+
+def _parameter_values(parameters: pd.DataFrame, model: str) -> dict[str, float]:
+    rows = parameters.loc[parameters["model"] == model]
+    return dict(zip(rows["parameter"], rows["value"].astype(float), strict=True))
+
+
+def _bgnbd(parameters: pd.DataFrame, model: str) -> bgnbd.BgNbdParameters:
+    v = _parameter_values(parameters, model)
+    return bgnbd.BgNbdParameters(v["r"], v["alpha"], v["a"], v["b"])
+
+
+def predict_current(
+    current: pd.DataFrame, parameters: pd.DataFrame, settings: ClvSettings
+) -> pd.DataFrame:
+    """One row per customer: p_alive, expected_purchases (over var
+    clv_horizon_days), expected_order_value, predicted_clv (discounted at
+    var clv_annual_discount_rate)."""
+    g = _parameter_values(parameters, "gamma_gamma")
+    try:
+        n, m = _order_values(current)
+        values = lifetime_value.customer_values(
+            _bgnbd(parameters, "bg_nbd"),
+            gamma_gamma.GammaGammaParameters(g["p"], g["q"], g["v"]),
+            _histories(current),
+            n,
+            m,
+            horizon=float(settings.horizon_days),
+            annual_discount_rate=settings.annual_discount_rate,
+        )
+    except ClvError as err:
+        raise _worded(err, settings) from None
+    return pd.DataFrame(
+        {
+            "customer_id": current["customer_id"].to_numpy(),
+            "p_alive": values.p_alive,
+            "expected_purchases": values.expected_purchases,
+            "expected_order_value": values.expected_order_value,
+            "predicted_clv": values.predicted_clv,
+        }
+    )
+
+
+def predict_holdout(
+    calibration: pd.DataFrame, parameters: pd.DataFrame, settings: ClvSettings
+) -> pd.DataFrame:
+    """One row per customer of the calibration sample: the purchases the
+    calibration fit expects in the var clv_holdout_days days after the
+    calibration date."""
+    try:
+        histories = _histories(calibration)
+        expected = lifetime_value.check_finite(
+            "expected holdout purchases",
+            bgnbd.expected_purchases(
+                _bgnbd(parameters, "bg_nbd_calibration"),
+                float(settings.holdout_days),
+                histories.x,
+                histories.t_x,
+                histories.T,
+            ),
+        )
+    except ClvError as err:
+        raise _worded(err, settings, calibration=True) from None
+    return pd.DataFrame(
+        {
+            "customer_id": calibration["customer_id"].to_numpy(),
+            "predicted_holdout_purchases": expected,
+        }
+    )

@@ -1,0 +1,259 @@
+"""How the CLV numerics behave beyond one data set: they recover the
+parameters that generated the data, give the same fit whatever the order of
+the customers, refuse fits that cannot be trusted with a typed error that
+states the figure, and never return a NaN."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from clv_simulation import simulate_bgnbd
+
+from segmentation.clv import bgnbd, gamma_gamma, lifetime_value
+from segmentation.clv.errors import (
+    FitNotConvergedError,
+    ImplausibleParametersError,
+    InvalidHistoryError,
+    ParameterAtBoundError,
+    TooFewCustomersError,
+)
+from segmentation.clv.histories import purchase_histories
+
+# Days, the shape of an online shop: a purchase every few months while
+# alive, a dropout after about a fifth of the purchases.
+TRUE = bgnbd.BgNbdParameters(r=0.6, alpha=60.0, a=0.9, b=3.5)
+
+
+@pytest.fixture(scope="module")
+def simulated():
+    x, t_x, age, _ = simulate_bgnbd(
+        40_000, TRUE.r, TRUE.alpha, TRUE.a, TRUE.b, 730, seed=3
+    )
+    return purchase_histories(x, t_x, age)
+
+
+@pytest.fixture(scope="module")
+def simulated_fit(simulated):
+    return bgnbd.fit(simulated)
+
+
+def test_the_fit_recovers_the_parameters_that_made_the_data(simulated_fit):
+    fitted = simulated_fit.parameters
+    # 40,000 customers: sampling error of a few percent.
+    assert fitted.r == pytest.approx(TRUE.r, rel=0.08)
+    assert fitted.alpha == pytest.approx(TRUE.alpha, rel=0.10)
+    assert fitted.a == pytest.approx(TRUE.a, rel=0.15)
+    assert fitted.b == pytest.approx(TRUE.b, rel=0.20)
+    # The mean dropout probability a / (a + b) is identified better.
+    assert fitted.a / (fitted.a + fitted.b) == pytest.approx(
+        TRUE.a / (TRUE.a + TRUE.b), rel=0.06
+    )
+
+
+def test_the_fit_is_the_maximum_of_the_likelihood(simulated, simulated_fit):
+    best = simulated_fit.log_likelihood
+    p = simulated_fit.parameters
+    assert best == pytest.approx(bgnbd.log_likelihood(p, simulated), rel=1e-12)
+    for name in ("r", "alpha", "a", "b"):
+        for factor in (0.98, 1.02):
+            moved = bgnbd.BgNbdParameters(
+                **{**p.__dict__, name: getattr(p, name) * factor}
+            )
+            assert bgnbd.log_likelihood(moved, simulated) < best, (name, factor)
+
+
+def test_the_same_customers_in_another_order_give_the_same_fit(
+    simulated, simulated_fit
+):
+    order = np.random.default_rng(0).permutation(len(simulated))
+    shuffled = purchase_histories(
+        simulated.x[order], simulated.t_x[order], simulated.T[order]
+    )
+    again = bgnbd.fit(shuffled)
+    # Bit for bit: the likelihood is summed over sorted distinct histories.
+    assert again.parameters == simulated_fit.parameters
+    assert again.log_likelihood == simulated_fit.log_likelihood
+
+
+def test_predicted_purchases_match_what_the_simulated_customers_do_next():
+    # Fit on 40,000 customers observed for T days; follow them 180 days
+    # more: the purchases expected must add up to those they make, in total
+    # and for the customers with many and with no repeat purchases.
+    horizon = 180.0
+    x, t_x, age, later = simulate_bgnbd(
+        40_000, TRUE.r, TRUE.alpha, TRUE.a, TRUE.b, 730, seed=5, extra_age=horizon
+    )
+    fitted = bgnbd.fit(purchase_histories(x, t_x, age)).parameters
+    expected = bgnbd.expected_purchases(fitted, horizon, x, t_x, age)
+    assert expected.sum() == pytest.approx(later.sum(), rel=0.05)
+    for group in (x == 0, x >= 5):
+        assert expected[group].sum() == pytest.approx(later[group].sum(), rel=0.10)
+    assert np.corrcoef(expected, later)[0, 1] > 0.5
+
+
+def test_customers_who_never_drop_out_leave_the_dropout_unidentified():
+    x, t_x, age, _ = simulate_bgnbd(
+        20_000, 0.8, 40.0, 1.0, 1.0, 730, seed=2, dropout=False
+    )
+    with pytest.raises(ParameterAtBoundError) as caught:
+        bgnbd.fit(purchase_histories(x, t_x, age))
+    assert caught.value.parameter in {"a", "b"}
+    assert "dropout" in str(caught.value)
+
+
+def test_too_few_repeat_customers_is_refused_with_the_count():
+    x = np.array([0, 0, 1, 2, 0])
+    t_x = np.array([0, 0, 10, 30, 0])
+    age = np.array([50, 60, 70, 80, 90])
+    with pytest.raises(TooFewCustomersError) as caught:
+        bgnbd.fit(purchase_histories(x, t_x, age), min_repeat_customers=30)
+    assert (caught.value.found, caught.value.needed) == (2, 30)
+    assert "2 customers with a repeat purchase" in str(caught.value)
+
+
+def test_an_optimiser_stopped_early_is_an_error_not_a_result(simulated):
+    with pytest.raises(FitNotConvergedError) as caught:
+        bgnbd.fit(simulated, max_iterations=3)
+    assert caught.value.iterations == 3
+    assert "iteration limit 3" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("x", "t_x", "age", "problem"),
+    [
+        ([1, 2], [5, 50], [40, 40], "t_x outside 0 .. T"),
+        ([1.5], [5], [40], "fractional repeat count"),
+        ([0], [3], [40], "x = 0) but t_x > 0"),
+        ([1], [0], [0], "T <= 0"),
+        ([1], [np.nan], [4], "not finite"),
+    ],
+)
+def test_impossible_histories_are_refused_naming_the_first(x, t_x, age, problem):
+    with pytest.raises(InvalidHistoryError) as caught:
+        purchase_histories(x, t_x, age)
+    assert problem in str(caught.value)
+    assert "row " in caught.value.example
+
+
+def test_order_values_too_heavy_tailed_for_a_finite_mean_are_implausible():
+    # Customers' mean values drawn with q = 0.7: the population mean
+    # p v / (q - 1) would be infinite.
+    rng = np.random.default_rng(4)
+    n = rng.integers(1, 8, 20_000).astype(float)
+    nu = rng.gamma(0.7, 1.0, 20_000) / 50.0  # rate of each customer's values
+    m = rng.gamma(4.0 * n, 1.0 / (nu * n))
+    with pytest.raises(ImplausibleParametersError) as caught:
+        gamma_gamma.fit(n, m)
+    assert caught.value.parameter == "q"
+    assert caught.value.value <= 1
+
+
+def test_gamma_gamma_refuses_values_outside_the_model():
+    with pytest.raises(InvalidHistoryError):
+        gamma_gamma.fit([1, 2, 3], [10.0, -5.0, 20.0])
+    eligible = gamma_gamma.eligible([0, 1, 2, 3], [np.nan, 10.0, 0.0, 7.0])
+    assert eligible.tolist() == [False, True, False, True]
+
+
+def test_expected_order_value_shrinks_to_the_population_mean():
+    params = gamma_gamma.GammaGammaParameters(p=6.25, q=3.74, v=15.44)
+    population = 6.25 * 15.44 / 2.74
+    values = gamma_gamma.expected_order_value(
+        params, [0, 1, 10, 1000, 2], [np.nan, 100.0, 100.0, 100.0, -500.0]
+    )
+    assert values[0] == pytest.approx(population)
+    # More orders, nearer the customer's own mean (100).
+    assert population < values[1] < values[2] < values[3] < 100.0
+    assert values[3] == pytest.approx(100.0, rel=0.01)
+    # Returns worth more than the orders: floored at 0, never negative.
+    assert values[4] == 0.0
+
+
+def test_a_equal_to_one_is_a_removable_singularity():
+    x = np.array([0.0, 1.0, 5.0, 40.0])
+    t_x = np.array([0.0, 20.0, 300.0, 600.0])
+    age = np.array([100.0, 400.0, 500.0, 700.0])
+    near = [
+        bgnbd.expected_purchases(
+            bgnbd.BgNbdParameters(0.5, 50.0, a, 2.0), 365.0, x, t_x, age
+        )
+        for a in (1.0 - 1e-3, 1.0, 1.0 + 1e-3)
+    ]
+    assert np.all(np.isfinite(near[1]))
+    np.testing.assert_allclose(near[1], (near[0] + near[2]) / 2, rtol=1e-5)
+
+
+def test_extreme_histories_give_finite_predictions():
+    # A customer with thousands of orders, one who stopped long ago, one
+    # who just started; a long horizon.
+    x = np.array([5000.0, 300.0, 0.0, 1.0])
+    t_x = np.array([700.0, 10.0, 0.0, 0.0])
+    age = np.array([701.0, 3000.0, 1.0, 1.0])
+    values = lifetime_value.customer_values(
+        bgnbd.BgNbdParameters(0.3, 20.0, 0.5, 1.5),
+        gamma_gamma.GammaGammaParameters(6.0, 4.0, 15.0),
+        purchase_histories(x, t_x, age),
+        x,
+        np.array([20.0, 15.0, np.nan, 30.0]),
+        horizon=3650.0,
+        annual_discount_rate=0.1,
+    )
+    for name in (
+        "p_alive",
+        "expected_purchases",
+        "expected_order_value",
+        "predicted_clv",
+    ):
+        assert np.all(np.isfinite(getattr(values, name))), name
+    # The heavy buyer keeps buying; the one silent for 3,000 days does not.
+    assert values.expected_purchases[0] > 1000
+    assert values.p_alive[1] < 1e-6
+    assert values.expected_purchases[1] < 1e-6
+
+
+def test_discounting_lowers_the_value_and_zero_rate_does_not():
+    histories = purchase_histories([3.0, 0.0], [200.0, 0.0], [365.0, 30.0])
+    params = bgnbd.BgNbdParameters(0.6, 60.0, 0.9, 3.5)
+    plain, discounted_zero = lifetime_value.discounted_purchases(
+        params, histories, 365.0, 0.0
+    )
+    _, discounted = lifetime_value.discounted_purchases(params, histories, 365.0, 0.1)
+    np.testing.assert_allclose(discounted_zero, plain, rtol=1e-12)
+    assert np.all(discounted < plain)
+    # Discounted at most by a year at 10%.
+    assert np.all(discounted > plain / 1.1)
+
+
+def test_step_ends_cover_the_horizon_once():
+    assert lifetime_value.step_ends(365, 30).tolist() == [
+        30,
+        60,
+        90,
+        120,
+        150,
+        180,
+        210,
+        240,
+        270,
+        300,
+        330,
+        360,
+        365,
+    ]
+    assert lifetime_value.step_ends(60, 30).tolist() == [30, 60]
+
+
+def test_gamma_gamma_gives_the_same_fit_whatever_the_order():
+    # Each customer's order values are gamma(p = 4, rate nu), nu is
+    # gamma(q = 3, rate v = 60); m is the mean of n such values.
+    rng = np.random.default_rng(6)
+    n = rng.integers(1, 10, 5_000).astype(float)
+    m = rng.gamma(4.0 * n, 1.0 / (rng.gamma(3.0, 1.0, 5_000) / 60.0 * n))
+    first = gamma_gamma.fit(n, m)
+    order = rng.permutation(len(n))
+    again = gamma_gamma.fit(n[order], m[order])
+    assert again.parameters == first.parameters
+    assert again.log_likelihood == first.log_likelihood
+    # Drawn with p = 4, q = 3, v = 60: the population mean order value is
+    # p v / (q - 1) = 120.
+    assert first.parameters.population_mean == pytest.approx(120, rel=0.1)
