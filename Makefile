@@ -80,23 +80,23 @@ chromium:
 	fi
 
 run: setup publish
-	$(BIN)/python -m segmentation.audiences --db $(PUBLISHED)
-	$(BIN)/python -m segmentation.docs_site --published $(PUBLISHED)
-	$(BIN)/python -m segmentation.report --db $(PUBLISHED) --out $(REPORT) \
+	$(BIN)/segmentation audiences --db $(PUBLISHED)
+	$(BIN)/segmentation docs --published $(PUBLISHED)
+	$(BIN)/segmentation report --db $(PUBLISHED) --out $(REPORT) \
 		--lang $(REPORT_LANG) --pdf $(REPORT_PDF) $(REPORT_ARGS)
-	$(BIN)/python -m segmentation.summary --db $(PUBLISHED) --report $(REPORT) --report $(REPORT_PDF)
+	$(BIN)/segmentation summary --db $(PUBLISHED) --report $(REPORT) --report $(REPORT_PDF)
 
 # Ad-platform audience files (CSV + Parquet, hashes only) from the published
 # build, with adds and removes since the last export. Exit 1 = failed.
 audiences: setup
-	$(BIN)/python -m segmentation.audiences --db $(PUBLISHED)
+	$(BIN)/segmentation audiences --db $(PUBLISHED)
 
 # The segment report from the published build, never the build database:
 # one self-contained, interactive HTML file, always, and its PDF where
 # Chromium is installed (REPORT_LANG=fr for French; REPORT_ARGS for more
 # options, e.g. --currency EUR; docs/report.md).
 report: setup
-	$(BIN)/python -m segmentation.report --db $(PUBLISHED) --out $(REPORT) \
+	$(BIN)/segmentation report --db $(PUBLISHED) --out $(REPORT) \
 		--lang $(REPORT_LANG) --pdf $(REPORT_PDF) $(REPORT_ARGS)
 
 # Development: dbt writes $(DB) directly, tests run after each table.
@@ -107,13 +107,13 @@ build: setup
 # Expectations), and only then replace the file BI reads, atomically.
 # Exit: 0 published, 1 dbt failed, 2 audit failed, 3 publish failed.
 publish: setup
-	$(BIN)/python -m segmentation.publish $(PUBLISH_ARGS)
+	$(BIN)/segmentation publish $(PUBLISH_ARGS)
 
 audit: setup
-	$(BIN)/python -m segmentation.audit --db $(DB) --docs-dir $(AUDIT_DOCS)
+	$(BIN)/segmentation audit --db $(DB) --docs-dir $(AUDIT_DOCS)
 
 summary: setup
-	$(BIN)/python -m segmentation.summary --db $(PUBLISHED)
+	$(BIN)/segmentation summary --db $(PUBLISHED)
 
 # The K-means models on a customer table instead of the RFM customers: the
 # example's vars replace the defaults, and only the cluster marts and what
@@ -124,8 +124,8 @@ personality: setup
 	SEGMENTATION_DB_PATH=$(PERSONALITY_DB) $(BIN)/dbt build \
 		--select +path:models/marts/clusters +segment_budget \
 		--vars "$$(cat examples/customer_personality/vars.yml)"
-	$(BIN)/python -m segmentation.summary --db $(PERSONALITY_DB)
-	$(BIN)/python -m segmentation.report --db $(PERSONALITY_DB) --allow-unpublished \
+	$(BIN)/segmentation summary --db $(PERSONALITY_DB)
+	$(BIN)/segmentation report --db $(PERSONALITY_DB) --allow-unpublished \
 		--out $(PERSONALITY_REPORT) --lang $(REPORT_LANG) --pdf $(PERSONALITY_REPORT_PDF) $(REPORT_ARGS)
 
 # dbt-test first: the tests that only read a default build of the demo data
@@ -151,7 +151,7 @@ $(VENV)/.spark-installed: $(VENV)/.installed requirements-spark.lock
 
 test-spark: setup $(VENV)/.spark-installed
 	bash scripts/ensure_java.sh
-	$(BIN)/python -m segmentation.engines.spark_check --work-dir warehouse/spark
+	$(BIN)/python -m segmentation_dev.engines.spark_check --work-dir warehouse/spark
 
 lint: lint-sql lint-python
 
@@ -172,11 +172,11 @@ pytest: setup
 # unit test, the Great Expectations audit, the publish. Into folders of its
 # own, so an open dashboard on the real published file cannot block it.
 dbt-test: setup
-	$(BIN)/python -m segmentation.publish \
+	$(BIN)/segmentation publish \
 		--builds-dir warehouse/test-builds --publish-dir warehouse/test-published
-	$(BIN)/python -m segmentation.audiences \
+	$(BIN)/segmentation audiences \
 		--db warehouse/test-published/segments.duckdb --exports-dir warehouse/test-exports
-	$(BIN)/python -m segmentation.report --db warehouse/test-published/segments.duckdb \
+	$(BIN)/segmentation report --db warehouse/test-published/segments.duckdb \
 		--out warehouse/test-reports/segment_report.html
 	$(MAKE) --no-print-directory docs-check
 
@@ -185,14 +185,14 @@ dbt-test: setup
 # catalog of the build dbt-test just published (no compile, its parse
 # reused: about 10 s).
 docs-check: setup
-	$(BIN)/python -m segmentation.docs_site --check \
+	$(BIN)/python -m segmentation_dev.docs_check \
 		--published warehouse/test-published/segments.duckdb --builds-dir warehouse/test-builds
 
 # The dbt docs site (lineage from the order inputs to the exposures, every
 # model and column described), with the catalog of the published build:
 # target/static_index.html is one self-contained page to send people.
 docs: setup
-	$(BIN)/python -m segmentation.docs_site --published $(PUBLISHED)
+	$(BIN)/segmentation docs --published $(PUBLISHED)
 
 docs-serve: docs
 	$(BIN)/dbt docs serve --port 8080 --no-browser
@@ -201,10 +201,10 @@ docs-serve: docs
 # fails when it is out of date).
 dag: setup
 	$(BIN)/dbt parse --quiet
-	$(BIN)/python -m segmentation.docs_dag --manifest target/manifest.json --page docs/architecture.md
+	$(BIN)/python -m segmentation_dev.docs_dag --manifest target/manifest.json --page docs/architecture.md
 
 data: setup
-	$(BIN)/python -m segmentation.datagen --lines $(N) --seed $(SEED) $(if $(CONTACTS),--contacts) \
+	$(BIN)/segmentation data --lines $(N) --seed $(SEED) $(if $(CONTACTS),--contacts) \
 		--out generated/order_lines_$(N).parquet
 
 # RFM and K-means through dbt against pandas, then the K-means numerics

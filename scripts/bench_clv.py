@@ -36,7 +36,7 @@ import duckdb
 
 from segmentation.clv.settings import clv_settings
 from segmentation.clv.warehouse import fit_parameters, predict_current
-from segmentation.datagen import generate_order_lines
+from segmentation_dev.datagen import generate_order_lines
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 OUT_DIR = PROJECT_DIR / "generated"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from segmentation.datagen import generate_order_lines
+from segmentation_dev.datagen import generate_order_lines
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -43,7 +43,7 @@ CLUSTER_MODELS = ["--select", "path:python_models", "path:models/marts/clusters"
 
 PANDAS_JOB = """
 import sys
-from segmentation.reference_rfm import rfm_scores_pandas
+from segmentation_dev.reference_rfm import rfm_scores_pandas
 rfm_scores_pandas(sys.argv[1]).to_parquet(sys.argv[2])
 """
 

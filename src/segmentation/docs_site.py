@@ -6,13 +6,10 @@ which holds every model; the published file holds the marts only and is
 used when that candidate was pruned. Nothing is written to the published
 file, and the candidate is opened only by this command.
 
-  python -m segmentation.docs_site            # target/static_index.html
-  python -m segmentation.docs_site --check    # fail on a missing description
+  segmentation docs            # target/static_index.html
 
-`--check` is the cheap variant `make test` runs after its publish: `dbt docs
-generate --no-compile` into the build's own artifacts folder (reusing the
-build's parse), then segmentation.docs_check on the manifest and catalog.
-Exit codes: 0 done, 1 a description is missing, 2 dbt or the inputs failed.
+Exit codes: 0 done, 2 dbt or the inputs failed. (The description check,
+segmentation_dev.docs_check, reads the catalog this writes.)
 """
 
 from __future__ import annotations
@@ -25,7 +22,6 @@ from pathlib import Path
 
 import duckdb
 
-from segmentation import docs_check
 from segmentation.publish.dbt_build import default_dbt_executable
 
 
@@ -74,7 +70,9 @@ def generate(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="segmentation docs", description=__doc__.splitlines()[0]
+    )
     parser.add_argument(
         "--published",
         type=Path,
@@ -94,15 +92,9 @@ def main(argv: list[str] | None = None) -> int:
         "--target-dir",
         type=Path,
         default=None,
-        help="where dbt writes the site (default target; with --check the "
-        "build's own artifacts folder)",
+        help="where dbt writes the site (default target)",
     )
     parser.add_argument("--project-dir", type=Path, default=Path("."))
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="no compiled SQL, no static page: only check every description",
-    )
     args = parser.parse_args(argv)
     if not args.published.exists():
         print(
@@ -110,23 +102,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    database, build_target = docs_database(args.published, args.builds_dir)
-    target_dir = args.target_dir or (
-        build_target if args.check and build_target else Path("target")
-    )
+    database, _ = docs_database(args.published, args.builds_dir)
+    target_dir = args.target_dir or Path("target")
     print(f"docs: catalog from {database}", file=sys.stderr)
-    code = generate(
-        database,
-        target_dir,
-        args.project_dir,
-        static=not args.check,
-        compile_=not args.check,
-    )
+    code = generate(database, target_dir, args.project_dir, static=True, compile_=True)
     if code != 0:
         print(f"docs: dbt docs generate failed (exit {code})", file=sys.stderr)
         return 2
-    if args.check:
-        return docs_check.main(["--target-dir", str(target_dir)])
     page = target_dir / "static_index.html"
     print(f"docs: {page} (one self-contained page; `make docs-serve` to browse)")
     return 0

@@ -8,7 +8,7 @@ with their campaign response rate).
 Ends with where to look: the published data, the report and the docs site,
 each with the command that makes it when it is not there yet.
 
-Usage: python -m segmentation.summary --db warehouse/segmentation.duckdb
+Usage: segmentation summary --db warehouse/segmentation.duckdb
 """
 
 from __future__ import annotations
@@ -156,7 +156,9 @@ def format_locations(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="segmentation summary", description=__doc__.splitlines()[0]
+    )
     parser.add_argument(
         "--db", type=Path, default=Path("warehouse/segmentation.duckdb")
     )

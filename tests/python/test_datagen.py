@@ -1,4 +1,4 @@
-"""Tests of the synthetic order-line generator (segmentation.datagen)."""
+"""Tests of the synthetic order-line generator (segmentation_dev.datagen)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from segmentation import datagen
-from segmentation.datagen import COLUMNS, generate_order_lines
+from segmentation_dev import datagen
+from segmentation_dev.datagen import COLUMNS, generate_order_lines
 
 LINES = 300_000
 
@@ -291,7 +291,7 @@ def test_cli(tmp_path):
         [
             sys.executable,
             "-m",
-            "segmentation.datagen",
+            "segmentation_dev.datagen",
             "--lines",
             "5000",
             "--customers",
@@ -320,7 +320,15 @@ def test_cli(tmp_path):
     assert np.isclose(df.duplicated().mean(), 0.01)
 
     bad = subprocess.run(
-        [sys.executable, "-m", "segmentation.datagen", "--lines", "5", "--out", "x"],
+        [
+            sys.executable,
+            "-m",
+            "segmentation_dev.datagen",
+            "--lines",
+            "5",
+            "--out",
+            "x",
+        ],
         capture_output=True,
         text=True,
     )

@@ -20,7 +20,7 @@ import pytest
 from dbt_project_runner import DbtRun, run_dbt
 
 from segmentation.audiences import export_audiences
-from segmentation.datagen import generate_order_lines
+from segmentation_dev.datagen import generate_order_lines
 
 # Lines of a shop export. K1: email from the latest line, phone from an
 # older one, consent from the latest line that states one. K2: yes, then no.

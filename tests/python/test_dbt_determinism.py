@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from dbt_project_runner import PROJECT_DIR, run_dbt
 
-from segmentation.datagen import generate_order_lines
+from segmentation_dev.datagen import generate_order_lines
 
 SEGMENT_COLUMNS = (
     "customer_id, segment_name, rfm_cell, r_score, f_score, m_score,"

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from dbt_project_runner import DbtRun, run_dbt
 
-from segmentation.datagen import generate_order_lines
+from segmentation_dev.datagen import generate_order_lines
 
 TEST_NAME = "assert_every_raw_order_line_accounted_for_once"
 LINE = 1_000_000_000_000  # order_line_id = input position x 10^12 + line number

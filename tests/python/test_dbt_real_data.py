@@ -13,7 +13,7 @@ import pytest
 from campaign_expectations import budget_cents, playbook_weights
 from dbt_project_runner import PROJECT_DIR, DbtRun, reused_demo_build, run_dbt
 
-from segmentation.reference_rfm import rfm_scores_pandas
+from segmentation_dev.reference_rfm import rfm_scores_pandas
 
 DATA_DIR = PROJECT_DIR / "data"
 # Line counts published with the data (UCI data sets 352 and 502).

@@ -12,7 +12,7 @@ import json
 import pytest
 from dbt_project_runner import PROJECT_DIR
 
-from segmentation import docs_check, docs_dag
+from segmentation_dev import docs_check, docs_dag
 
 PROJECT = "customer_segmentation"
 

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from segmentation import docs_dag
+from segmentation_dev import docs_dag
 
 PROJECT = "customer_segmentation"
 

@@ -14,14 +14,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segmentation.engines.compare import compare_relations
-from segmentation.engines.portability import (
+from segmentation_dev.engines.compare import compare_relations
+from segmentation_dev.engines.portability import (
     double_quoted_identifiers,
     ntiles_without_tie_breaker,
     scan_sources,
     strip_jinja,
 )
-from segmentation.engines.spark_check import Build
+from segmentation_dev.engines.spark_check import Build
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SQL_FOLDERS = ("models", "macros", "tests", "snapshots", "analyses")

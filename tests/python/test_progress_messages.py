@@ -11,7 +11,7 @@ import re
 import numpy as np
 
 from segmentation.clustering import SelectionParams, evaluate_k_range
-from segmentation.datagen import generate_order_lines
+from segmentation_dev.datagen import generate_order_lines
 
 
 def test_datagen_prints_share_rate_and_time_per_chunk(tmp_path, capsys):

@@ -1,4 +1,4 @@
-"""Tests of the plain pandas RFM reference (segmentation.reference_rfm).
+"""Tests of the plain pandas RFM reference (segmentation_dev.reference_rfm).
 
 Hand-made inputs with scores worked out by hand, one test per cleaning rule,
 and a cross-check against an independent DuckDB SQL implementation (``ntile``
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation.datagen import generate_order_lines
-from segmentation.reference_rfm import RESULT_COLUMNS, ntile, rfm_scores_pandas
+from segmentation_dev.datagen import generate_order_lines
+from segmentation_dev.reference_rfm import RESULT_COLUMNS, ntile, rfm_scores_pandas
 
 UCI = Path(__file__).resolve().parents[2] / "data" / "online_retail_2010_2011.parquet"
 AS_OF = dt.date(2024, 3, 1)

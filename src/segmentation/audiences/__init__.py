@@ -1,6 +1,6 @@
 """Audience exports for ad platforms, from the published build.
 
-`export_audiences` (and `python -m segmentation.audiences`) reads the
+`export_audiences` (and `segmentation audiences`) reads the
 audience marts of the published DuckDB file, which only changes after a
 build passed every test and the audit, and writes one set of files per
 audience into the exports folder: the full list and the adds and removes

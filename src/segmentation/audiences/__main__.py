@@ -1,4 +1,5 @@
-"""Entry point of `python -m segmentation.audiences` (see cli.py)."""
+"""Entry point of `python -m segmentation.audiences`, the same as
+`segmentation audiences` (see cli.py)."""
 
 import sys
 

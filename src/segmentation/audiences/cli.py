@@ -1,6 +1,6 @@
-"""`python -m segmentation.audiences`: write the audience export files.
+"""`segmentation audiences`: write the audience export files.
 
-Run after `python -m segmentation.publish` (as `make run` does): it reads
+Run after `segmentation publish` (as `make run` does): it reads
 the published file, so only a build that passed every test and the audit
 is ever exported. Exit codes: 0 exported (or this build was exported
 already), 1 the export failed (the previous export stays in charge), 64 bad
@@ -46,7 +46,7 @@ def export_dir_var(project_dir: Path) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="python -m segmentation.audiences",
+        prog="segmentation audiences",
         description=(
             "Write each audience of the published build (audience_members) as "
             "CSV and Parquet files, with the adds and removes since the "

@@ -95,7 +95,7 @@ def export_audiences(
         raise ExportError(
             f"no published build at {db_path}: audiences are exported only "
             "from a build that passed its tests and audit (run `make publish`, "
-            "python -m segmentation.publish, first)."
+            "segmentation publish, first)."
         )
     try:
         exports_dir.mkdir(parents=True, exist_ok=True)
@@ -314,7 +314,7 @@ def _published_build(
     if missing:
         raise ExportError(
             f"{db_path} has no {', '.join(missing)}: audiences are exported "
-            "only from a published build (python -m segmentation.publish) of a "
+            "only from a published build (segmentation publish) of a "
             "project with the audience marts, never from a development file."
         )
     build_id, as_of_date = con.sql(

@@ -2,7 +2,7 @@
 it, and only then does the file BI tools read change, atomically.
 
 `publish_candidate` is the atomic copy step; `run_pipeline` (and
-`python -m segmentation.publish`) runs build, audit and publish in order.
+`segmentation publish`) runs build, audit and publish in order.
 """
 
 from segmentation.publish.audit_step import AuditFn, AuditOutcome

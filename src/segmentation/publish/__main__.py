@@ -1,4 +1,5 @@
-"""Entry point of `python -m segmentation.publish` (see cli.py)."""
+"""Entry point of `python -m segmentation.publish`, the same as
+`segmentation publish` (see cli.py)."""
 
 import sys
 

@@ -1,4 +1,4 @@
-"""`python -m segmentation.publish`: build, audit and publish from the shell.
+"""`segmentation publish`: build, audit and publish from the shell.
 
 Options default to environment variables, so a Makefile or a scheduler sets
 them once. Arguments after `--`, and options this command does not know
@@ -57,7 +57,7 @@ def storage_version(text: str) -> str | None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="python -m segmentation.publish",
+        prog="segmentation publish",
         description=(
             "Build the dbt project into a fresh candidate DuckDB file, audit it, "
             "and only then replace the published file BI tools read. Exit codes: "

@@ -1,4 +1,5 @@
-"""Entry point of `python -m segmentation.report` (see cli.py)."""
+"""Entry point of `python -m segmentation.report`, the same as
+`segmentation report` (see cli.py)."""
 
 import sys
 

@@ -1,4 +1,4 @@
-"""`python -m segmentation.report`: the segment report from the published
+"""`segmentation report`: the segment report from the published
 file.
 
 Reads only the published DuckDB file (read-only), so the report shows what
@@ -49,7 +49,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="python -m segmentation.report",
+        prog="segmentation report",
         description="Write the segment report (one self-contained, interactive "
         "HTML file, and its PDF) from the published DuckDB file.",
         allow_abbrev=False,

@@ -3,8 +3,8 @@
 Writes a file of order lines shaped like the UCI "Online Retail" data, at any
 size, for benchmarks and quarantine tests::
 
-    python -m segmentation.datagen --lines 10000000 --out data/lines_10m.parquet
-    python -m segmentation.datagen --lines 200000 --bad-share 0.01 --out x.csv
+    python -m segmentation_dev.datagen --lines 10000000 --out data/lines_10m.parquet
+    python -m segmentation_dev.datagen --lines 200000 --bad-share 0.01 --out x.csv
 
 Columns, in this order:
 
@@ -826,7 +826,7 @@ def generate_order_lines(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m segmentation.datagen",
+        prog="segmentation data",
         description="Write synthetic order lines (Parquet or CSV by extension).",
     )
     parser.add_argument("--lines", type=int, required=True, help="exact line count")

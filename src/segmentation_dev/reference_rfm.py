@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from segmentation.datagen import COLUMNS as ORDER_LINE_COLUMNS
+from segmentation_dev.datagen import COLUMNS as ORDER_LINE_COLUMNS
 
 COLUMNS = list(ORDER_LINE_COLUMNS)
 

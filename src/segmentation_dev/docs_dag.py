@@ -1,5 +1,5 @@
-"""The DAG picture of docs/architecture.md, drawn from dbt's manifest as a Mermaid flowchart
-(GitHub renders a ```mermaid block as a picture).
+"""The DAG picture of docs/architecture.md, drawn from dbt's manifest as a
+Mermaid flowchart (GitHub renders a ```mermaid block as a picture).
 
 The full graph has too many nodes to read, so models are collapsed into one
 box per folder (its models listed inside), seeds into one box, and the boxes
@@ -8,8 +8,8 @@ stacked by layer: inputs (sources, seeds) -> staging -> intermediate -> marts
 An arrow joins two boxes when any node of one feeds any node of the other.
 
 Usage:
-  python -m segmentation.docs_dag --manifest target/manifest.json   # rewrite the page
-  python -m segmentation.docs_dag --manifest ... --check            # exit 1 if stale
+  python -m segmentation_dev.docs_dag --manifest target/manifest.json  # rewrite
+  python -m segmentation_dev.docs_dag --manifest ... --check  # exit 1 if stale
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-START = "<!-- dag:start (python -m segmentation.docs_dag; do not edit by hand) -->"
+START = "<!-- dag:start (python -m segmentation_dev.docs_dag; do not edit by hand) -->"
 END = "<!-- dag:end -->"
 LAYERS = [
     ("inputs", "Inputs: sources (vars) and seeds"),
@@ -138,9 +138,7 @@ def replace_block(page: str, block: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--manifest", type=Path, default=Path("target/manifest.json"))
-    parser.add_argument(
-        "--page", type=Path, default=Path("docs/architecture.md")
-    )
+    parser.add_argument("--page", type=Path, default=Path("docs/architecture.md"))
     parser.add_argument(
         "--check", action="store_true", help="exit 1 when the page is out of date"
     )

@@ -1,7 +1,7 @@
 """Builds the project on DuckDB and on Apache Spark from the same inputs and
 compares every mart both engines build, row for row.
 
-    python -m segmentation.engines.spark_check [--work-dir warehouse/spark]
+    python -m segmentation_dev.engines.spark_check [--work-dir warehouse/spark]
 
 1. `dbt build --target dev` (DuckDB) into a reference file of its own, with
    var clustering_enabled false: the Python K-means models cannot run on
@@ -14,7 +14,7 @@ compares every mart both engines build, row for row.
    two manifests and run results, so a mart added later is compared
    without a change here) is read back, the DuckDB one from the reference file, the
    Spark one from the Parquet files Spark wrote, and compared row for row
-   (segmentation.engines.compare).
+   (segmentation_dev.engines.compare).
 
 Exit 0 when both builds pass every test and every shared mart is
 identical; 1 when a build fails or a mart differs (the differences are
@@ -35,8 +35,8 @@ from pathlib import Path
 
 import duckdb
 
-from segmentation.engines.compare import TableComparison, compare_relations
-from segmentation.engines.portability import double_quoted_identifiers
+from segmentation_dev.engines.compare import TableComparison, compare_relations
+from segmentation_dev.engines.portability import double_quoted_identifiers
 
 # Same vars on both engines: the Python (K-means) models cannot run on
 # Spark, the SQL K-means runs on both. Spark's planner cannot take the
@@ -253,7 +253,7 @@ def fresh_work_dir(work_dir: Path, keep_spark: bool, keep_duckdb: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m segmentation.engines.spark_check",
+        prog="python -m segmentation_dev.engines.spark_check",
         description="Build the project on DuckDB and on Spark, compare the marts.",
     )
     parser.add_argument(

@@ -20,7 +20,12 @@ With a catalog, a column that exists in the built table but is not in the
 yml is missing as well, so a column added to a model's SQL without a line of
 documentation is caught.
 
-Usage: python -m segmentation.docs_check [--target-dir target]
+Usage: python -m segmentation_dev.docs_check [--target-dir target]
+       python -m segmentation_dev.docs_check --published FILE --builds-dir DIR
+The second form is what `make test` runs after its publish: `dbt docs
+generate --no-compile` of the published build into that build's own
+artifacts folder (reusing its parse), then the check of that manifest and
+catalog.
 Exit 0 when everything is described, 1 listing each missing item, 2 when the
 manifest cannot be read.
 """
@@ -250,6 +255,23 @@ def read_json(path: Path) -> dict | None:
         return None
 
 
+def catalog_of_published_build(published: Path, builds_dir: Path) -> Path | None:
+    """`dbt docs generate --no-compile` for the build `published` came from,
+    into that build's artifacts folder; the folder, or None when dbt failed."""
+    from segmentation.docs_site import docs_database, generate
+
+    if not published.exists():
+        print(f"docs check: no published file at {published}", file=sys.stderr)
+        return None
+    database, build_target = docs_database(published, builds_dir)
+    target_dir = build_target or Path("target")
+    code = generate(database, target_dir, Path("."), static=False, compile_=False)
+    if code != 0:
+        print(f"docs check: dbt docs generate failed (exit {code})", file=sys.stderr)
+        return None
+    return target_dir
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -258,7 +280,19 @@ def main(argv: list[str] | None = None) -> int:
         default=Path("target"),
         help="folder with manifest.json (and catalog.json from dbt docs generate)",
     )
+    parser.add_argument(
+        "--published",
+        type=Path,
+        default=None,
+        help="generate the catalog of this published file's build first",
+    )
+    parser.add_argument("--builds-dir", type=Path, default=Path("warehouse/builds"))
     args = parser.parse_args(argv)
+    if args.published is not None:
+        target_dir = catalog_of_published_build(args.published, args.builds_dir)
+        if target_dir is None:
+            return 2
+        args.target_dir = target_dir
     try:
         manifest = read_json(args.target_dir / "manifest.json")
     except json.JSONDecodeError as error:
