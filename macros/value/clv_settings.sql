@@ -74,9 +74,9 @@
             or parameters.keys() | list | sort != ['bg_nbd', 'gamma_gamma'] -%}
             {{ exceptions.raise_compiler_error(
                 "var clv_parameters is '" ~ parameters ~ "': use null (fit "
-                ~ "on the data) or {bg_nbd: {r, alpha, a, b}, gamma_gamma: "
-                ~ "{p, q, v}} with the values of an earlier build's "
-                ~ "clv_model_parameters."
+                ~ "on the data) or a mapping of bg_nbd (r, alpha, a, b) and "
+                ~ "gamma_gamma (p, q, v) with the values of an earlier "
+                ~ "build, as in its clv_model_parameters."
             ) }}
         {%- endif -%}
         {%- for model, names in expected.items() -%}

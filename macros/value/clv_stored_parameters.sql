@@ -17,8 +17,8 @@
             "CLV predictions in SQL (var clv_predict_in_sql true, or an "
             ~ "engine without Python models such as Spark) need var "
             ~ "clv_parameters: the values of clv_model_parameters from a "
-            ~ "DuckDB build, {bg_nbd: {r, alpha, a, b}, gamma_gamma: "
-            ~ "{p, q, v}}. Set it, or var clv_enabled: false."
+            ~ "DuckDB build, as bg_nbd (r, alpha, a, b) and gamma_gamma "
+            ~ "(p, q, v). Set it, or var clv_enabled: false."
         ) }}
     {%- endif -%}
     {{- return(parameters) -}}
