@@ -3,15 +3,25 @@
 -- the model selection.
 with
 
+kmeans_results as (
+
+    select * from {{ ref('int_kmeans_results') }}
+
+),
+
 clustered_by_k as (
 
-    select * from {{ ref('int_customers_clustered_by_k') }}
+    select unnest(customer)
+    from kmeans_results
+    where part = 'customer'
 
 ),
 
 model_selection as (
 
-    select * from {{ ref('int_cluster_model_selection') }}
+    select unnest(model_selection)
+    from kmeans_results
+    where part = 'model_selection'
 
 ),
 
@@ -22,6 +32,7 @@ cluster_sizes as (
         cluster_id,
         count(*) as customers
     from clustered_by_k
+    where is_compared
     group by k, cluster_id
 
 ),

@@ -8,14 +8,14 @@ the value-score rule and named with the naming rules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from segmentation.clustering.features import FeatureMatrix
-from segmentation.clustering.labelling import label_customers
+from segmentation.clustering.labelling import LabelledClusters, label_customers
 from segmentation.clustering.naming import name_clusters, role_scores
 from segmentation.clustering.selection import (
     SelectionParams,
@@ -60,7 +60,7 @@ def compare_k_values(
     fit_mask: np.ndarray | None = None,
     selection: SelectionResult | None = None,
     naming_rules: pd.DataFrame | None = None,
-    k_source: str = "compare_k",
+    labelled: Mapping[int, tuple[LabelledClusters, Mapping[int, str]]] | None = None,
 ) -> Comparison:
     """Cluster the same customers with every k of ``ks``.
 
@@ -71,7 +71,8 @@ def compare_k_values(
         fit_mask: True for customers used in fits (default all).
         selection: Model-selection result whose fits and figures are reused.
         naming_rules: Rules table for the names.
-        k_source: Config key quoted in errors.
+        labelled: Customers already labelled and named for some k (the chosen
+            fit): reused as they are, so that k reads the same everywhere.
     """
     ks = sorted({int(k) for k in ks})
     if not ks:
@@ -83,7 +84,7 @@ def compare_k_values(
     todo = [k for k in ks if k not in set(known["k"].tolist())]
     fits = dict(selection.fits) if selection is not None else {}
     if todo:
-        extra = evaluate_k_range(x_fit, todo, params, k_source=k_source)
+        extra = evaluate_k_range(x_fit, todo, params, assigned_also=features.x[~mask])
         fits.update(extra.fits)
         known = (
             pd.concat([known, extra.table], ignore_index=True)
@@ -94,11 +95,14 @@ def compare_k_values(
     long_parts = []
     summary_rows = []
     for k in ks:
-        lab = label_customers(features.x, fits[k].centroids, features.signs)
-        names = name_clusters(
-            role_scores(lab.centroids_z, features.specs, lab.ids), naming_rules
-        )
-        name_of = dict(zip(names["cluster_id"], names["cluster_name"], strict=True))
+        if labelled and k in labelled:
+            lab, name_of = labelled[k]
+        else:
+            lab = label_customers(features.x, fits[k].centroids, features.signs)
+            names = name_clusters(
+                role_scores(lab.centroids_z, features.specs, lab.ids), naming_rules
+            )
+            name_of = dict(zip(names["cluster_id"], names["cluster_name"], strict=True))
         name_array = np.array([name_of[i] for i in lab.ids], dtype=object)
         long_parts.append(
             pd.DataFrame(

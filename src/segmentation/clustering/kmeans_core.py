@@ -41,15 +41,14 @@ from segmentation.clustering.distances import (
     single_threaded_blas,
     squared_norms,
 )
+from segmentation.clustering.errors import TooFewDistinctPointsError
+
+__all__ = ["KMeansResult", "TooFewDistinctPointsError", "kmeans", "lloyd", "predict"]
 
 #: Default number of points used for the ``n_init`` candidate runs on big inputs.
 DEFAULT_INIT_SAMPLE_SIZE = 20_000
 #: Growth of the nested samples between refinement stages.
 REFINE_FACTOR = 10
-
-
-class TooFewDistinctPointsError(ValueError):
-    """Raised when ``k`` exceeds the number of distinct feature vectors."""
 
 
 @dataclass(frozen=True)
@@ -80,14 +79,6 @@ class KMeansResult:
     def k(self) -> int:
         """Number of clusters."""
         return int(self.centroids.shape[0])
-
-
-def too_few_distinct_message(k: int, n_distinct: int, k_source: str) -> str:
-    """Message of :class:`TooFewDistinctPointsError`."""
-    return (
-        f"asked for k={k} clusters but the data has only {n_distinct} distinct "
-        f"customers; lower k ({k_source})"
-    )
 
 
 def _exact_sq_dist(xt: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -130,7 +121,7 @@ def kmeans_plus_plus(
         cumulative = np.cumsum(closest)
         potential = cumulative[-1]
         if not potential > 0.0:
-            raise TooFewDistinctPointsError(f"only {c} distinct points")
+            raise TooFewDistinctPointsError(k, c)
         draws = rng.random(trials) * potential
         candidates = np.searchsorted(cumulative, draws, side="right")
         np.minimum(candidates, n - 1, out=candidates)
@@ -215,12 +206,10 @@ def _stage_sizes(n: int, init_sample_size: int | None) -> list[int]:
     return [*sizes, n]
 
 
-def _validate_args(
-    n: int, k: int, n_init: int, max_iter: int, tol: float, k_source: str
-) -> None:
+def _validate_args(n: int, k: int, n_init: int, max_iter: int, tol: float) -> None:
     """ValueError on a bad k, n_init, max_iter, tol or empty data."""
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"k must be a positive int, got {k!r} ({k_source})")
+        raise ValueError(f"k must be a positive int, got {k!r}")
     if n_init < 1:
         raise ValueError(f"n_init must be >= 1, got {n_init}")
     if max_iter < 1:
@@ -242,7 +231,6 @@ def kmeans(
     init_sample_size: int | None = DEFAULT_INIT_SAMPLE_SIZE,
     n_local_trials: int | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
-    k_source: str = "k",
 ) -> KMeansResult:
     """Cluster the rows of ``data`` into ``k`` groups (see the module docstring).
 
@@ -257,16 +245,14 @@ def kmeans(
             larger; ``None`` always uses all points.
         n_local_trials: k-means++ candidates per centre (default ``2 + ln k``).
         chunk_size: Points per distance block (memory ~ ``k * chunk_size * 8`` B).
-        k_source: Where ``k`` came from (config key or dbt var), quoted in errors.
 
     Raises:
-        TooFewDistinctPointsError: if the data has fewer than ``k`` distinct rows,
-            e.g. "asked for k=5 clusters but the data has only 3 distinct
-            customers; lower k (var segmentation_k)".
+        TooFewDistinctPointsError: if the data has fewer than ``k`` distinct rows
+            (its ``k`` and ``n_distinct`` say how many).
     """
     x = as_float_matrix(data)
     n = x.shape[0]
-    _validate_args(n, k, n_init, max_iter, tol, k_source)
+    _validate_args(n, k, n_init, max_iter, tol)
     with single_threaded_blas():
         return _kmeans(
             x,
@@ -278,7 +264,6 @@ def kmeans(
             init_sample_size=init_sample_size,
             n_local_trials=n_local_trials,
             chunk_size=chunk_size,
-            k_source=k_source,
         )
 
 
@@ -293,14 +278,11 @@ def _kmeans(
     init_sample_size: int | None,
     n_local_trials: int | None,
     chunk_size: int,
-    k_source: str,
 ) -> KMeansResult:
     """Body of :func:`kmeans` on a validated matrix (BLAS limited to 1 thread)."""
     n = x.shape[0]
     if k > n:
-        raise TooFewDistinctPointsError(
-            too_few_distinct_message(k, count_distinct_rows(x), k_source)
-        )
+        raise TooFewDistinctPointsError(k, count_distinct_rows(x))
     rng = np.random.default_rng(seed)
     xt = np.ascontiguousarray(x.T)
     xx = squared_norms(xt)
@@ -326,9 +308,7 @@ def _kmeans(
         except TooFewDistinctPointsError:
             n_distinct = count_distinct_rows(x)
             if n_distinct < k or sizes[0] == n:
-                raise TooFewDistinctPointsError(
-                    too_few_distinct_message(k, n_distinct, k_source)
-                ) from None
+                raise TooFewDistinctPointsError(k, n_distinct) from None
             # The sample lacks distinct points the full data has: restart on all
             # points, discarding the candidate runs made on the sample.
             sizes, st, sxx = [n], xt, xx

@@ -118,10 +118,16 @@ def test_accepts_a_numeric_dataframe(retail_x: np.ndarray) -> None:
 def test_fewer_distinct_points_than_k_raises_a_clear_error() -> None:
     x = np.repeat(np.array([[0.0, 1.0], [5.0, 5.0], [9.0, 0.0]]), 40, axis=0)
     with pytest.raises(TooFewDistinctPointsError) as err:
-        kmeans(x, 5, seed=0, k_source="var segmentation_k")
+        kmeans(x, 5, seed=0)
+    assert (err.value.k, err.value.n_distinct) == (5, 3)
     assert str(err.value) == (
-        "asked for k=5 clusters but the data has only 3 distinct customers; "
-        "lower k (var segmentation_k)"
+        "asked for k=5 clusters but the data has only 3 distinct customers; lower k"
+    )
+    # The caller that knows where k came from names that setting.
+    named = err.value.for_setting("fixed_k")
+    assert str(named).endswith("lower k (config key 'fixed_k')")
+    assert named.render(lambda key: f"var clustering.{key}").endswith(
+        "lower k (var clustering.fixed_k)"
     )
     assert isinstance(err.value, ValueError)
     # Exactly as many distinct points as k works and puts each on its own.

@@ -1,0 +1,203 @@
+"""The K-means segmentation as one dbt Python model.
+
+``python_models/int_kmeans_results.py`` calls :func:`kmeans_results`: it reads
+the customers and the naming rules, runs
+:func:`segmentation.clustering.segment_customers` once with var ``clustering``,
+and returns everything the run produced as one table of four parts, each row
+holding one part in a struct column of its own:
+
+=================  ===================================================  ======
+part               one row per                                          struct
+=================  ===================================================  ======
+customer           customer and k (the chosen k, and each of compare_k)  customer
+model_selection    k of k_range                                          model_selection
+cluster            cluster of the chosen k                               cluster
+cluster_feature    cluster of the chosen k and feature                   cluster_feature
+=================  ===================================================  ======
+
+SQL models split it (``select customer.* ... where part = 'customer'``). A
+typed error of the numerics is re-raised naming the setting as the key inside
+var ``clustering`` that fixes it.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import sys
+from collections.abc import Mapping
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from segmentation.clustering import (
+    ClusteringError,
+    SegmentationResult,
+    parse_config,
+    segment_customers,
+)
+
+#: The var holding the settings of segmentation.clustering.
+VAR = "clustering"
+
+CUSTOMER_PART = [
+    "customer_id",
+    "k",
+    "is_chosen",
+    "is_compared",
+    "cluster_id",
+    "cluster_name",
+    "distance_to_centroid",
+    "distance_to_next_centroid",
+    "is_outlier",
+    "outlier_reason",
+    "sub_cluster_id",
+    "sub_cluster_name",
+    "imputed_features",
+]
+CLUSTER_PART = [
+    "cluster_id",
+    "cluster_name",
+    "naming_rule",
+    "rule_margin",
+    "customers",
+    "share",
+    "n_outliers",
+    "revenue",
+    "revenue_share",
+    "responders",
+    "response_known",
+    "response_rate",
+    "value_score",
+    "previous_cluster_id",
+    "match_distance",
+]
+
+
+def var_name(key: str) -> str:
+    """How a setting is named in the build's messages: ``var clustering.fixed_k``."""
+    return f"var {VAR}.{key}"
+
+
+class ClusteringVarError(ValueError):
+    """A K-means error worded in terms of the project's vars."""
+
+
+def show_progress() -> None:
+    """Print the clustering's progress lines (one per k evaluated) to stdout,
+    timestamped like dbt's own lines, once per process."""
+    progress = logging.getLogger("segmentation.clustering")
+    if any(getattr(h, "_segmentation_progress", False) for h in progress.handlers):
+        return
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", "%H:%M:%S"))
+    handler._segmentation_progress = True
+    progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+
+
+def _settings(clustering: Mapping[str, object] | str) -> dict:
+    """var clustering as a dict: dbt-duckdb 1.11 hands over a dict, other
+    versions its Python repr."""
+    return dict(
+        ast.literal_eval(clustering) if isinstance(clustering, str) else clustering
+    )
+
+
+def _struct(frame: pd.DataFrame, columns: list[str]) -> pa.StructArray:
+    """The frame's columns as one struct array; text columns typed as text
+    even when every value is null (no outlier, no split)."""
+    frame = frame[columns].copy()
+    for column in frame.columns[frame.dtypes.map(pd.api.types.is_object_dtype)]:
+        frame[column] = frame[column].astype("string")
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    return table.to_struct_array().combine_chunks()
+
+
+def _customer_rows(result: SegmentationResult) -> pd.DataFrame:
+    """The chosen clusters, then the other k clustered side by side."""
+    chosen = result.customer_clusters.assign(
+        k=result.chosen_k,
+        is_chosen=True,
+        is_compared=bool((result.comparison_assignments["k"] == result.chosen_k).any()),
+    )
+    others = result.comparison_assignments
+    others = others.loc[others["k"] != result.chosen_k].assign(
+        is_chosen=False, is_compared=True
+    )
+    frame = pd.concat([chosen, others], ignore_index=True)
+    return frame.astype(
+        {
+            "k": "int32",
+            "cluster_id": "int32",
+            "is_outlier": "boolean",
+            "sub_cluster_id": "Int32",
+        }
+    )
+
+
+def results_table(result: SegmentationResult) -> pa.Table:
+    """The run as one table of four parts (see the module docstring)."""
+    selection = result.model_selection
+    parts = {
+        "customer": _struct(_customer_rows(result), CUSTOMER_PART),
+        "model_selection": _struct(selection, list(selection.columns)),
+        "cluster": _struct(result.profiles, CLUSTER_PART),
+        "cluster_feature": _struct(
+            result.feature_profiles, list(result.feature_profiles.columns)
+        ),
+    }
+    tables = []
+    for name, values in parts.items():
+        columns = {"part": pa.array(np.full(len(values), name))}
+        for other, other_values in parts.items():
+            columns[other] = (
+                values if other == name else pa.nulls(len(values), other_values.type)
+            )
+        tables.append(pa.table(columns))
+    return pa.concat_tables(tables)
+
+
+def kmeans_results(
+    customers: duckdb.DuckDBPyRelation,
+    naming_rules: duckdb.DuckDBPyRelation,
+    clustering: Mapping[str, object] | str,
+) -> pa.Table:
+    """The whole K-means run for the dbt model, from its dbt inputs.
+
+    Args:
+        customers: ``dbt.ref("int_customer_features")``: one row per customer.
+        naming_rules: ``dbt.ref("cluster_naming_rules")``.
+        clustering: ``dbt.config.get("clustering")``, i.e. var clustering.
+
+    Raises:
+        ClusteringVarError: on any error a setting or the data can fix, naming
+            the var (``var clustering.fixed_k``) to change.
+    """
+    settings = _settings(clustering)
+    show_progress()
+    try:
+        cfg = parse_config(settings)
+        extra = [cfg.revenue_column, cfg.response_column]
+        columns = dict.fromkeys(
+            [cfg.id_column, *(f.name for f in cfg.features), *filter(None, extra)]
+        )
+        features = customers.project(", ".join(f'"{c}"' for c in columns)).df()
+        rules = naming_rules.order("priority, name").df()
+        result = segment_customers(features, settings, naming_rules=rules)
+    except duckdb.BinderException as err:
+        raise ClusteringVarError(
+            f"K-means segments cannot be built: {var_name('features')} (or "
+            "revenue_column, response_column) names a column the customer table "
+            f"does not have: {err}"
+        ) from None
+    except ClusteringError as err:
+        raise ClusteringVarError(
+            f"K-means segments cannot be built: {err.render(var_name)}. Or set "
+            "var clustering_enabled: false to build the RFM segments without "
+            "K-means."
+        ) from None
+    return results_table(result)
