@@ -8,7 +8,8 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from clustering_data import FAST, RETAIL_SPEC, cdnow_rfm
+from cdnow import cdnow_rfm
+from clustering_data import FAST, RETAIL_SPEC
 
 from segmentation.clustering import (
     flag_outliers,
