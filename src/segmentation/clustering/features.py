@@ -50,6 +50,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import stats
 
 from segmentation.clustering.errors import InputDataError, SettingError
@@ -280,17 +282,23 @@ def _sorted_ids(
         raise InputDataError(
             f"column '{id_column}' has {int(ids.isna().sum())} null ids"
         )
-    as_str = ids.astype(str).to_numpy(dtype=str)
-    order = np.argsort(as_str, kind="stable")
-    as_str = as_str[order]
-    if len(as_str) > 1:
-        dup = as_str[1:] == as_str[:-1]
+    as_text = pa.array(ids.astype(str))
+    if len(as_text) > 1 and pc.all(pc.less(as_text[:-1], as_text[1:])).as_py():
+        # Already in order, as a database hands them over when asked to: no
+        # sort, and no two equal.
+        return pd.array(as_text, dtype="str"), np.arange(len(as_text))
+    # Arrow sorts UTF-8 bytewise, which is code point order, and stably.
+    order = pc.sort_indices(as_text).to_numpy()
+    as_text = as_text.take(order)
+    if len(as_text) > 1:
+        dup = pc.equal(as_text[1:], as_text[:-1]).to_numpy(zero_copy_only=False)
         if dup.any():
-            examples = sorted({str(v) for v in as_str[1:][dup]})[:5]
+            repeated = as_text[1:].filter(pa.array(dup)).to_pylist()
+            examples = sorted(set(repeated))[:5]
             raise InputDataError(
                 f"column '{id_column}' has duplicate ids, e.g. {examples}"
             )
-    return pd.array(as_str, dtype="str"), order
+    return pd.array(as_text, dtype="str"), order
 
 
 def _resolve_transform(

@@ -45,9 +45,11 @@ from segmentation.clustering.kmeans_core import (
     kmeans,
 )
 from segmentation.clustering.metrics import (
+    DISTANCE_CACHE_MAX,
     bootstrap_plan,
     bootstrap_stability,
     davies_bouldin_and_calinski_harabasz,
+    pairwise_distances,
     silhouette,
     silhouette_plan,
 )
@@ -275,6 +277,11 @@ def evaluate_k_range(
     rows = []
     started = time.perf_counter()
     with single_threaded_blas():
+        # The same points serve the silhouette of every k: their distances
+        # are computed once when they fit in memory.
+        distances = None
+        if len(ks) > 1 and sil_size <= DISTANCE_CACHE_MAX:
+            distances = pairwise_distances(x if sample is None else x[sample])
         for position, k in enumerate(ks, start=1):
             fit = (fits or {}).get(k) or fit_k(x, k, params)
             out_fits[k] = fit
@@ -294,7 +301,9 @@ def evaluate_k_range(
                 {
                     "k": k,
                     "inertia": fit.inertia,
-                    "silhouette": silhouette(x, fit.labels, sample),
+                    "silhouette": silhouette(
+                        x, fit.labels, sample, distances=distances
+                    ),
                     "silhouette_method": method,
                     "silhouette_sample_size": sil_size,
                     "davies_bouldin": db,

@@ -185,7 +185,12 @@ def kmeans_results(
         columns = dict.fromkeys(
             [cfg.id_column, *(f.name for f in cfg.features), *filter(None, extra)]
         )
-        features = customers.project(", ".join(f'"{c}"' for c in columns)).df()
+        # In id order, which the numerics would otherwise sort into.
+        features = (
+            customers.project(", ".join(f'"{c}"' for c in columns))
+            .order(f'"{cfg.id_column}"')
+            .df()
+        )
         rules = naming_rules.order("priority, name").df()
         result = segment_customers(features, settings, naming_rules=rules)
     except duckdb.BinderException as err:
@@ -200,4 +205,12 @@ def kmeans_results(
             "var clustering_enabled: false to build the RFM segments without "
             "K-means."
         ) from None
+    chosen = result.model_selection.loc[result.model_selection["is_chosen"]]
+    if len(chosen) and not bool(chosen["passes_gates"].iloc[0]):
+        # The gates on the published clusters will fail: say why up front.
+        logging.getLogger("segmentation.clustering").warning(
+            "K-means: %s (settings inside var %s; docs/kmeans.md)",
+            result.chosen_k_reason,
+            VAR,
+        )
     return results_table(result)

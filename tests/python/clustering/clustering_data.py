@@ -57,4 +57,3 @@ FAST = {
     "bootstrap_n_init": 2,
     "compare_k": [3, 4],
 }
-

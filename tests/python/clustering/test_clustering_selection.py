@@ -244,3 +244,18 @@ def test_choose_k_on_real_data_stays_in_the_business_range(
     row = t.set_index("k").loc[k]
     assert f"silhouette {row['silhouette']:.3f}" in reason
     assert f"stability ARI {row['stability_ari']:.3f}" in reason
+
+
+def test_shared_distances_give_the_same_silhouette(retail_x: np.ndarray) -> None:
+    from segmentation.clustering.metrics import pairwise_distances, silhouette
+
+    sample = np.arange(0, len(retail_x), 3)
+    distances = pairwise_distances(retail_x[sample])
+    for k in (3, 6):
+        labels = kmeans(retail_x, k, seed=k, n_init=2).labels
+        alone = silhouette(retail_x, labels, sample)
+        shared = silhouette(retail_x, labels, sample, distances=distances)
+        assert shared == pytest.approx(alone, rel=1e-12)
+        assert alone == pytest.approx(
+            silhouette_score(retail_x[sample], labels[sample]), rel=1e-9
+        )
