@@ -1,6 +1,6 @@
-"""The K-means segmentation of the customers: one run, one table of four
-parts (customers, model selection, clusters, cluster features) that the SQL
-models downstream split."""
+"""The K-means segmentation of the customers: one run, one table of five
+parts (customers, model selection, clusters, cluster features, side-by-side
+k) that the SQL models downstream split."""
 
 from segmentation.dbt_glue.clustering import kmeans_results
 

@@ -1,5 +1,5 @@
--- One row per customer: the cluster of the chosen k, from the customer part
--- of the K-means run (whose other rows are the k clustered side by side).
+-- One row per customer: the cluster of the chosen k, the customer part of
+-- the K-means run.
 with
 
 kmeans_results as (
@@ -30,7 +30,6 @@ final as (
         sub_cluster_name,
         imputed_features
     from customer_rows
-    where is_chosen
 
 )
 

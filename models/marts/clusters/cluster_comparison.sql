@@ -1,6 +1,6 @@
--- One row per k clustered side by side (var clustering.compare_k): cluster
--- sizes from the customers' assignments, and the fit quality of that k from
--- the model selection.
+-- One row per k clustered side by side (var clustering.compare_k): the
+-- sizes of its clusters, and the fit quality of that k from the model
+-- selection.
 with
 
 kmeans_results as (
@@ -9,11 +9,11 @@ kmeans_results as (
 
 ),
 
-clustered_by_k as (
+cluster_sizes as (
 
-    select unnest(customer)
+    select unnest(comparison)
     from kmeans_results
-    where part = 'customer'
+    where part = 'comparison'
 
 ),
 
@@ -22,18 +22,6 @@ model_selection as (
     select unnest(model_selection)
     from kmeans_results
     where part = 'model_selection'
-
-),
-
-cluster_sizes as (
-
-    select
-        k,
-        cluster_id,
-        count(*) as customers
-    from clustered_by_k
-    where is_compared
-    group by k, cluster_id
 
 ),
 
@@ -46,6 +34,8 @@ per_k as (
         min(cluster_sizes.customers) as min_cluster_customers,
         max(cluster_sizes.customers) as max_cluster_customers
     from cluster_sizes
+    -- Clusters that received customers, as the assignments would count them.
+    where cluster_sizes.customers > 0
     group by cluster_sizes.k
 
 ),

@@ -23,6 +23,7 @@ from segmentation.clustering.selection import (
     evaluate_k_range,
 )
 
+SIZE_COLUMNS = ["k", "cluster_id", "cluster_name", "customers"]
 SUMMARY_COLUMNS = [
     "k",
     "min_cluster_share",
@@ -46,10 +47,13 @@ class Comparison:
             ``cluster_name`` (one row per customer and k).
         summary: One row per k (:data:`SUMMARY_COLUMNS`); shares count all
             customers, the quality measures come from the fit customers.
+        sizes: One row per k and cluster: ``k``, ``cluster_id``,
+            ``cluster_name``, ``customers`` (all customers, outliers included).
     """
 
     assignments: pd.DataFrame
     summary: pd.DataFrame
+    sizes: pd.DataFrame
 
 
 def compare_k_values(
@@ -77,7 +81,13 @@ def compare_k_values(
     ks = sorted({int(k) for k in ks})
     if not ks:
         empty = pd.DataFrame(columns=["customer_id", "k", "cluster_id", "cluster_name"])
-        return Comparison(empty, pd.DataFrame(columns=SUMMARY_COLUMNS))
+        return Comparison(
+            empty,
+            pd.DataFrame(columns=SUMMARY_COLUMNS),
+            pd.DataFrame(columns=SIZE_COLUMNS).astype(
+                {"k": "int64", "cluster_id": "int64", "customers": "int64"}
+            ),
+        )
     mask = np.ones(features.x.shape[0], dtype=bool) if fit_mask is None else fit_mask
     x_fit = features.x[mask]
     known = selection.table if selection is not None else pd.DataFrame(columns=["k"])
@@ -94,6 +104,7 @@ def compare_k_values(
     n = features.x.shape[0]
     long_parts = []
     summary_rows = []
+    size_parts = []
     for k in ks:
         if labelled and k in labelled:
             lab, name_of = labelled[k]
@@ -116,6 +127,17 @@ def compare_k_values(
                 }
             )
         )
+        size_parts.append(
+            pd.DataFrame(
+                {
+                    "k": k,
+                    "cluster_id": lab.ids.astype(np.int64),
+                    "cluster_name": name_array,
+                    "customers": lab.counts.astype(np.int64),
+                },
+                columns=SIZE_COLUMNS,
+            )
+        )
         row = known.loc[known["k"] == k].iloc[0]
         shares = lab.counts / n
         summary_rows.append(
@@ -135,4 +157,5 @@ def compare_k_values(
     return Comparison(
         assignments=pd.concat(long_parts, ignore_index=True),
         summary=pd.DataFrame(summary_rows, columns=SUMMARY_COLUMNS),
+        sizes=pd.concat(size_parts, ignore_index=True),
     )

@@ -286,7 +286,8 @@ def _kmeans(
     rng = np.random.default_rng(seed)
     xt = np.ascontiguousarray(x.T)
     xx = squared_norms(xt)
-    tol_abs = float(tol * np.mean(np.var(x, axis=0)))
+    # Along the rows of the transposed copy: contiguous, so a fast pass.
+    tol_abs = float(tol * np.mean(np.var(xt, axis=1)))
 
     sizes = _stage_sizes(n, init_sample_size)
     order = rng.permutation(n) if len(sizes) > 1 else None

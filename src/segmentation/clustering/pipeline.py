@@ -89,6 +89,8 @@ class SegmentationResult:
         comparison_assignments: ``customer_id``, ``k``, ``cluster_id``,
             ``cluster_name`` for every k of ``compare_k``.
         comparison_summary: One row per k of ``compare_k``.
+        comparison_sizes: One row per k of ``compare_k`` and cluster:
+            ``k``, ``cluster_id``, ``cluster_name``, ``customers``.
         feature_report: One row per requested feature (transform, imputation,
             drop reason, mean/std).
         outliers: The outlier flags and the threshold used.
@@ -105,6 +107,7 @@ class SegmentationResult:
     split_decisions: pd.DataFrame
     comparison_assignments: pd.DataFrame
     comparison_summary: pd.DataFrame
+    comparison_sizes: pd.DataFrame
     feature_report: pd.DataFrame
     outliers: OutlierResult
 
@@ -329,6 +332,7 @@ def segment_customers(
         split_decisions=split.decisions,
         comparison_assignments=comparison.assignments,
         comparison_summary=comparison.summary,
+        comparison_sizes=comparison.sizes,
         feature_report=fm.report,
         outliers=outliers,
     )

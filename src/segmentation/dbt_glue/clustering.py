@@ -3,17 +3,20 @@
 ``python_models/int_kmeans_results.py`` calls :func:`kmeans_results`: it reads
 the customers and the naming rules, runs
 :func:`segmentation.clustering.segment_customers` once with var ``clustering``,
-and returns everything the run produced as one table of four parts, each row
+and returns everything the run produced as one table of five parts, each row
 holding one part in a struct column of its own:
 
-=================  ===================================================  ======
-part               one row per                                          struct
-=================  ===================================================  ======
-customer           customer and k (the chosen k, and each of compare_k)  customer
-model_selection    k of k_range                                          model_selection
-cluster            cluster of the chosen k                               cluster
-cluster_feature    cluster of the chosen k and feature                   cluster_feature
-=================  ===================================================  ======
+===============  ==============================================
+part             one row per
+===============  ==============================================
+customer         customer: its cluster of the chosen k
+model_selection  k of k_range
+cluster          cluster of the chosen k
+cluster_feature  cluster of the chosen k and feature
+comparison       k of compare_k and cluster of that k
+===============  ==============================================
+
+The struct column of a part has the part's name.
 
 SQL models split it (``select customer.* ... where part = 'customer'``). A
 typed error of the numerics is re-raised naming the setting as the key inside
@@ -44,9 +47,6 @@ VAR = "clustering"
 
 CUSTOMER_PART = [
     "customer_id",
-    "k",
-    "is_chosen",
-    "is_compared",
     "cluster_id",
     "cluster_name",
     "distance_to_centroid",
@@ -117,37 +117,21 @@ def _struct(frame: pd.DataFrame, columns: list[str]) -> pa.StructArray:
     return table.to_struct_array().combine_chunks()
 
 
-def _customer_rows(result: SegmentationResult) -> pd.DataFrame:
-    """The chosen clusters, then the other k clustered side by side."""
-    chosen = result.customer_clusters.assign(
-        k=result.chosen_k,
-        is_chosen=True,
-        is_compared=bool((result.comparison_assignments["k"] == result.chosen_k).any()),
-    )
-    others = result.comparison_assignments
-    others = others.loc[others["k"] != result.chosen_k].assign(
-        is_chosen=False, is_compared=True
-    )
-    frame = pd.concat([chosen, others], ignore_index=True)
-    return frame.astype(
-        {
-            "k": "int32",
-            "cluster_id": "int32",
-            "is_outlier": "boolean",
-            "sub_cluster_id": "Int32",
-        }
-    )
-
-
 def results_table(result: SegmentationResult) -> pa.Table:
-    """The run as one table of four parts (see the module docstring)."""
+    """The run as one table of five parts (see the module docstring)."""
     selection = result.model_selection
+    customers = result.customer_clusters.astype(
+        {"cluster_id": "int32", "sub_cluster_id": "Int32"}
+    )
     parts = {
-        "customer": _struct(_customer_rows(result), CUSTOMER_PART),
+        "customer": _struct(customers, CUSTOMER_PART),
         "model_selection": _struct(selection, list(selection.columns)),
         "cluster": _struct(result.profiles, CLUSTER_PART),
         "cluster_feature": _struct(
             result.feature_profiles, list(result.feature_profiles.columns)
+        ),
+        "comparison": _struct(
+            result.comparison_sizes, list(result.comparison_sizes.columns)
         ),
     }
     tables = []

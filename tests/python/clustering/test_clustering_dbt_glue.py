@@ -27,7 +27,7 @@ def _run(con: duckdb.DuckDBPyConnection, **settings: object):
     )
 
 
-def test_one_table_holds_the_four_parts(con, retail) -> None:
+def test_one_table_holds_the_five_parts(con, retail) -> None:
     table = _run(con, compare_k=[3, 4, 5])
     con.register("results", table)
     counts = dict(
@@ -37,31 +37,35 @@ def test_one_table_holds_the_four_parts(con, retail) -> None:
         "select k from (select unnest(model_selection) from results"
         " where part = 'model_selection') where is_chosen"
     ).fetchall()[0][0]
-    n = len(retail)
-    # The chosen k once, and each other k of compare_k once, per customer.
-    assert counts["customer"] == n * len({3, 4, 5} | {chosen})
+    assert counts["customer"] == len(retail)
     assert counts["model_selection"] == 6
     assert counts["cluster"] == chosen
     assert counts["cluster_feature"] == chosen * len(RETAIL_SPEC)
+    assert counts["comparison"] == 3 + 4 + 5
     # Each row carries its own part only.
+    parts = ["customer", "model_selection", "cluster", "cluster_feature", "comparison"]
     stray = con.sql(
-        """
-        select count(*) from results
-        where (customer is not null) <> (part = 'customer')
-            or (model_selection is not null) <> (part = 'model_selection')
-            or (cluster is not null) <> (part = 'cluster')
-            or (cluster_feature is not null) <> (part = 'cluster_feature')
-        """
+        "select count(*) from results where "
+        + " or ".join(f"({p} is not null) <> (part = '{p}')" for p in parts)
     ).fetchall()[0][0]
     assert stray == 0
-    per_customer = con.sql(
-        """
-        select count(distinct customer_id), count(*) filter (where is_chosen),
-            min(is_compared::int) filter (where not is_chosen)
-        from (select unnest(customer) from results where part = 'customer')
-        """
-    ).fetchall()[0]
-    assert per_customer == (n, n, 1)
+    # Side by side, the chosen k is the chosen clusters themselves, and every
+    # k accounts for every customer.
+    side = con.sql(
+        "select cluster_id, cluster_name, customers from (select unnest(comparison)"
+        f" from results where part = 'comparison') where k = {chosen} order by 1"
+    ).fetchall()
+    chosen_sizes = con.sql(
+        "select cluster_id, any_value(cluster_name), count(*) from (select"
+        " unnest(customer) from results where part = 'customer') group by 1"
+        " order by 1"
+    ).fetchall()
+    assert side == chosen_sizes
+    totals = con.sql(
+        "select k, sum(customers) from (select unnest(comparison) from results"
+        " where part = 'comparison') group by k"
+    ).fetchall()
+    assert {total for _, total in totals} == {len(retail)}
 
 
 def test_text_columns_stay_text_when_every_value_is_null(con) -> None:
