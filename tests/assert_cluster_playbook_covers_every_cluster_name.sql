@@ -57,7 +57,7 @@ validation_errors as (
     where
         rule_names.cluster_name is null
         or playbook_names.cluster_name is null
-        or playbook_names.playbook_rows <> 1
+        or playbook_names.playbook_rows != 1
 
 )
 

@@ -10,9 +10,9 @@ kmeans_results as (
 
 customer_rows as (
 
-    select unnest(customer)
+    select customer.*
     from kmeans_results
-    where part = 'customer'
+    where kmeans_results.part = 'customer'
 
 ),
 

@@ -11,17 +11,17 @@ kmeans_results as (
 
 cluster_sizes as (
 
-    select unnest(comparison)
+    select comparison.*
     from kmeans_results
-    where part = 'comparison'
+    where kmeans_results.part = 'comparison'
 
 ),
 
 model_selection as (
 
-    select unnest(model_selection)
+    select model_selection.*
     from kmeans_results
-    where part = 'model_selection'
+    where kmeans_results.part = 'model_selection'
 
 ),
 

@@ -12,9 +12,9 @@ kmeans_results as (
 
 feature_profiles as (
 
-    select unnest(cluster_feature)
+    select cluster_feature.*
     from kmeans_results
-    where part = 'cluster_feature'
+    where kmeans_results.part = 'cluster_feature'
 
 ),
 

@@ -11,9 +11,9 @@ kmeans_results as (
 
 model_selection as (
 
-    select unnest(model_selection)
+    select model_selection.*
     from kmeans_results
-    where part = 'model_selection'
+    where kmeans_results.part = 'model_selection'
 
 ),
 

@@ -44,9 +44,9 @@ customer_segments as (
 
 profiles as (
 
-    select unnest(cluster)
+    select cluster.*
     from kmeans_results
-    where part = 'cluster'
+    where kmeans_results.part = 'cluster'
 
 ),
 

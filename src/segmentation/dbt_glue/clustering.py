@@ -110,11 +110,15 @@ def _settings(clustering: Mapping[str, object] | str) -> dict:
 def _struct(frame: pd.DataFrame, columns: list[str]) -> pa.StructArray:
     """The frame's columns as one struct array; text columns typed as text
     even when every value is null (no outlier, no split)."""
-    frame = frame[columns].copy()
-    for column in frame.columns[frame.dtypes.map(pd.api.types.is_object_dtype)]:
-        frame[column] = frame[column].astype("string")
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    return table.to_struct_array().combine_chunks()
+    arrays = []
+    for column in columns:
+        values = frame[column]
+        text = pd.api.types.is_object_dtype(values.dtype)
+        array = pa.array(values, type=pa.string() if text else None, from_pandas=True)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        arrays.append(array)
+    return pa.StructArray.from_arrays(arrays, names=columns)
 
 
 def results_table(result: SegmentationResult) -> pa.Table:
