@@ -131,13 +131,14 @@ def bench_pipeline(n: int) -> dict[str, object]:
 
     df = synthetic_customers(n)
     base = peak_rss_mib()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_seconds()
     result = segment_customers(df, {"features": FEATURES, "seed": 1})
     elapsed = time.perf_counter() - t0
     return {
         "part": "pipeline",
         "n": n,
         "seconds": round(elapsed, 1),
+        "cpu_seconds": round(cpu_seconds() - cpu0, 1),
         "peak_rss_mib": round(peak_rss_mib(), 0),
         "peak_rss_before_mib": round(base, 0),
         "chosen_k": result.chosen_k,
@@ -437,9 +438,12 @@ def _run_part(
         cmd.append("--skip-sklearn")
     if work_dir is not None:
         cmd += ["--work-dir", str(work_dir)]
+    env = None
     if project_dir is not None:
         cmd += ["--baseline-project-dir", str(project_dir)]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        # The parts that import segmentation import that checkout's.
+        env = {**os.environ, "PYTHONPATH": str(project_dir / "src")}
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -518,10 +522,25 @@ def _print_dbt(
 ) -> None:
     """Runs the dbt part (and the baseline's, and scikit-learn's selection
     work), and prints the times as ratios to scikit-learn's."""
-    runs = [_run_part("dbt", n, True, work_dir / "dbt", PROJECT_DIR)]
-    if baseline is not None:
-        runs.append(_run_part("dbt", n, True, work_dir / "dbt_baseline", baseline))
+    checkouts = [PROJECT_DIR] if baseline is None else [baseline, PROJECT_DIR]
+    runs, numerics = [], []
+    for checkout in checkouts:
+        folder = work_dir / ("dbt" if checkout == PROJECT_DIR else "dbt_baseline")
+        runs.append(_run_part("dbt", n, True, folder, checkout))
+        numerics.append(_run_part("pipeline", n, True, None, checkout))
     sk = None if skip_sklearn else _run_part("sklearn_selection", n, False)
+    for checkout, res in zip(checkouts, numerics, strict=True):
+        print(
+            f"segment_customers alone, n={n:,} ({checkout}): {res['seconds']} s"
+            f" wall, {res['cpu_seconds']} s CPU, peak RSS {res['peak_rss_mib']:.0f}"
+            f" MiB, chosen k={res['chosen_k']}"
+            + (
+                ""
+                if sk is None
+                else f"; x{res['cpu_seconds'] / sk['cpu_seconds']:.2f} of"
+                " scikit-learn's CPU"
+            )
+        )
     for res in runs:
         slowest = sorted(res["models"].items(), key=lambda kv: -kv[1])[:4]
         line = (
