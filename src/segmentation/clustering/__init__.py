@@ -1,7 +1,9 @@
-"""K-means customer segmentation: the numerics behind the dbt Python models.
+"""K-means customer segmentation: the numerics, which know nothing of where
+their settings and data come from.
 
-The dbt models pass pandas DataFrames and plain config values and get DataFrames
-back; all randomness comes from the ``seed`` setting. Main entry point:
+Callers pass pandas DataFrames and a plain dict of settings and get DataFrames
+back; all randomness comes from the ``seed`` setting; errors are typed and name
+the setting that fixes them (:mod:`.errors`). Main entry point:
 :func:`segment_customers`. Building blocks, usable on their own:
 
 * :mod:`.features` - feature spec, imputation, transforms, z-scores;

@@ -4,8 +4,8 @@ An error names the settings that can fix it by key (``fixed_k``,
 ``min_stability``...), never by where the caller keeps them: its text is a
 template with ``$key`` (and ``$key1``, ``$key2``... for more keys) where a
 setting is named. ``str(err)`` names them as config keys; a caller that keeps
-the settings elsewhere (the dbt glue: inside a var) renders the same error
-with :meth:`ClusteringError.render` and its own wording.
+the settings elsewhere renders the same error with
+:meth:`ClusteringError.render` and its own wording.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ from segmentation.clustering.distances import (
     DEFAULT_CHUNK_SIZE,
     as_float_matrix,
     assign_nearest,
+    assign_nearest_two,
     count_distinct_rows,
     single_threaded_blas,
     squared_norms,
@@ -173,6 +174,17 @@ def lloyd(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
     """Lloyd iterations from ``centroids`` on transposed points ``xt`` (d x n).
 
+    Each iteration assigns every point to its nearest centroid and moves the
+    centroids to the means. Bounds (Hamerly's) spare most distance passes:
+    every point keeps an upper bound on the distance to its own centroid and a
+    lower bound on the distance to any other one; after the centroids move by
+    ``s_j``, the first grows by its centroid's ``s_j`` and the second shrinks
+    by the largest ``s_j``. A point whose upper bound stays below its lower
+    bound (by a margin far above the rounding of the distances) cannot change
+    cluster, so only the other points are measured again. The labels are those
+    of measuring every point each time; the means, the stopping rule and the
+    returned squared distances are computed exactly as without the bounds.
+
     Returns:
         ``(centroids, labels, sq_dist, n_iter, converged)`` with labels consistent
         with the returned centroids (nearest centroid of every point).
@@ -180,20 +192,62 @@ def lloyd(
     if xx is None:
         xx = squared_norms(xt)
     c = np.array(centroids, dtype=np.float64, copy=True)
-    previous: np.ndarray | None = None
+    labels, sq_dist, sq_next = assign_nearest_two(xt, xx, c, chunk_size=chunk_size)
+    upper, lower = np.sqrt(sq_dist), np.sqrt(sq_next)
+    # Distances come from ||x||^2 - 2 x.c + ||c||^2: near zero their square
+    # root can be off by about sqrt(eps) times the largest norm.
+    margin = 1e-6 * (1.0 + float(np.sqrt(xx.max(initial=0.0))))
+    exact = True  # sq_dist holds every point's distance to c right now
     for it in range(max_iter):
-        labels, sq_dist = assign_nearest(xt, xx, c, chunk_size=chunk_size)
-        if previous is not None and np.array_equal(labels, previous):
-            return c, labels, sq_dist, it, True
+        if it:
+            moved = _reassign(xt, xx, c, labels, upper, lower, margin, chunk_size)
+            exact = False
+            if not moved:
+                labels, sq_dist = assign_nearest(xt, xx, c, chunk_size=chunk_size)
+                return c, labels, sq_dist, it, True
+        counts = np.bincount(labels, minlength=c.shape[0])
+        if not exact and (counts == 0).any():
+            # An empty cluster moves to the farthest points: measure them all.
+            labels, sq_dist = assign_nearest(xt, xx, c, chunk_size=chunk_size)
         new = _update_centroids(xt, labels, sq_dist, c)
+        step = np.sqrt(((new - c) ** 2).sum(axis=1))
         shift = float(((new - c) ** 2).sum())
         c = new
-        previous = labels
         if shift <= tol_abs:
             labels, sq_dist = assign_nearest(xt, xx, c, chunk_size=chunk_size)
             return c, labels, sq_dist, it + 1, True
+        upper += step[labels]
+        lower -= step.max()
     labels, sq_dist = assign_nearest(xt, xx, c, chunk_size=chunk_size)
     return c, labels, sq_dist, max_iter, False
+
+
+def _reassign(
+    xt: np.ndarray,
+    xx: np.ndarray,
+    centroids: np.ndarray,
+    labels: np.ndarray,
+    upper: np.ndarray,
+    lower: np.ndarray,
+    margin: float,
+    chunk_size: int,
+) -> bool:
+    """Measure again the points whose bounds no longer prove their cluster;
+    update their labels and bounds in place. True when a label changed."""
+    unsure = np.flatnonzero(upper + margin >= lower)
+    if not unsure.size:
+        return False
+    lab, sq, sq_next = assign_nearest_two(
+        np.ascontiguousarray(xt[:, unsure]),
+        xx[unsure],
+        centroids,
+        chunk_size=chunk_size,
+    )
+    moved = bool((lab != labels[unsure]).any())
+    labels[unsure] = lab
+    upper[unsure] = np.sqrt(sq)
+    lower[unsure] = np.sqrt(sq_next)
+    return moved
 
 
 def _stage_sizes(n: int, init_sample_size: int | None) -> list[int]:

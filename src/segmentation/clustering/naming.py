@@ -1,4 +1,4 @@
-"""People-friendly cluster names from a rules table (an editable dbt seed).
+"""People-friendly cluster names from a rules table (editable data).
 
 Scores
 ------
