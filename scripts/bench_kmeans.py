@@ -11,7 +11,14 @@
    the same model-selection work (KMeans n_init=10 per k, silhouette on the same
    sample size, Davies-Bouldin, Calinski-Harabasz, the same bootstrap stability).
 
-3. The SQL K-means (``--only sql``): the dbt run of the SQL K-means models
+3. The dbt build of the K-means models and marts with their tests
+   (``--only dbt``) on the same 1M synthetic customers, read as var
+   ``customer_features_input``: wall time, the time of each node and peak
+   memory, next to scikit-learn doing the same model-selection work in the
+   same run. ``--baseline-project-dir DIR`` also builds another checkout of
+   the project (its own ``src/`` on PYTHONPATH), for a before / after.
+
+4. The SQL K-means (``--only sql``): the dbt run of the SQL K-means models
    (``+customer_clusters_sql`` on the same synthetic customers, read as var
    ``customer_features_input``) on DuckDB, versus the Python core doing the
    same work in-process: ``prepare_features`` and ``kmeans_core.lloyd`` for
@@ -22,7 +29,8 @@
 Usage::
 
     .venv/bin/python scripts/bench_kmeans.py [--n 1000000] [--skip-sklearn]
-        [--only kmeans|pipeline|sql] [--work-dir warehouse/bench_sql]
+        [--only kmeans|pipeline|dbt|sql] [--work-dir warehouse/bench_sql]
+        [--baseline-project-dir DIR]
 
 Each part runs in a fresh subprocess so that its peak memory is its own.
 """
@@ -75,6 +83,13 @@ def synthetic_customers(n: int, seed: int = 0) -> pd.DataFrame:
     )
 
 
+def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    """User + system CPU time so far: on a shared machine it moves far less
+    with the load than wall time does."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_rss_mib() -> float:
     """Peak resident memory of this process (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -116,13 +131,14 @@ def bench_pipeline(n: int) -> dict[str, object]:
 
     df = synthetic_customers(n)
     base = peak_rss_mib()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_seconds()
     result = segment_customers(df, {"features": FEATURES, "seed": 1})
     elapsed = time.perf_counter() - t0
     return {
         "part": "pipeline",
         "n": n,
         "seconds": round(elapsed, 1),
+        "cpu_seconds": round(cpu_seconds() - cpu0, 1),
         "peak_rss_mib": round(peak_rss_mib(), 0),
         "peak_rss_before_mib": round(base, 0),
         "chosen_k": result.chosen_k,
@@ -148,9 +164,10 @@ def bench_sklearn_selection(n: int) -> dict[str, object]:
     df = synthetic_customers(n)
     cfg = parse_config({"features": FEATURES, "seed": 1})
     base = peak_rss_mib()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_seconds()
     fm = prepare_features(df, cfg.features)
-    x = fm.x[~flag_outliers(fm, threshold=cfg.outlier_threshold).mask]
+    outliers = flag_outliers(fm, max_z=cfg.outlier_z, max_share=cfg.max_outlier_share)
+    x = fm.x[~outliers.mask]
     rng = np.random.default_rng(0)
     m = min(cfg.bootstrap_sample_size, len(x))
     boots = [rng.integers(0, len(x), m) for _ in range(cfg.n_bootstrap)]
@@ -171,6 +188,7 @@ def bench_sklearn_selection(n: int) -> dict[str, object]:
         "part": "sklearn_selection",
         "n": n,
         "seconds": round(elapsed, 1),
+        "cpu_seconds": round(cpu_seconds() - cpu0, 1),
         "peak_rss_mib": round(peak_rss_mib(), 0),
         "peak_rss_before_mib": round(base, 0),
     }
@@ -178,6 +196,112 @@ def bench_sklearn_selection(n: int) -> dict[str, object]:
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SQL_KMEANS_MODELS = "+customer_clusters_sql"
+# The K-means models and marts (a folder that a checkout lacks matches nothing).
+KMEANS_PATHS = [
+    "path:python_models",
+    "path:models/intermediate/clustering",
+    "path:models/marts/clusters",
+]
+
+
+def _write_bench_customers(db_path: Path, n: int) -> dict:
+    """The synthetic customers as table main.bench_customers of a fresh file,
+    and the var customer_features_input that reads them."""
+    import duckdb
+
+    db_path.unlink(missing_ok=True)
+    df = synthetic_customers(n)
+    with duckdb.connect(str(db_path)) as con:
+        con.register("customers_frame", df)
+        con.execute("create table bench_customers as select * from customers_frame")
+    return {
+        "relation": "main.bench_customers",
+        "id": "customer_id",
+        "columns": {f["name"]: f["name"] for f in FEATURES},
+    }
+
+
+def _dbt(project_dir: Path, work_dir: Path, db_path: Path, args: list[str], dbt_vars):
+    """One dbt command on a checkout, its Python models importing its src/."""
+    env = {
+        **os.environ,
+        "SEGMENTATION_DB_PATH": str(db_path),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "TZ": "UTC",
+        "PYTHONPATH": str(project_dir / "src"),
+    }
+    cmd = [
+        str(Path(sys.executable).with_name("dbt")),
+        *args,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+        "--vars",
+        json.dumps(dbt_vars),
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(cmd[:3])} failed:\n{done.stdout[-4000:]}")
+
+
+def bench_dbt(n: int, work_dir: Path, project_dir: Path) -> dict[str, object]:
+    """dbt build of the K-means models and marts with their tests, on n
+    synthetic customers; the customer features are built first, untimed."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    db_path = work_dir / "bench_dbt_kmeans.duckdb"
+    dbt_vars = {
+        "customer_features_input": _write_bench_customers(db_path, n),
+        # Synthetic customers need not form clusters that pass the gates.
+        "cluster_gate_severity": "warn",
+    }
+    _dbt(
+        project_dir,
+        work_dir,
+        db_path,
+        ["build", "--select", "+int_customer_features", "resource_type:seed",
+         "--exclude-resource-type", "test", "unit_test"],
+        dbt_vars,
+    )  # fmt: skip
+    t0, cpu0 = time.perf_counter(), cpu_seconds(resource.RUSAGE_CHILDREN)
+    _dbt(
+        project_dir,
+        work_dir,
+        db_path,
+        ["build", "--select", *KMEANS_PATHS, "--indirect-selection", "cautious"],
+        dbt_vars,
+    )
+    elapsed = time.perf_counter() - t0
+    cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - cpu0
+    results = json.loads((work_dir / "target" / "run_results.json").read_text())
+    nodes = {
+        r["unique_id"].split(".")[-1]: round(r["execution_time"], 1)
+        for r in results["results"]
+        if r["unique_id"].startswith("model.")
+    }
+    tests = sum(
+        r["execution_time"]
+        for r in results["results"]
+        if r["unique_id"].startswith("test.")
+    )
+    return {
+        "part": "dbt",
+        "n": n,
+        "project_dir": str(project_dir),
+        "seconds": round(elapsed, 1),
+        "cpu_seconds": round(cpu, 1),
+        "nodes_seconds": round(results["elapsed_time"], 1),
+        "model_seconds": round(sum(nodes.values()), 1),
+        "test_seconds": round(tests, 1),
+        "models": nodes,
+        "peak_rss_mib": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 0
+        ),
+    }
 
 
 def _project_vars() -> dict:
@@ -303,14 +427,23 @@ def bench_sql_python(n: int, work_dir: Path) -> dict[str, object]:
 
 
 def _run_part(
-    part: str, n: int, skip_sklearn: bool, work_dir: Path | None = None
+    part: str,
+    n: int,
+    skip_sklearn: bool,
+    work_dir: Path | None = None,
+    project_dir: Path | None = None,
 ) -> dict[str, object]:
     cmd = [sys.executable, __file__, "--part", part, "--n", str(n)]
     if skip_sklearn:
         cmd.append("--skip-sklearn")
     if work_dir is not None:
         cmd += ["--work-dir", str(work_dir)]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    env = None
+    if project_dir is not None:
+        cmd += ["--baseline-project-dir", str(project_dir)]
+        # The parts that import segmentation import that checkout's.
+        env = {**os.environ, "PYTHONPATH": str(project_dir / "src")}
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -319,7 +452,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--skip-sklearn", action="store_true")
-    parser.add_argument("--only", choices=["kmeans", "pipeline", "sql"])
+    parser.add_argument("--only", choices=["kmeans", "pipeline", "dbt", "sql"])
+    parser.add_argument(
+        "--baseline-project-dir",
+        type=Path,
+        help="another checkout of the project to build too (--only dbt)",
+    )
     parser.add_argument(
         "--work-dir",
         type=Path,
@@ -335,11 +473,17 @@ def main() -> None:
             "sklearn_selection": lambda: bench_sklearn_selection(args.n),
             "sql_dbt": lambda: bench_sql_dbt(args.n, args.work_dir),
             "sql_python": lambda: bench_sql_python(args.n, args.work_dir),
+            "dbt": lambda: bench_dbt(
+                args.n, args.work_dir, args.baseline_project_dir or PROJECT_DIR
+            ),
         }[args.part]
         print(json.dumps(runner(), default=str))
         return
     if args.only == "sql":
         _print_sql(args.n, args.work_dir)
+        return
+    if args.only == "dbt":
+        _print_dbt(args.n, args.work_dir, args.baseline_project_dir, args.skip_sklearn)
         return
     parts = ["kmeans", "pipeline"] if args.only is None else [args.only]
     if "pipeline" in parts and not args.skip_sklearn:
@@ -371,6 +515,53 @@ def main() -> None:
                 f"peak RSS {res['peak_rss_mib']:.0f} MiB "
                 f"(input alone {res['peak_rss_before_mib']:.0f} MiB)"
             )
+
+
+def _print_dbt(
+    n: int, work_dir: Path, baseline: Path | None, skip_sklearn: bool
+) -> None:
+    """Runs the dbt part (and the baseline's, and scikit-learn's selection
+    work), and prints the times as ratios to scikit-learn's."""
+    checkouts = [PROJECT_DIR] if baseline is None else [baseline, PROJECT_DIR]
+    runs, numerics = [], []
+    for checkout in checkouts:
+        folder = work_dir / ("dbt" if checkout == PROJECT_DIR else "dbt_baseline")
+        runs.append(_run_part("dbt", n, True, folder, checkout))
+        numerics.append(_run_part("pipeline", n, True, None, checkout))
+    sk = None if skip_sklearn else _run_part("sklearn_selection", n, False)
+    for checkout, res in zip(checkouts, numerics, strict=True):
+        print(
+            f"segment_customers alone, n={n:,} ({checkout}): {res['seconds']} s"
+            f" wall, {res['cpu_seconds']} s CPU, peak RSS {res['peak_rss_mib']:.0f}"
+            f" MiB, chosen k={res['chosen_k']}"
+            + (
+                ""
+                if sk is None
+                else f"; x{res['cpu_seconds'] / sk['cpu_seconds']:.2f} of"
+                " scikit-learn's CPU"
+            )
+        )
+    for res in runs:
+        slowest = sorted(res["models"].items(), key=lambda kv: -kv[1])[:4]
+        line = (
+            f"dbt build of the K-means models and marts, n={n:,}"
+            f" ({res['project_dir']}):"
+            f" {res['seconds']} s wall ({res['nodes_seconds']} s running nodes),"
+            f" {res['cpu_seconds']} s CPU, node times: models"
+            f" {res['model_seconds']} s, tests {res['test_seconds']} s; peak RSS"
+            f" {res['peak_rss_mib']:.0f} MiB; slowest models {slowest}"
+        )
+        if sk is not None:
+            line += (
+                f"; against scikit-learn: x{res['seconds'] / sk['seconds']:.2f}"
+                f" wall, x{res['cpu_seconds'] / sk['cpu_seconds']:.2f} CPU"
+            )
+        print(line)
+    if sk is not None:
+        print(
+            f"scikit-learn, same selection work: {sk['seconds']} s wall, "
+            f"{sk['cpu_seconds']} s CPU, peak RSS {sk['peak_rss_mib']:.0f} MiB"
+        )
 
 
 def _print_sql(n: int, work_dir: Path) -> None:

@@ -6,7 +6,7 @@
     (null: 30 on DuckDB, 8 on other engines) and sql_kmeans_tol.
 #}
 {% macro kmeans_sql_settings() %}
-    {%- set clustering = var('clustering') -%}
+    {%- set clustering = clustering_settings() -%}
     {%- set specs = clustering.get('features') if clustering is mapping else none -%}
     {%- if specs is none or specs is string or specs | length == 0 -%}
         {{ exceptions.raise_compiler_error("var clustering.features must be "
@@ -60,6 +60,6 @@
         'k': k | int,
         'iterations': iterations | int,
         'tol': tol,
-        'skew_threshold': clustering.get('skew_threshold', 1.0),
+        'skew_threshold': clustering['skew_threshold'],
     }) -}}
 {% endmacro %}

@@ -1,52 +1,56 @@
 {#
     Quality gate: every two clusters' centroids are at least `min_distance`
     apart (Euclidean, in z units), so no two segments describe the same
-    customers. Put on a table with one row per cluster, its id in
-    `column_name` and the centroid in the columns whose names start with
-    `column_prefix` (a null centroid column, e.g. of a dropped feature,
-    counts as no difference). Fails with each pair that is too close.
+    customers. `min_distance` defaults to var
+    clustering.min_centroid_distance (null: nothing to check). Put on a
+    long table with one row per cluster (`column_name`) and feature
+    (`feature_column`), the centroid in `centroid_column`; rows whose
+    `used_column` is false (features the run dropped) are left out. Fails
+    with each pair that is too close and a failure_reason.
     Severity: var `cluster_gate_severity`.
 #}
 {% test expect_cluster_centroids_apart(
-    model, column_name, min_distance, column_prefix='centroid_z_'
+    model,
+    column_name,
+    min_distance=none,
+    feature_column='feature',
+    centroid_column='centroid_z',
+    used_column='is_clustered_on'
 ) %}
 {{ config(severity=var('cluster_gate_severity', 'error')) }}
-{%- set centroid_columns = [] %}
-{%- if execute %}
-    {%- for column in adapter.get_columns_in_relation(model) %}
-        {%- if (column.name | lower).startswith(column_prefix) %}
-            {%- do centroid_columns.append(column.name) %}
-        {%- endif %}
-    {%- endfor %}
+{%- if min_distance is none %}
+    {%- set min_distance = clustering_settings()['min_centroid_distance'] %}
 {%- endif %}
-{%- if centroid_columns | length == 0 %}
-    {%- do centroid_columns.append(column_name) %}
-{%- endif %}
+{%- set floor = 'null' if min_distance is none else min_distance %}
+{%- set text = dbt.type_string() %}
 
 with
 
 centroids as (
 
-    select * from {{ model }}
+    select
+        {{ column_name }} as cluster_id,
+        {{ feature_column }} as feature,
+        {{ centroid_column }} as centroid_z
+    from {{ model }}
+    where {{ used_column }}
 
 ),
 
 pairs as (
 
     select
-        left_centroid.{{ column_name }} as cluster_id,
-        right_centroid.{{ column_name }} as other_cluster_id,
+        left_centroid.cluster_id,
+        right_centroid.cluster_id as other_cluster_id,
         sqrt(
-            {%- for column in centroid_columns %}
-            coalesce(power(
-                left_centroid.{{ column }} - right_centroid.{{ column }}, 2
-            ), 0)
-            {%- if not loop.last %} +{% endif %}
-            {%- endfor %}
+            sum(power(left_centroid.centroid_z - right_centroid.centroid_z, 2))
         ) as centroid_distance
     from centroids as left_centroid
     inner join centroids as right_centroid
-        on left_centroid.{{ column_name }} < right_centroid.{{ column_name }}
+        on
+            left_centroid.feature = right_centroid.feature
+            and left_centroid.cluster_id < right_centroid.cluster_id
+    group by left_centroid.cluster_id, right_centroid.cluster_id
 
 ),
 
@@ -56,9 +60,15 @@ validation_errors as (
         cluster_id,
         other_cluster_id,
         centroid_distance,
-        {{ min_distance }} as min_distance
+        {{ floor }} as min_distance,
+        'the centroids of clusters ' || cast(cluster_id as {{ text }})
+        || ' and ' || cast(other_cluster_id as {{ text }}) || ' are '
+        || cast(round(centroid_distance, 3) as {{ text }})
+        || ' apart (z units), closer than var '
+        || 'clustering.min_centroid_distance = {{ floor }}' as failure_reason
     from pairs
-    where centroid_distance < {{ min_distance }}
+    -- A null threshold compares as null: nothing to check.
+    where centroid_distance < {{ floor }}
 
 )
 

@@ -3,12 +3,14 @@
     cluster of the model, and the model has no customer the population
     lacks. `column_name` is the customer id, the same column in both.
     Fails with each customer that is missing, extra, repeated or has no
-    `cluster_column`. Severity: var `cluster_gate_severity`.
+    `cluster_column`, with a failure_reason.
+    Severity: var `cluster_gate_severity`.
 #}
 {% test expect_cluster_per_customer_once(
     model, column_name, population, cluster_column='cluster_id'
 ) %}
 {{ config(severity=var('cluster_gate_severity', 'error')) }}
+{%- set text = dbt.type_string() %}
 
 with
 
@@ -37,7 +39,18 @@ validation_errors as (
             as customer_id,
         coalesce(assignments.assignments, 0) as assignments,
         coalesce(assignments.clusters_assigned, 0) as clusters_assigned,
-        population.customer_id is not null as is_in_population
+        population.customer_id is not null as is_in_population,
+        'customer ' || coalesce(population.customer_id, assignments.customer_id)
+        || case
+            when assignments.customer_id is null
+                then ' has no row in the clusters'
+            when population.customer_id is null
+                then ' has clusters but is not a customer of the population'
+            when assignments.clusters_assigned <> assignments.assignments
+                then ' has a row without a cluster'
+            else ' has ' || cast(assignments.assignments as {{ text }})
+                || ' rows, 1 expected'
+        end as failure_reason
     from population
     full outer join assignments
         on population.customer_id = assignments.customer_id

@@ -2,14 +2,21 @@
     Quality gate: no cluster holds more than `max_share` (0..1) of the
     customers unless it was split into sub-clusters (every customer of it
     has a `sub_cluster_column`), so one catch-all segment cannot swallow the
-    base. Put on a table with one row per customer and its cluster in
+    base. `max_share` defaults to var clustering.max_cluster_share, the
+    share above which the run splits a cluster (null: no limit, the test
+    passes). Put on a table with one row per customer and its cluster in
     `column_name`. Fails with each oversized cluster that was not split.
     Severity: var `cluster_gate_severity`.
 #}
 {% test expect_cluster_shares_at_most_unless_split(
-    model, column_name, max_share, sub_cluster_column='sub_cluster_id'
+    model, column_name, max_share=none, sub_cluster_column='sub_cluster_id'
 ) %}
 {{ config(severity=var('cluster_gate_severity', 'error')) }}
+{%- if max_share is none %}
+    {%- set max_share = clustering_settings()['max_cluster_share'] %}
+{%- endif %}
+{%- set limit = 'null' if max_share is none else max_share %}
+{%- set text = dbt.type_string() %}
 
 with
 
@@ -37,11 +44,21 @@ validation_errors as (
         cluster_sizes.customers,
         cluster_sizes.customers_in_sub_clusters,
         cluster_sizes.customers * 1.0 / totals.customers as customer_share,
-        {{ max_share }} as max_share
+        {{ limit }} as max_share,
+        'cluster ' || cast(cluster_sizes.cluster_id as {{ text }})
+        || ' holds '
+        || cast(
+            round(100.0 * cluster_sizes.customers / totals.customers, 1)
+            as {{ text }}
+        )
+        || '% of the customers, above var clustering.max_cluster_share = '
+        || '{{ limit }}, and was not split into sub-clusters'
+            as failure_reason
     from cluster_sizes
     cross join totals
     where
-        cluster_sizes.customers * 1.0 / totals.customers > {{ max_share }}
+        -- A null limit compares as null: no cluster is too large.
+        cluster_sizes.customers * 1.0 / totals.customers > {{ limit }}
         and cluster_sizes.customers_in_sub_clusters < cluster_sizes.customers
 
 )

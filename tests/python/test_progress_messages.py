@@ -39,6 +39,6 @@ def test_selection_logs_one_line_per_k_with_its_figures(caplog):
     assert len(messages) == 3
     for position, row in enumerate(result.table.itertuples(), start=1):
         assert messages[position - 1].startswith(
-            f"k-means k={row.k} ({position}/3, k_range): inertia"
+            f"k-means k={row.k} ({position}/3): inertia"
             f" {row.inertia:,.0f}, silhouette {row.silhouette:.3f}, stability n/a"
         )

@@ -1,28 +1,27 @@
--- One row per k clustered side by side (var clustering.compare_k): cluster
--- sizes from the customers' assignments, and the fit quality of that k from
--- the model selection.
+-- One row per k clustered side by side (var clustering.compare_k): the
+-- sizes of its clusters, and the fit quality of that k from the model
+-- selection.
 with
 
-clustered_by_k as (
+kmeans_results as (
 
-    select * from {{ ref('int_customers_clustered_by_k') }}
-
-),
-
-model_selection as (
-
-    select * from {{ ref('int_cluster_model_selection') }}
+    select * from {{ ref('int_kmeans_results') }}
 
 ),
 
 cluster_sizes as (
 
-    select
-        k,
-        cluster_id,
-        count(*) as customers
-    from clustered_by_k
-    group by k, cluster_id
+    select comparison.*
+    from kmeans_results
+    where kmeans_results.part = 'comparison'
+
+),
+
+model_selection as (
+
+    select model_selection.*
+    from kmeans_results
+    where kmeans_results.part = 'model_selection'
 
 ),
 
@@ -35,6 +34,8 @@ per_k as (
         min(cluster_sizes.customers) as min_cluster_customers,
         max(cluster_sizes.customers) as max_cluster_customers
     from cluster_sizes
+    -- Clusters that received customers, as the assignments would count them.
+    where cluster_sizes.customers > 0
     group by cluster_sizes.k
 
 ),

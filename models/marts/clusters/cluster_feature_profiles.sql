@@ -4,9 +4,17 @@
 -- does (the Customer Personality example has 15 features, RFM has 5).
 with
 
+kmeans_results as (
+
+    select * from {{ ref('int_kmeans_results') }}
+
+),
+
 feature_profiles as (
 
-    select * from {{ ref('int_cluster_feature_profiles') }}
+    select cluster_feature.*
+    from kmeans_results
+    where kmeans_results.part = 'cluster_feature'
 
 ),
 

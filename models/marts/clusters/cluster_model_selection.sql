@@ -1,10 +1,19 @@
 -- One row per k evaluated (var clustering.k_range): how well K-means fits
--- with that many clusters, how stable it is, and which k was chosen and why.
+-- with that many clusters, how stable it is, whether it meets every quality
+-- threshold, and which k was chosen and why.
 with
+
+kmeans_results as (
+
+    select * from {{ ref('int_kmeans_results') }}
+
+),
 
 model_selection as (
 
-    select * from {{ ref('int_cluster_model_selection') }}
+    select model_selection.*
+    from kmeans_results
+    where kmeans_results.part = 'model_selection'
 
 ),
 
@@ -25,7 +34,11 @@ final as (
         cast(min_cluster_share as double) as min_cluster_share,
         cast(max_cluster_share as double) as max_cluster_share,
         cast(n_iter as integer) as n_iter,
-        cast(converged as boolean) as converged
+        cast(converged as boolean) as converged,
+        cast(min_cluster_customers as integer) as min_cluster_customers,
+        cast(min_centroid_distance as double) as min_centroid_distance,
+        cast(passes_gates as boolean) as passes_gates,
+        cast(gate_failures as {{ dbt.type_string() }}) as gate_failures
     from model_selection
 
 )

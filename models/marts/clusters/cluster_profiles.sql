@@ -1,8 +1,9 @@
 -- One row per cluster of the chosen k: size and revenue with their shares,
 -- the campaign response rate (null without var clustering.response_column),
--- and the RFM segment most of its customers are in when the clustered
--- customers are the RFM ones. The per-feature means, medians and centroids
--- are in cluster_feature_profiles, so this table keeps its columns whatever
+-- the persona, strategy and KPIs of its name (seed cluster_playbook), and
+-- the RFM segment most of its customers are in when the clustered customers
+-- are the RFM ones. The per-feature means, medians and centroids are in
+-- cluster_feature_profiles, so this table keeps its columns whatever
 -- features var clustering lists.
 {%- if var('customer_features_input') is none %}
     {%- set segments_sql = 'select customer_id, segment_name from '
@@ -13,18 +14,13 @@
         ~ ') as customer_id, cast(null as ' ~ dbt.type_string()
         ~ ') as segment_name where 1 = 0' %}
 {%- endif %}
+{%- set naming_rule_set = clustering_settings()['naming_rule_set'] %}
 
 with
 
-profiles as (
+kmeans_results as (
 
-    select * from {{ ref('int_cluster_profiles') }}
-
-),
-
-centroids as (
-
-    select * from {{ ref('int_cluster_centroids') }}
+    select * from {{ ref('int_kmeans_results') }}
 
 ),
 
@@ -34,9 +30,35 @@ clustered as (
 
 ),
 
+cluster_playbook as (
+
+    select * from {{ ref('cluster_playbook') }}
+
+),
+
 customer_segments as (
 
     {{ segments_sql }}
+
+),
+
+profiles as (
+
+    select cluster.*
+    from kmeans_results
+    where kmeans_results.part = 'cluster'
+
+),
+
+playbook as (
+
+    select
+        cluster_name as naming_rule,
+        persona,
+        strategy,
+        kpis
+    from cluster_playbook
+    where rule_set = '{{ naming_rule_set }}'
 
 ),
 
@@ -85,13 +107,13 @@ final as (
     select
         cast(profiles.cluster_id as integer) as cluster_id,
         cast(profiles.cluster_name as {{ dbt.type_string() }}) as cluster_name,
-        cast(centroids.naming_rule as {{ dbt.type_string() }}) as naming_rule,
+        cast(profiles.naming_rule as {{ dbt.type_string() }}) as naming_rule,
         cast(profiles.customers as integer) as customers,
         cast(profiles.share as double) as customer_share,
         cast(profiles.n_outliers as integer) as outliers,
         cast(profiles.revenue as double) as revenue,
         cast(profiles.revenue_share as double) as revenue_share,
-        cast(centroids.value_score as double) as value_score,
+        cast(profiles.value_score as double) as value_score,
         cast(profiles.responders as integer) as responders,
         cast(profiles.response_known as integer)
             as response_known,
@@ -100,12 +122,15 @@ final as (
         cast(dominant_segment.segment_name as {{ dbt.type_string() }})
             as dominant_rfm_segment,
         cast(dominant_segment.share_in_cluster as double)
-            as dominant_rfm_segment_share
+            as dominant_rfm_segment_share,
+        cast(playbook.persona as {{ dbt.type_string() }}) as persona,
+        cast(playbook.strategy as {{ dbt.type_string() }}) as strategy,
+        cast(playbook.kpis as {{ dbt.type_string() }}) as kpis
     from profiles
-    inner join centroids
-        on profiles.cluster_id = centroids.cluster_id
     left join dominant_segment
         on profiles.cluster_id = dominant_segment.cluster_id
+    left join playbook
+        on profiles.naming_rule = playbook.naming_rule
 
 )
 

@@ -1,11 +1,13 @@
-"""K-means customer segmentation: the numerics behind the dbt Python models.
+"""K-means customer segmentation: the numerics, which know nothing of where
+their settings and data come from.
 
-The dbt models pass pandas DataFrames and plain config values and get DataFrames
-back; all randomness comes from the ``seed`` setting. Main entry point:
+Callers pass pandas DataFrames and a plain dict of settings and get DataFrames
+back; all randomness comes from the ``seed`` setting; errors are typed and name
+the setting that fixes them (:mod:`.errors`). Main entry point:
 :func:`segment_customers`. Building blocks, usable on their own:
 
 * :mod:`.features` - feature spec, imputation, transforms, z-scores;
-* :mod:`.outliers` - robust-z outlier flags;
+* :mod:`.outliers` - outlier flags (z beyond a threshold, capped share);
 * :mod:`.kmeans_core` - seeded K-means (k-means++ and Lloyd in numpy);
 * :mod:`.metrics` / :mod:`.selection` - quality measures and the choice of k;
 * :mod:`.ordering` / :mod:`.labelling` - stable cluster ids;
@@ -13,11 +15,23 @@ back; all randomness comes from the ``seed`` setting. Main entry point:
 * :mod:`.profiles` - per-cluster profiles and category mixes;
 * :mod:`.split` - splitting oversized clusters;
 * :mod:`.compare` - several k side by side;
-* :mod:`.config` / :mod:`.pipeline` - config validation and orchestration.
+* :mod:`.config` / :mod:`.pipeline` - the settings (declared once, with their
+  documentation) and orchestration;
+* :mod:`.errors` - typed errors that name the settings able to fix them.
 """
 
 from segmentation.clustering.compare import Comparison, compare_k_values
-from segmentation.clustering.config import SegmentationConfig, parse_config
+from segmentation.clustering.config import (
+    SegmentationConfig,
+    describe_settings,
+    parse_config,
+)
+from segmentation.clustering.errors import (
+    ClusteringError,
+    InputDataError,
+    SettingError,
+    TooFewDistinctPointsError,
+)
 from segmentation.clustering.features import (
     FeatureDroppedWarning,
     FeatureMatrix,
@@ -25,12 +39,7 @@ from segmentation.clustering.features import (
     parse_feature_specs,
     prepare_features,
 )
-from segmentation.clustering.kmeans_core import (
-    KMeansResult,
-    TooFewDistinctPointsError,
-    kmeans,
-    predict,
-)
+from segmentation.clustering.kmeans_core import KMeansResult, kmeans, predict
 from segmentation.clustering.labelling import LabelledClusters, label_customers
 from segmentation.clustering.naming import (
     default_naming_rules,
@@ -46,6 +55,7 @@ from segmentation.clustering.profiles import (
     response_rates,
 )
 from segmentation.clustering.selection import (
+    Gates,
     SelectionParams,
     SelectionResult,
     choose_k,
@@ -54,10 +64,13 @@ from segmentation.clustering.selection import (
 from segmentation.clustering.split import SplitResult, split_oversized_clusters
 
 __all__ = [
+    "ClusteringError",
     "Comparison",
     "FeatureDroppedWarning",
     "FeatureMatrix",
     "FeatureSpec",
+    "Gates",
+    "InputDataError",
     "KMeansResult",
     "LabelledClusters",
     "OutlierResult",
@@ -65,6 +78,7 @@ __all__ = [
     "SegmentationResult",
     "SelectionParams",
     "SelectionResult",
+    "SettingError",
     "SplitResult",
     "TooFewDistinctPointsError",
     "assign_cluster_ids",
@@ -73,6 +87,7 @@ __all__ = [
     "cluster_profiles",
     "compare_k_values",
     "default_naming_rules",
+    "describe_settings",
     "evaluate_k_range",
     "flag_outliers",
     "kmeans",

@@ -103,6 +103,44 @@ def assign_nearest(
     return labels, sq_dist
 
 
+def assign_nearest_two(
+    xt: np.ndarray,
+    xx: np.ndarray,
+    centroids: np.ndarray,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`assign_nearest` (same labels and squared distances, computed the
+    same way) plus the squared distance to the second-nearest centroid
+    (``inf`` with a single centroid), for bounds that skip later passes."""
+    n = xt.shape[1]
+    k = centroids.shape[0]
+    minus_two_c = -2.0 * centroids
+    cc = np.einsum("ij,ij->i", centroids, centroids)[:, None]
+    labels = np.empty(n, dtype=np.int32)
+    sq_dist = np.empty(n, dtype=np.float64)
+    sq_next = np.full(n, np.inf, dtype=np.float64)
+    for start in range(0, n, chunk_size):
+        stop = min(start + chunk_size, n)
+        block = minus_two_c @ xt[:, start:stop]
+        block += cc
+        best = block.min(axis=0)
+        lab = labels[start:stop]
+        lab.fill(k - 1)
+        for j in range(k - 2, -1, -1):
+            np.copyto(lab, j, where=block[j] == best)
+        if k > 1:
+            block[lab, np.arange(stop - start)] = np.inf
+            second = block.min(axis=0)
+            second += xx[start:stop]
+            sq_next[start:stop] = second
+        best += xx[start:stop]
+        sq_dist[start:stop] = best
+    np.maximum(sq_dist, 0.0, out=sq_dist)
+    np.maximum(sq_next, 0.0, out=sq_next)
+    return labels, sq_dist, sq_next
+
+
 def nearest_two(
     x: np.ndarray,
     centroids: np.ndarray,

@@ -50,7 +50,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import stats
+
+from segmentation.clustering.errors import InputDataError, SettingError
 
 TRANSFORMS = ("none", "log1p", "signed_log1p", "auto")
 DIRECTIONS = ("higher_is_better", "lower_is_better", "neutral")
@@ -103,44 +107,48 @@ def parse_feature_specs(
         key: Config key quoted in error messages.
 
     Raises:
-        ValueError: on an empty list, unknown keys or values, or duplicate names.
+        SettingError: on an empty list, unknown keys or values, or duplicate names.
     """
     if isinstance(spec, str | bytes) or not isinstance(spec, Sequence) or not spec:
-        raise ValueError(f"config key '{key}' must be a non-empty list of features")
+        raise SettingError("$key must be a non-empty list of features", key)
     out: list[FeatureSpec] = []
     for i, item in enumerate(spec):
-        where = f"config key '{key}' item {i}"
+        where = f"$key item {i}"
         if isinstance(item, str):
             item = {"name": item}
         if not isinstance(item, Mapping):
-            raise ValueError(f"{where} must be a column name or a dict, got {item!r}")
+            raise SettingError(
+                f"{where} must be a column name or a dict, got {item!r}", key
+            )
         unknown = set(item) - _SPEC_KEYS
         if unknown:
             allowed = sorted(_SPEC_KEYS)
-            raise ValueError(
-                f"{where} has unknown keys {sorted(unknown)}; allowed {allowed}"
+            raise SettingError(
+                f"{where} has unknown keys {sorted(unknown)}; allowed {allowed}", key
             )
         name = item.get("name")
         if not isinstance(name, str) or not name:
-            raise ValueError(f"{where} needs a non-empty string 'name'")
+            raise SettingError(f"{where} needs a non-empty string 'name'", key)
         transform = item.get("transform", "none") or "none"
         if transform not in TRANSFORMS:
-            raise ValueError(
-                f"{where} ({name}): transform {transform!r} not in {list(TRANSFORMS)}"
+            raise SettingError(
+                f"{where} ({name}): transform {transform!r} not in {list(TRANSFORMS)}",
+                key,
             )
         direction = item.get("direction") or _default_direction(name)
         if direction not in DIRECTIONS:
-            raise ValueError(
-                f"{where} ({name}): direction {direction!r} not in {list(DIRECTIONS)}"
+            raise SettingError(
+                f"{where} ({name}): direction {direction!r} not in {list(DIRECTIONS)}",
+                key,
             )
         role = item.get("role", _default_role(name))
         if role is not None and not isinstance(role, str):
-            raise ValueError(f"{where} ({name}): role must be a string or null")
+            raise SettingError(f"{where} ({name}): role must be a string or null", key)
         out.append(FeatureSpec(str(name), str(transform), str(direction), role))
     names = [s.name for s in out]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise ValueError(f"config key '{key}' lists features more than once: {dupes}")
+        raise SettingError(f"$key lists features more than once: {dupes}", key)
     return out
 
 
@@ -182,6 +190,8 @@ class FeatureMatrix:
             skewness, mean, std.
         missing: ``(n, q)`` bool frame (index = customer id) of imputed values for
             every requested feature that exists in the input.
+        row_order: ``(n,)`` position in the input of every row: the input's
+            own columns, taken in this order, line up with ``x``.
     """
 
     customer_ids: pd.api.extensions.ExtensionArray
@@ -191,6 +201,7 @@ class FeatureMatrix:
     stds: np.ndarray
     report: pd.DataFrame
     missing: pd.DataFrame = field(repr=False)
+    row_order: np.ndarray = field(repr=False)
 
     @property
     def features(self) -> list[str]:
@@ -249,10 +260,12 @@ def _numeric_column(df: pd.DataFrame, name: str) -> np.ndarray:
     if pd.api.types.is_bool_dtype(col):
         col = col.astype("float64")
     if not pd.api.types.is_numeric_dtype(col):
-        raise ValueError(f"feature '{name}' is not numeric (dtype {col.dtype})")
+        raise InputDataError(f"feature '{name}' is not numeric (dtype {col.dtype})")
     values = col.to_numpy(dtype=np.float64, na_value=np.nan)
     if np.isinf(values).any():
-        raise ValueError(f"feature '{name}' holds infinite values; fix them upstream")
+        raise InputDataError(
+            f"feature '{name}' holds infinite values; fix them upstream"
+        )
     return values
 
 
@@ -261,19 +274,31 @@ def _sorted_ids(
 ) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray]:
     """Customer ids as strings sorted ascending, and the row order that sorts them."""
     if id_column not in df.columns:
-        raise ValueError(f"input has no customer id column '{id_column}'")
+        raise InputDataError(
+            f"the input has no customer id column '{id_column}' ($key)", "id_column"
+        )
     ids = df[id_column]
     if ids.isna().any():
-        raise ValueError(f"column '{id_column}' has {int(ids.isna().sum())} null ids")
-    as_str = ids.astype(str).to_numpy(dtype=str)
-    order = np.argsort(as_str, kind="stable")
-    as_str = as_str[order]
-    if len(as_str) > 1:
-        dup = as_str[1:] == as_str[:-1]
+        raise InputDataError(
+            f"column '{id_column}' has {int(ids.isna().sum())} null ids"
+        )
+    as_text = pa.array(ids.astype(str))
+    if len(as_text) > 1 and pc.all(pc.less(as_text[:-1], as_text[1:])).as_py():
+        # Already in order, as a database hands them over when asked to: no
+        # sort, and no two equal.
+        return pd.array(as_text, dtype="str"), np.arange(len(as_text))
+    # Arrow sorts UTF-8 bytewise, which is code point order, and stably.
+    order = pc.sort_indices(as_text).to_numpy()
+    as_text = as_text.take(order)
+    if len(as_text) > 1:
+        dup = pc.equal(as_text[1:], as_text[:-1]).to_numpy(zero_copy_only=False)
         if dup.any():
-            examples = sorted({str(v) for v in as_str[1:][dup]})[:5]
-            raise ValueError(f"column '{id_column}' has duplicate ids, e.g. {examples}")
-    return pd.array(as_str, dtype="str"), order
+            repeated = as_text[1:].filter(pa.array(dup)).to_pylist()
+            examples = sorted(set(repeated))[:5]
+            raise InputDataError(
+                f"column '{id_column}' has duplicate ids, e.g. {examples}"
+            )
+    return pd.array(as_text, dtype="str"), order
 
 
 def _resolve_transform(
@@ -293,9 +318,10 @@ def _resolve_transform(
             else "none"
         )
     if transform == "log1p" and observed.size and observed.min() < 0:
-        raise ValueError(
+        raise SettingError(
             f"feature '{spec.name}' has negative values (min {observed.min():g}); "
-            "log1p needs values >= 0, use transform 'signed_log1p'"
+            "log1p needs values >= 0: give it transform 'signed_log1p' in $key",
+            "features",
         )
     return transform, skewness
 
@@ -336,17 +362,21 @@ def prepare_features(
         A :class:`FeatureMatrix` with rows sorted by customer id.
 
     Raises:
-        ValueError: on a missing/non-numeric/infinite feature column, bad ids,
-            negative values under log1p, or when no feature is left.
+        SettingError: on a feature missing from the input or negative values
+            under log1p.
+        InputDataError: on a non-numeric or infinite feature column, bad ids, or
+            when no feature is left.
     """
     parsed = [
         s if isinstance(s, FeatureSpec) else parse_feature_specs([s])[0] for s in specs
     ]
     if not parsed:
-        raise ValueError("no features given")
+        raise SettingError("$key lists no features", "features")
     missing_cols = [s.name for s in parsed if s.name not in df.columns]
     if missing_cols:
-        raise ValueError(f"features not in the input: {missing_cols}")
+        raise SettingError(
+            f"features not in the input: {missing_cols} ($key)", "features"
+        )
     ids, order = _sorted_ids(df, id_column)
     kept: list[FeatureSpec] = []
     columns: list[np.ndarray] = []
@@ -405,7 +435,7 @@ def prepare_features(
         means.append(mean)
         stds.append(std)
     if not kept:
-        raise ValueError(_no_feature_left_message(len(ids), rows))
+        raise InputDataError(_no_feature_left_message(len(ids), rows))
     x = np.ascontiguousarray(np.column_stack(columns), dtype=np.float64)
     missing = pd.DataFrame(missing_flags, index=pd.Index(ids, name="customer_id"))
     return FeatureMatrix(
@@ -416,4 +446,5 @@ def prepare_features(
         stds=np.array(stds),
         report=pd.DataFrame(rows),
         missing=missing,
+        row_order=order,
     )

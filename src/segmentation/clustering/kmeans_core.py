@@ -37,19 +37,19 @@ from segmentation.clustering.distances import (
     DEFAULT_CHUNK_SIZE,
     as_float_matrix,
     assign_nearest,
+    assign_nearest_two,
     count_distinct_rows,
     single_threaded_blas,
     squared_norms,
 )
+from segmentation.clustering.errors import TooFewDistinctPointsError
+
+__all__ = ["KMeansResult", "TooFewDistinctPointsError", "kmeans", "lloyd", "predict"]
 
 #: Default number of points used for the ``n_init`` candidate runs on big inputs.
 DEFAULT_INIT_SAMPLE_SIZE = 20_000
 #: Growth of the nested samples between refinement stages.
 REFINE_FACTOR = 10
-
-
-class TooFewDistinctPointsError(ValueError):
-    """Raised when ``k`` exceeds the number of distinct feature vectors."""
 
 
 @dataclass(frozen=True)
@@ -80,14 +80,6 @@ class KMeansResult:
     def k(self) -> int:
         """Number of clusters."""
         return int(self.centroids.shape[0])
-
-
-def too_few_distinct_message(k: int, n_distinct: int, k_source: str) -> str:
-    """Message of :class:`TooFewDistinctPointsError`."""
-    return (
-        f"asked for k={k} clusters but the data has only {n_distinct} distinct "
-        f"customers; lower k ({k_source})"
-    )
 
 
 def _exact_sq_dist(xt: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -130,7 +122,7 @@ def kmeans_plus_plus(
         cumulative = np.cumsum(closest)
         potential = cumulative[-1]
         if not potential > 0.0:
-            raise TooFewDistinctPointsError(f"only {c} distinct points")
+            raise TooFewDistinctPointsError(k, c)
         draws = rng.random(trials) * potential
         candidates = np.searchsorted(cumulative, draws, side="right")
         np.minimum(candidates, n - 1, out=candidates)
@@ -182,6 +174,17 @@ def lloyd(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
     """Lloyd iterations from ``centroids`` on transposed points ``xt`` (d x n).
 
+    Each iteration assigns every point to its nearest centroid and moves the
+    centroids to the means. Bounds (Hamerly's) spare most distance passes:
+    every point keeps an upper bound on the distance to its own centroid and a
+    lower bound on the distance to any other one; after the centroids move by
+    ``s_j``, the first grows by its centroid's ``s_j`` and the second shrinks
+    by the largest ``s_j``. A point whose upper bound stays below its lower
+    bound (by a margin far above the rounding of the distances) cannot change
+    cluster, so only the other points are measured again. The labels are those
+    of measuring every point each time; the means, the stopping rule and the
+    returned squared distances are computed exactly as without the bounds.
+
     Returns:
         ``(centroids, labels, sq_dist, n_iter, converged)`` with labels consistent
         with the returned centroids (nearest centroid of every point).
@@ -189,20 +192,62 @@ def lloyd(
     if xx is None:
         xx = squared_norms(xt)
     c = np.array(centroids, dtype=np.float64, copy=True)
-    previous: np.ndarray | None = None
+    labels, sq_dist, sq_next = assign_nearest_two(xt, xx, c, chunk_size=chunk_size)
+    upper, lower = np.sqrt(sq_dist), np.sqrt(sq_next)
+    # Distances come from ||x||^2 - 2 x.c + ||c||^2: near zero their square
+    # root can be off by about sqrt(eps) times the largest norm.
+    margin = 1e-6 * (1.0 + float(np.sqrt(xx.max(initial=0.0))))
+    exact = True  # sq_dist holds every point's distance to c right now
     for it in range(max_iter):
-        labels, sq_dist = assign_nearest(xt, xx, c, chunk_size=chunk_size)
-        if previous is not None and np.array_equal(labels, previous):
-            return c, labels, sq_dist, it, True
+        if it:
+            moved = _reassign(xt, xx, c, labels, upper, lower, margin, chunk_size)
+            exact = False
+            if not moved:
+                labels, sq_dist = assign_nearest(xt, xx, c, chunk_size=chunk_size)
+                return c, labels, sq_dist, it, True
+        counts = np.bincount(labels, minlength=c.shape[0])
+        if not exact and (counts == 0).any():
+            # An empty cluster moves to the farthest points: measure them all.
+            labels, sq_dist = assign_nearest(xt, xx, c, chunk_size=chunk_size)
         new = _update_centroids(xt, labels, sq_dist, c)
+        step = np.sqrt(((new - c) ** 2).sum(axis=1))
         shift = float(((new - c) ** 2).sum())
         c = new
-        previous = labels
         if shift <= tol_abs:
             labels, sq_dist = assign_nearest(xt, xx, c, chunk_size=chunk_size)
             return c, labels, sq_dist, it + 1, True
+        upper += step[labels]
+        lower -= step.max()
     labels, sq_dist = assign_nearest(xt, xx, c, chunk_size=chunk_size)
     return c, labels, sq_dist, max_iter, False
+
+
+def _reassign(
+    xt: np.ndarray,
+    xx: np.ndarray,
+    centroids: np.ndarray,
+    labels: np.ndarray,
+    upper: np.ndarray,
+    lower: np.ndarray,
+    margin: float,
+    chunk_size: int,
+) -> bool:
+    """Measure again the points whose bounds no longer prove their cluster;
+    update their labels and bounds in place. True when a label changed."""
+    unsure = np.flatnonzero(upper + margin >= lower)
+    if not unsure.size:
+        return False
+    lab, sq, sq_next = assign_nearest_two(
+        np.ascontiguousarray(xt[:, unsure]),
+        xx[unsure],
+        centroids,
+        chunk_size=chunk_size,
+    )
+    moved = bool((lab != labels[unsure]).any())
+    labels[unsure] = lab
+    upper[unsure] = np.sqrt(sq)
+    lower[unsure] = np.sqrt(sq_next)
+    return moved
 
 
 def _stage_sizes(n: int, init_sample_size: int | None) -> list[int]:
@@ -215,12 +260,10 @@ def _stage_sizes(n: int, init_sample_size: int | None) -> list[int]:
     return [*sizes, n]
 
 
-def _validate_args(
-    n: int, k: int, n_init: int, max_iter: int, tol: float, k_source: str
-) -> None:
+def _validate_args(n: int, k: int, n_init: int, max_iter: int, tol: float) -> None:
     """ValueError on a bad k, n_init, max_iter, tol or empty data."""
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"k must be a positive int, got {k!r} ({k_source})")
+        raise ValueError(f"k must be a positive int, got {k!r}")
     if n_init < 1:
         raise ValueError(f"n_init must be >= 1, got {n_init}")
     if max_iter < 1:
@@ -242,7 +285,6 @@ def kmeans(
     init_sample_size: int | None = DEFAULT_INIT_SAMPLE_SIZE,
     n_local_trials: int | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
-    k_source: str = "k",
 ) -> KMeansResult:
     """Cluster the rows of ``data`` into ``k`` groups (see the module docstring).
 
@@ -257,16 +299,14 @@ def kmeans(
             larger; ``None`` always uses all points.
         n_local_trials: k-means++ candidates per centre (default ``2 + ln k``).
         chunk_size: Points per distance block (memory ~ ``k * chunk_size * 8`` B).
-        k_source: Where ``k`` came from (config key or dbt var), quoted in errors.
 
     Raises:
-        TooFewDistinctPointsError: if the data has fewer than ``k`` distinct rows,
-            e.g. "asked for k=5 clusters but the data has only 3 distinct
-            customers; lower k (var segmentation_k)".
+        TooFewDistinctPointsError: if the data has fewer than ``k`` distinct rows
+            (its ``k`` and ``n_distinct`` say how many).
     """
     x = as_float_matrix(data)
     n = x.shape[0]
-    _validate_args(n, k, n_init, max_iter, tol, k_source)
+    _validate_args(n, k, n_init, max_iter, tol)
     with single_threaded_blas():
         return _kmeans(
             x,
@@ -278,7 +318,6 @@ def kmeans(
             init_sample_size=init_sample_size,
             n_local_trials=n_local_trials,
             chunk_size=chunk_size,
-            k_source=k_source,
         )
 
 
@@ -293,18 +332,16 @@ def _kmeans(
     init_sample_size: int | None,
     n_local_trials: int | None,
     chunk_size: int,
-    k_source: str,
 ) -> KMeansResult:
     """Body of :func:`kmeans` on a validated matrix (BLAS limited to 1 thread)."""
     n = x.shape[0]
     if k > n:
-        raise TooFewDistinctPointsError(
-            too_few_distinct_message(k, count_distinct_rows(x), k_source)
-        )
+        raise TooFewDistinctPointsError(k, count_distinct_rows(x))
     rng = np.random.default_rng(seed)
     xt = np.ascontiguousarray(x.T)
     xx = squared_norms(xt)
-    tol_abs = float(tol * np.mean(np.var(x, axis=0)))
+    # Along the rows of the transposed copy: contiguous, so a fast pass.
+    tol_abs = float(tol * np.mean(np.var(xt, axis=1)))
 
     sizes = _stage_sizes(n, init_sample_size)
     order = rng.permutation(n) if len(sizes) > 1 else None
@@ -326,9 +363,7 @@ def _kmeans(
         except TooFewDistinctPointsError:
             n_distinct = count_distinct_rows(x)
             if n_distinct < k or sizes[0] == n:
-                raise TooFewDistinctPointsError(
-                    too_few_distinct_message(k, n_distinct, k_source)
-                ) from None
+                raise TooFewDistinctPointsError(k, n_distinct) from None
             # The sample lacks distinct points the full data has: restart on all
             # points, discarding the candidate runs made on the sample.
             sizes, st, sxx = [n], xt, xx

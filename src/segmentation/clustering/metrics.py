@@ -83,6 +83,65 @@ def davies_bouldin_and_calinski_harabasz(
     return float(np.mean(combined.max(axis=1))), ch
 
 
+#: Largest number of points whose distance matrix is kept for every k of a
+#: model selection (5,000 points: 200 MB of float64).
+DISTANCE_CACHE_MAX = 5_000
+
+
+def pairwise_distances(x: np.ndarray, *, block: int = 4_000_000) -> np.ndarray:
+    """Euclidean distances between all rows of ``x`` (``m x m``, zero
+    diagonal), computed in row blocks as :func:`silhouette_samples` does, so
+    the silhouette of many labelings of the same points pays for them once."""
+    m = x.shape[0]
+    left, right = _expanded(x)
+    out = np.empty((m, m), dtype=np.float64)
+    rows = max(1, block // max(m, 1))
+    for start in range(0, m, rows):
+        stop = min(start + rows, m)
+        d = out[start:stop]
+        np.matmul(left[start:stop], right, out=d)
+        np.maximum(d, 0.0, out=d)
+        np.sqrt(d, out=d)
+        d[np.arange(stop - start), np.arange(start, stop)] = 0.0
+    return out
+
+
+def _expanded(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``[a, ||a||^2, 1]`` and ``[-2b, 1, ||b||^2]^T``: their product is the
+    squared distance matrix, one matrix product per block."""
+    xx = np.einsum("ij,ij->i", x, x)
+    ones = np.ones((x.shape[0], 1))
+    left = np.hstack([x, xx[:, None], ones])
+    right = np.ascontiguousarray(np.hstack([-2.0 * x, ones, xx[:, None]]).T)
+    return left, right
+
+
+def _silhouette_from_sums(
+    sums: np.ndarray, lab: np.ndarray, counts: np.ndarray
+) -> np.ndarray:
+    """Silhouettes from each point's summed distance to every cluster."""
+    m = lab.shape[0]
+    idx = np.arange(m)
+    own = counts[lab]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = sums[idx, lab] / (own - 1)
+        sums[idx, lab] = np.inf
+        b = (sums / counts).min(axis=1)
+        s = (b - a) / np.maximum(a, b)
+    s[own == 1] = 0.0
+    return np.nan_to_num(s)
+
+
+def _one_hot(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Dense labels 0..c-1, their counts and the ``m x c`` one-hot matrix."""
+    m = labels.shape[0]
+    _, lab = np.unique(labels, return_inverse=True)
+    counts = np.bincount(lab)
+    onehot = np.zeros((m, counts.size), dtype=np.float64)
+    onehot[np.arange(m), lab] = 1.0
+    return lab, counts, onehot
+
+
 def silhouette_samples(
     x: np.ndarray, labels: np.ndarray, *, block: int = 4_000_000
 ) -> np.ndarray:
@@ -95,15 +154,8 @@ def silhouette_samples(
     labels, which is much faster than scikit-learn's per-row reduction.
     """
     m = x.shape[0]
-    _, lab = np.unique(labels, return_inverse=True)
-    counts = np.bincount(lab)
-    onehot = np.zeros((m, counts.size), dtype=np.float64)
-    onehot[np.arange(m), lab] = 1.0
-    xx = np.einsum("ij,ij->i", x, x)
-    ones = np.ones((m, 1))
-    # ||a - b||^2 = [a, ||a||^2, 1] . [-2b, 1, ||b||^2]: one product per block.
-    left = np.hstack([x, xx[:, None], ones])
-    right = np.ascontiguousarray(np.hstack([-2.0 * x, ones, xx[:, None]]).T)
+    lab, counts, onehot = _one_hot(labels)
+    left, right = _expanded(x)
     sums = np.empty((m, counts.size), dtype=np.float64)
     rows = max(1, block // max(m, 1))
     for start in range(0, m, rows):
@@ -113,29 +165,32 @@ def silhouette_samples(
         np.sqrt(d, out=d)
         d[np.arange(stop - start), np.arange(start, stop)] = 0.0
         sums[start:stop] = d @ onehot
-    idx = np.arange(m)
-    own = counts[lab]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a = sums[idx, lab] / (own - 1)
-        sums[idx, lab] = np.inf
-        b = (sums / counts).min(axis=1)
-        s = (b - a) / np.maximum(a, b)
-    s[own == 1] = 0.0
-    return np.nan_to_num(s)
+    return _silhouette_from_sums(sums, lab, counts)
 
 
-def silhouette(x: np.ndarray, labels: np.ndarray, sample: np.ndarray | None) -> float:
+def silhouette(
+    x: np.ndarray,
+    labels: np.ndarray,
+    sample: np.ndarray | None,
+    *,
+    distances: np.ndarray | None = None,
+) -> float:
     """Mean silhouette on all points (``sample is None``) or on ``sample`` indices.
 
-    Returns NaN when the points carry fewer than 2 or more than ``n - 1`` labels
-    (where scikit-learn raises).
+    ``distances``, when given, is :func:`pairwise_distances` of those same
+    points, shared by every labeling of them. Returns NaN when the points
+    carry fewer than 2 or more than ``n - 1`` labels (where scikit-learn
+    raises).
     """
     xs = x if sample is None else x[sample]
     ls = labels if sample is None else labels[sample]
     n_labels = np.unique(ls).size
     if n_labels < 2 or n_labels > xs.shape[0] - 1:
         return float("nan")
-    return float(np.mean(silhouette_samples(xs, ls)))
+    if distances is None:
+        return float(np.mean(silhouette_samples(xs, ls)))
+    lab, counts, onehot = _one_hot(ls)
+    return float(np.mean(_silhouette_from_sums(distances @ onehot, lab, counts)))
 
 
 def silhouette_plan(

@@ -1,4 +1,4 @@
-"""People-friendly cluster names from a rules table (an editable dbt seed).
+"""People-friendly cluster names from a rules table (editable data).
 
 Scores
 ------
@@ -14,7 +14,10 @@ Rules table
 One row per rule. Columns:
 
 ``name``
-    Cluster name shown to people (unique in the table).
+    Cluster name shown to people (unique in the table). The names are a
+    vocabulary of their own, distinct from the RFM segment names (seed
+    ``segment_definitions``), so a report never shows one name meaning two
+    different groups of customers.
 ``priority``
     Integer; rules are tried from the lowest priority number up.
 ``<role>_score_min`` / ``<role>_score_max``
@@ -50,6 +53,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from segmentation.clustering.errors import SettingError
 from segmentation.clustering.features import FeatureSpec
 
 #: Columns of the rules table, in seed order.
@@ -69,25 +73,25 @@ _ = None
 #: Default rules; ``seeds/cluster_naming_rules.csv`` holds the same (a test checks).
 #: name, priority, recency min/max, frequency min/max, monetary min/max, description
 DEFAULT_RULES: list[tuple[object, ...]] = [
-    ("Champions", 10, 0.3, _, 0.5, _, 0.5, _,
+    ("VIP Regulars", 10, 0.3, _, 0.5, _, 0.5, _,
      "Bought recently, buy often and spend the most"),
-    ("Loyal Customers", 20, -0.3, _, 0.3, _, 0.0, _,
-     "Buy often and spend well, and are still reasonably recent"),
-    ("Cannot Lose Them", 30, _, -0.5, 0.5, _, 0.5, _,
+    ("Steady Buyers", 20, -0.3, _, 0.3, _, 0.0, _,
+     "Buy often and spend well, and are still fairly recent"),
+    ("Fading Big Buyers", 30, _, -0.5, 0.5, _, 0.5, _,
      "Used to buy often and spend a lot but have not bought for a long time"),
-    ("At Risk", 40, _, -0.3, _, _, 0.0, _,
+    ("Slipping Spenders", 40, _, -0.3, _, _, 0.0, _,
      "Spent above average but have been inactive for a long time"),
-    ("Lost", 50, _, -0.8, _, -0.3, _, -0.3,
+    ("Gone Quiet", 50, _, -0.8, _, -0.3, _, -0.3,
      "Bought little and rarely, long ago"),
-    ("Hibernating", 60, _, -0.2, _, 0.0, _, 0.0,
+    ("Drifting Light Buyers", 60, _, -0.2, _, 0.0, _, 0.0,
      "Low spenders who have not bought for a while"),
-    ("New Customers", 70, 0.2, _, _, -0.3, _, _,
+    ("Fresh Starters", 70, 0.2, _, _, -0.3, _, _,
      "Bought recently but only once or twice so far"),
-    ("Potential Loyalists", 80, 0.2, _, -0.3, 0.5, _, _,
-     "Recent customers with average frequency who could become loyal"),
-    ("Big Spenders", 90, _, _, _, 0.3, 0.8, _,
-     "Spend a lot but do not buy often"),
-    ("Need Attention", 100, -0.5, 0.5, -0.5, 0.5, -0.5, 0.5,
+    ("Rising Regulars", 80, 0.2, _, -0.3, 0.5, _, _,
+     "Recent customers with average frequency who could become regulars"),
+    ("Occasional Big Tickets", 90, _, _, _, 0.3, 0.8, _,
+     "Spend a lot per visit but do not buy often"),
+    ("Middle of the Road", 100, -0.5, 0.5, -0.5, 0.5, -0.5, 0.5,
      "Around average on recency, frequency and spend"),
     ("Mixed Profile", 1000, _, _, _, _, _, _,
      "Catch-all: no rule above fits this cluster"),
@@ -105,7 +109,9 @@ def default_naming_rules() -> pd.DataFrame:
     return frame
 
 
-def select_rule_set(rules: pd.DataFrame | None, rule_set: str) -> pd.DataFrame | None:
+def select_rule_set(
+    rules: pd.DataFrame | None, rule_set: str | None
+) -> pd.DataFrame | None:
     """The rows of ``rules`` written for ``rule_set``, without the ``rule_set``
     column; the table unchanged when it has no such column.
 
@@ -115,12 +121,20 @@ def select_rule_set(rules: pd.DataFrame | None, rule_set: str) -> pd.DataFrame |
     """
     if rules is None or "rule_set" not in rules.columns:
         return rules
+    if rule_set is None:
+        available = sorted(rules["rule_set"].dropna().astype(str).unique())
+        raise SettingError(
+            f"naming rules: the rules table holds the rule sets {available}; "
+            "name the one to use in $key",
+            "naming_rule_set",
+        )
     chosen = rules.loc[rules["rule_set"] == rule_set].drop(columns="rule_set")
     if chosen.empty:
         available = sorted(rules["rule_set"].dropna().astype(str).unique())
-        raise ValueError(
-            f"naming rules: no rule has rule_set '{rule_set}' (config key "
-            f"'naming_rule_set'); the rules table has {available}"
+        raise SettingError(
+            f"naming rules: no rule has rule_set '{rule_set}' ($key); the rules "
+            f"table has {available}",
+            "naming_rule_set",
         )
     return chosen.reset_index(drop=True)
 

@@ -2,10 +2,12 @@
 
 Steps of :func:`segment_customers`:
 
-1. validate the config (:func:`parse_config`);
+1. validate the settings (:func:`parse_config`);
 2. sort customers by id, impute, transform and standardise the features;
-3. flag outliers (robust z) and leave them out of every fit;
-4. evaluate K-means for every k of ``k_range`` and choose k (``choose_k``);
+3. flag outliers (z beyond ``outlier_z``, at most ``max_outlier_share``) and
+   leave them out of every fit;
+4. evaluate K-means for every k of ``k_range`` and choose k (``choose_k``: the
+   best k that meets every quality threshold);
 5. assign every customer (outliers too) to the nearest centroid of the chosen fit;
 6. number the clusters (value-score rule, or Hungarian matching to the previous
    run's centroids when given) and name them with the naming rules;
@@ -23,6 +25,11 @@ import pandas as pd
 
 from segmentation.clustering.compare import compare_k_values
 from segmentation.clustering.config import SegmentationConfig, parse_config
+from segmentation.clustering.errors import (
+    InputDataError,
+    SettingError,
+    TooFewDistinctPointsError,
+)
 from segmentation.clustering.features import FeatureMatrix, prepare_features
 from segmentation.clustering.labelling import LabelledClusters, label_customers
 from segmentation.clustering.naming import name_clusters, role_scores, select_rule_set
@@ -31,9 +38,14 @@ from segmentation.clustering.ordering import (
     Z_PREFIX,
     previous_centroids_in_z,
 )
-from segmentation.clustering.outliers import flag_outliers
+from segmentation.clustering.outliers import OutlierResult, flag_outliers
 from segmentation.clustering.profiles import cluster_profiles, feature_profiles
-from segmentation.clustering.selection import choose_k, evaluate_k_range, fit_k
+from segmentation.clustering.selection import (
+    choose_k,
+    evaluate_k_range,
+    fit_k,
+    judge_gates,
+)
 from segmentation.clustering.split import split_oversized_clusters
 
 CUSTOMER_COLUMNS = [
@@ -58,10 +70,13 @@ class SegmentationResult:
         customer_clusters: One row per customer, sorted by id:
             :data:`CUSTOMER_COLUMNS` (distances in z units).
         model_selection: One row per evaluated k (see ``evaluate_k_range``) plus
-            ``is_chosen``.
+            ``passes_gates``, ``gate_failures``, ``is_chosen`` and
+            ``chosen_k_reason`` (on the chosen row only).
         chosen_k: The number of clusters used.
         chosen_k_reason: Why, with the figures.
-        profiles: One row per cluster (see ``cluster_profiles``).
+        profiles: One row per cluster (see ``cluster_profiles``), with the
+            ``naming_rule``, ``value_score``, ``previous_cluster_id`` and
+            ``match_distance`` of the centroids table.
         feature_profiles: One row per cluster and requested feature (see
             ``feature_profiles``).
         centroids: One row per cluster: ``cluster_id``, ``cluster_name``,
@@ -74,9 +89,11 @@ class SegmentationResult:
         comparison_assignments: ``customer_id``, ``k``, ``cluster_id``,
             ``cluster_name`` for every k of ``compare_k``.
         comparison_summary: One row per k of ``compare_k``.
+        comparison_sizes: One row per k of ``compare_k`` and cluster:
+            ``k``, ``cluster_id``, ``cluster_name``, ``customers``.
         feature_report: One row per requested feature (transform, imputation,
             drop reason, mean/std).
-        outlier_scales: Robust centre and scale per feature.
+        outliers: The outlier flags and the threshold used.
     """
 
     customer_clusters: pd.DataFrame
@@ -90,8 +107,9 @@ class SegmentationResult:
     split_decisions: pd.DataFrame
     comparison_assignments: pd.DataFrame
     comparison_summary: pd.DataFrame
+    comparison_sizes: pd.DataFrame
     feature_report: pd.DataFrame
-    outlier_scales: pd.DataFrame
+    outliers: OutlierResult
 
 
 def _centroid_table(
@@ -120,6 +138,43 @@ def _revenue_column(cfg: SegmentationConfig) -> str | None:
     return None
 
 
+def _choose(
+    cfg: SegmentationConfig, fm: FeatureMatrix, fit_mask: np.ndarray
+) -> tuple[pd.DataFrame, int, str, dict]:
+    """Steps 4: the selection table with the gates judged, the chosen k, why,
+    and the fits by k (the chosen one included)."""
+    params = cfg.selection_params()
+    x_fit = fm.x[fit_mask]
+    ks = list(range(cfg.k_range[0], cfg.k_range[1] + 1))
+    try:
+        selection = evaluate_k_range(x_fit, ks, params, assigned_also=fm.x[~fit_mask])
+    except TooFewDistinctPointsError as err:
+        raise err.for_setting("k_range") from None
+    chosen_k, reason = choose_k(
+        selection.table,
+        cfg.business_k_range[0],
+        cfg.business_k_range[1],
+        cfg.fixed_k,
+        gates=cfg.gates(),
+        silhouette_tolerance=cfg.silhouette_tolerance,
+    )
+    fits = dict(selection.fits)
+    if chosen_k not in fits:
+        try:
+            fits[chosen_k] = fit_k(x_fit, chosen_k, params)
+        except TooFewDistinctPointsError as err:
+            raise err.for_setting("fixed_k") from None
+    table = judge_gates(selection.table, cfg.gates())
+    is_chosen = table["k"] == chosen_k
+    table = table.assign(
+        is_chosen=is_chosen,
+        chosen_k_reason=pd.Series(
+            np.where(is_chosen, reason, None), index=table.index, dtype=object
+        ),
+    )
+    return table, chosen_k, reason, {"selection": selection, "fits": fits}
+
+
 def segment_customers(
     features_df: pd.DataFrame,
     config: Mapping[str, object],
@@ -132,54 +187,47 @@ def segment_customers(
     Args:
         features_df: One row per customer: the id column, the raw feature columns
             and optionally the response and revenue columns.
-        config: Plain dict; keys and defaults in :mod:`config`.
+        config: Plain dict; settings and defaults in :mod:`config`.
         previous_centroids: The previous run's ``centroids`` table, to carry ids
             over (optional).
         naming_rules: Rules table (the ``cluster_naming_rules`` seed); default
             :func:`default_naming_rules`.
 
     Raises:
-        ValueError: on bad config (naming the key), bad input, or k larger than the
-            number of distinct non-outlier customers.
+        SettingError: on a bad setting (naming the key).
+        InputDataError: on input that cannot be clustered.
+        TooFewDistinctPointsError: when k exceeds the distinct non-outlier
+            customers (naming the k setting).
     """
     cfg = parse_config(config)
     params = cfg.selection_params()
     naming_rules = select_rule_set(naming_rules, cfg.naming_rule_set)
+    extra = [c for c in (_revenue_column(cfg), cfg.response_column) if c]
+    for col in extra:
+        if col not in features_df.columns:
+            raise SettingError(
+                f"$key names column '{col}', which is not in the input",
+                "revenue_column" if col == cfg.revenue_column else "response_column",
+            )
     fm = prepare_features(
         features_df,
         cfg.features,
         id_column=cfg.id_column,
         skew_threshold=cfg.skew_threshold,
     )
-    outliers = flag_outliers(fm, threshold=cfg.outlier_threshold)
+    outliers = flag_outliers(fm, max_z=cfg.outlier_z, max_share=cfg.max_outlier_share)
     fit_mask = ~outliers.mask
-    x_fit = fm.x[fit_mask]
-    if x_fit.shape[0] == 0:
-        raise ValueError(
-            "every customer was flagged as an outlier; raise outlier_threshold"
-        )
+    if not fit_mask.any():
+        raise InputDataError("every customer was flagged as an outlier")
 
-    ks = list(range(cfg.k_range[0], cfg.k_range[1] + 1))
-    selection = evaluate_k_range(x_fit, ks, params, k_source=cfg.k_source("k_range"))
-    chosen_k, reason = choose_k(
-        selection.table,
-        cfg.business_k_range[0],
-        cfg.business_k_range[1],
-        cfg.fixed_k,
-        min_stability=cfg.min_stability,
-        silhouette_tolerance=cfg.silhouette_tolerance,
-    )
-    fit = selection.fits.get(chosen_k) or fit_k(
-        x_fit, chosen_k, params, k_source=cfg.k_source("fixed_k")
-    )
-
+    model_selection, chosen_k, reason, run = _choose(cfg, fm, fit_mask)
     prev_z = prev_ids = None
     if previous_centroids is not None and len(previous_centroids):
         prev_z = previous_centroids_in_z(previous_centroids, fm)
         prev_ids = previous_centroids["cluster_id"].to_numpy(dtype=np.int64)
     lab = label_customers(
         fm.x,
-        fit.centroids,
+        run["fits"][chosen_k].centroids,
         fm.signs,
         previous_z=prev_z,
         previous_ids=prev_ids,
@@ -220,42 +268,58 @@ def segment_customers(
     )
 
     raw_cols = [s.name for s in cfg.features]
-    extra = [c for c in (_revenue_column(cfg), cfg.response_column) if c]
-    for col in extra:
-        if col not in features_df.columns:
-            raise ValueError(f"config names column '{col}' which is not in the input")
-    raw = features_df[[cfg.id_column, *dict.fromkeys(raw_cols + extra)]].copy()
-    raw[cfg.id_column] = raw[cfg.id_column].astype(str)
-    joined = customers.merge(
-        raw.rename(columns={cfg.id_column: "customer_id"}), on="customer_id", how="left"
+    # The input's columns in the feature matrix's row order (sorted ids).
+    joined = pd.DataFrame(
+        {
+            col: features_df[col].iloc[fm.row_order].reset_index(drop=True)
+            for col in dict.fromkeys(raw_cols + extra)
+        }
+    ).assign(
+        cluster_id=customers["cluster_id"].to_numpy(),
+        cluster_name=customers["cluster_name"].to_numpy(),
+        is_outlier=outliers.mask,
     )
     profiles = cluster_profiles(
         joined,
-        raw_cols,
+        [],
         revenue_column=_revenue_column(cfg),
         response_column=cfg.response_column,
-        centroids=centroids,
     )
     if not cfg.response_column:
-        # Same columns with or without a response, so the dbt models and their
-        # contracts do not depend on the config; nullable, so they read as null.
+        # Same columns with or without a response, so the published tables do
+        # not depend on the settings; nullable, so they read as null.
         empty = pd.array([pd.NA] * len(profiles), dtype="Float64")
         profiles = profiles.assign(
             responders=empty, response_known=empty, response_rate=empty
         )
+    profiles = profiles.merge(
+        centroids[
+            [
+                "cluster_id",
+                "naming_rule",
+                "rule_margin",
+                "value_score",
+                "previous_cluster_id",
+                "match_distance",
+            ]
+        ],
+        on="cluster_id",
+    )
     per_feature = feature_profiles(
         joined, raw_cols, centroids=centroids, feature_report=fm.report
     )
-    comparison = compare_k_values(
-        fm,
-        cfg.compare_k,
-        params,
-        fit_mask=fit_mask,
-        selection=selection,
-        naming_rules=naming_rules,
-        k_source=cfg.k_source("compare_k"),
-    )
-    model_selection = selection.table.assign(is_chosen=selection.table["k"] == chosen_k)
+    try:
+        comparison = compare_k_values(
+            fm,
+            cfg.compare_k,
+            params,
+            fit_mask=fit_mask,
+            selection=run["selection"],
+            naming_rules=naming_rules,
+            labelled={chosen_k: (lab, name_of)} if prev_z is None else None,
+        )
+    except TooFewDistinctPointsError as err:
+        raise err.for_setting("compare_k") from None
     return SegmentationResult(
         customer_clusters=customers,
         model_selection=model_selection,
@@ -268,6 +332,7 @@ def segment_customers(
         split_decisions=split.decisions,
         comparison_assignments=comparison.assignments,
         comparison_summary=comparison.summary,
+        comparison_sizes=comparison.sizes,
         feature_report=fm.report,
-        outlier_scales=outliers.scales,
+        outliers=outliers,
     )

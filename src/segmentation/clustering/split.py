@@ -2,8 +2,8 @@
 
 A cluster holding more than ``max_share`` of all customers (outliers included) is
 split by a second K-means on its non-outlier members, in the same z units. The
-number of sub-clusters is chosen by :func:`choose_k` over ``k_range`` (every k of
-the range is the business range too) unless ``fixed_k`` is given; the fits use a
+number of sub-clusters is chosen by :func:`choose_split_k` over ``k_range`` (the
+highest silhouette among the stable k) unless ``fixed_k`` is given; the fits use a
 seed derived from the run seed and the cluster id. All members (outliers too) are
 then assigned to the nearest sub-centroid, sub-clusters are numbered 1..m by the
 value-score rule and named with the naming rules (unique inside the cluster).
@@ -27,7 +27,7 @@ from segmentation.clustering.ordering import Z_PREFIX
 from segmentation.clustering.seeds import SPLIT, derive_seed
 from segmentation.clustering.selection import (
     SelectionParams,
-    choose_k,
+    choose_split_k,
     evaluate_k_range,
     fit_k,
 )
@@ -68,7 +68,7 @@ def split_oversized_clusters(
     fixed_k: int | None = None,
     cluster_names: Mapping[int, str] | None = None,
     naming_rules: pd.DataFrame | None = None,
-    min_stability: float = 0.75,
+    min_stability: float | None = 0.80,
     silhouette_tolerance: float = 0.005,
 ) -> SplitResult:
     """Split every cluster whose share of customers exceeds ``max_share``.
@@ -84,8 +84,8 @@ def split_oversized_clusters(
         fixed_k: Use this number of sub-clusters instead of choosing.
         cluster_names: Parent names, for labels.
         naming_rules: Rules table for sub-cluster names.
-        min_stability: Stability floor of :func:`choose_k`.
-        silhouette_tolerance: Tie tolerance of :func:`choose_k`.
+        min_stability: Stability floor of :func:`choose_split_k`.
+        silhouette_tolerance: Tie tolerance of :func:`choose_split_k`.
     """
     n = x.shape[0]
     signs = np.array([s.sign for s in specs])
@@ -110,16 +110,16 @@ def split_oversized_clusters(
             else list(range(k_range[0], k_range[1] + 1))
         )
         try:
-            sel = evaluate_k_range(xs, ks, sub_params, k_source="split_k_range")
-            k, reason = choose_k(
-                sel.table,
-                k_range[0],
-                k_range[1],
-                fixed_k,
-                min_stability=min_stability,
-                silhouette_tolerance=silhouette_tolerance,
-            )
-            fit = sel.fits.get(k) or fit_k(xs, k, sub_params, k_source="split_fixed_k")
+            sel = evaluate_k_range(xs, ks, sub_params)
+            if fixed_k is None:
+                k, reason = choose_split_k(
+                    sel.table,
+                    min_stability=min_stability,
+                    silhouette_tolerance=silhouette_tolerance,
+                )
+            else:
+                k, reason = fixed_k, f"k={fixed_k} fixed by configuration"
+            fit = sel.fits.get(k) or fit_k(xs, k, sub_params)
         except TooFewDistinctPointsError as err:
             decisions.append(
                 {

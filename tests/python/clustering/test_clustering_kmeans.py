@@ -118,10 +118,16 @@ def test_accepts_a_numeric_dataframe(retail_x: np.ndarray) -> None:
 def test_fewer_distinct_points_than_k_raises_a_clear_error() -> None:
     x = np.repeat(np.array([[0.0, 1.0], [5.0, 5.0], [9.0, 0.0]]), 40, axis=0)
     with pytest.raises(TooFewDistinctPointsError) as err:
-        kmeans(x, 5, seed=0, k_source="var segmentation_k")
+        kmeans(x, 5, seed=0)
+    assert (err.value.k, err.value.n_distinct) == (5, 3)
     assert str(err.value) == (
-        "asked for k=5 clusters but the data has only 3 distinct customers; "
-        "lower k (var segmentation_k)"
+        "asked for k=5 clusters but the data has only 3 distinct customers; lower k"
+    )
+    # The caller that knows where k came from names that setting.
+    named = err.value.for_setting("fixed_k")
+    assert str(named).endswith("lower k (config key 'fixed_k')")
+    assert named.render(lambda key: f"var clustering.{key}").endswith(
+        "lower k (var clustering.fixed_k)"
     )
     assert isinstance(err.value, ValueError)
     # Exactly as many distinct points as k works and puts each on its own.
@@ -187,3 +193,49 @@ def test_rejects_bad_input() -> None:
         kmeans(np.zeros((0, 2)), 2, seed=0)
     with pytest.raises(TooFewDistinctPointsError, match="k=4"):
         kmeans(np.arange(3.0)[:, None], 4, seed=0)
+
+
+def _plain_lloyd(xt, centroids, max_iter, tol_abs):
+    """Lloyd measuring every point at every iteration (no bounds)."""
+    from segmentation.clustering.distances import assign_nearest, squared_norms
+    from segmentation.clustering.kmeans_core import _update_centroids
+
+    xx = squared_norms(xt)
+    c = np.array(centroids, dtype=np.float64)
+    previous = None
+    for it in range(max_iter):
+        labels, sq = assign_nearest(xt, xx, c)
+        if previous is not None and np.array_equal(labels, previous):
+            return c, labels, sq, it, True
+        new = _update_centroids(xt, labels, sq, c)
+        shift = float(((new - c) ** 2).sum())
+        c, previous = new, labels
+        if shift <= tol_abs:
+            labels, sq = assign_nearest(xt, xx, c)
+            return c, labels, sq, it + 1, True
+    labels, sq = assign_nearest(xt, xx, c)
+    return c, labels, sq, max_iter, False
+
+
+@pytest.mark.parametrize("case", ["real", "empty_clusters", "far_start"])
+def test_bounds_give_the_lloyd_of_measuring_every_point(
+    retail_x: np.ndarray, case: str
+) -> None:
+    from segmentation.clustering.kmeans_core import lloyd
+
+    rng = np.random.default_rng(11)
+    x = retail_x
+    if case == "real":
+        start = x[rng.choice(len(x), 6, replace=False)]
+    elif case == "empty_clusters":
+        # Two centroids far from every point: empty in the first round.
+        start = np.vstack([x[:3], np.full((2, x.shape[1]), 40.0)])
+    else:
+        start = x[:5] * 0.01
+    xt = np.ascontiguousarray(x.T)
+    for max_iter, tol in ((300, 1e-4), (300, 0.0), (3, 0.0)):
+        got = lloyd(xt, start, max_iter=max_iter, tol_abs=tol)
+        want = _plain_lloyd(xt, start, max_iter, tol)
+        assert got[3:] == want[3:]
+        for a, b in zip(got[:3], want[:3], strict=True):
+            assert np.array_equal(a, b)

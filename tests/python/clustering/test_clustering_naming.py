@@ -41,24 +41,24 @@ def test_recency_days_is_scored_lower_is_better() -> None:
     assert s["value_score"] == pytest.approx((1.2 + 0.5 + 0.7) / 3)
 
 
-def test_recent_frequent_big_spenders_are_champions() -> None:
+def test_recent_frequent_big_spenders_are_vip_regulars() -> None:
     names = name_clusters(
         _scores({1: (-1.0, 1.3, 1.4), 2: (1.2, -0.8, -0.9), 3: (-0.9, -0.7, -0.6)})
     )
     by_id = dict(zip(names["cluster_id"], names["cluster_name"], strict=True))
-    assert by_id[1] == "Champions"
-    assert by_id[2] == "Lost"  # long inactive, bought little
-    assert by_id[3] == "New Customers"  # recent, few orders
+    assert by_id[1] == "VIP Regulars"
+    assert by_id[2] == "Gone Quiet"  # long inactive, bought little
+    assert by_id[3] == "Fresh Starters"  # recent, few orders
     assert names["cluster_name"].is_unique
 
 
 def test_names_are_unique_best_fit_first_others_fall_through() -> None:
-    # Two champion-like clusters: the deeper one (larger margin) keeps the name,
+    # Two VIP-like clusters: the deeper one (larger margin) keeps the name,
     # the other falls through to the next matching rule.
     names = name_clusters(_scores({1: (-0.5, 0.8, 0.9), 2: (-1.5, 1.6, 1.8)}))
     by_id = dict(zip(names["cluster_id"], names["cluster_name"], strict=True))
-    assert by_id[2] == "Champions"
-    assert by_id[1] == "Loyal Customers"
+    assert by_id[2] == "VIP Regulars"
+    assert by_id[1] == "Steady Buyers"
 
 
 def test_last_resort_is_a_deterministic_suffix() -> None:
@@ -143,3 +143,49 @@ def test_bad_rules_are_rejected() -> None:
     bad = pd.DataFrame({"name": ["a"], "priority": [1], "recency_score_min": ["x"]})
     with pytest.raises(ValueError, match="recency_score_min"):
         name_clusters(_scores({1: (0, 0, 0)}), bad)
+
+
+SEEDS = SEED_CSV.parent
+
+
+def _words(name: str) -> str:
+    return f" {name.lower()} "
+
+
+def test_cluster_names_never_reuse_an_rfm_segment_name() -> None:
+    rfm_segments = pd.read_csv(SEEDS / "segment_definitions.csv")["segment_name"]
+    assert len(rfm_segments) == 11
+    cluster_names = pd.read_csv(SEED_CSV)["name"].tolist()
+    cluster_names += default_naming_rules()["name"].tolist()
+    clashes = [
+        (cluster, segment)
+        for cluster in cluster_names
+        for segment in rfm_segments
+        if _words(segment) in _words(cluster)
+    ]
+    assert not clashes
+    # The check can fail: the names the clusters had before their own
+    # vocabulary clash.
+    assert _words("Champions") in _words("Champions")
+    assert _words("Lost") in _words("Lost")
+
+
+def test_every_cluster_name_has_one_persona_strategy_and_kpis() -> None:
+    rules = pd.read_csv(SEED_CSV)[["rule_set", "name"]]
+    playbook = pd.read_csv(SEEDS / "cluster_playbook.csv")
+    keys = playbook[["rule_set", "cluster_name"]].rename(
+        columns={"cluster_name": "name"}
+    )
+    assert not keys.duplicated().any()
+    both = rules.merge(keys, how="outer", indicator=True)
+    assert (both["_merge"] == "both").all(), both[both["_merge"] != "both"]
+    assert set(playbook["rule_set"]) == {"rfm", "customer_personality"}
+    text = playbook[["persona", "strategy", "kpis"]]
+    assert text.notna().all().all()
+    assert (text.map(len) > 20).all().all()
+
+
+def test_a_rules_table_with_rule_sets_needs_the_set_named() -> None:
+    seed = pd.read_csv(SEED_CSV)
+    with pytest.raises(ValueError, match=r"rule sets \['customer_personality'"):
+        select_rule_set(seed, None)

@@ -9,6 +9,8 @@ from clustering_data import FAST, MARKETING_SPEC, RETAIL_SPEC
 
 from segmentation.clustering import (
     SegmentationResult,
+    SettingError,
+    TooFewDistinctPointsError,
     parse_config,
     segment_customers,
 )
@@ -106,19 +108,22 @@ def test_too_few_distinct_customers_names_the_k_setting() -> None:
         "fixed_k": 5,
         "k_range": [2, 3],
         "n_bootstrap": 0,
-        "k_var_name": "var segmentation_k",
+        "min_stability": None,
         "compare_k": [],
     }
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(TooFewDistinctPointsError) as err:
         segment_customers(df, config)
     assert str(err.value) == (
         "asked for k=5 clusters but the data has only 3 distinct customers; "
-        "lower k (var segmentation_k.fixed_k)"
+        "lower k (config key 'fixed_k')"
     )
     config["fixed_k"] = None
     config["k_range"] = [2, 4]
-    config.pop("k_var_name")
     with pytest.raises(ValueError, match=r"k=4 .* only 3 distinct .*'k_range'"):
+        segment_customers(df, config)
+    config["k_range"] = [2, 3]
+    config["compare_k"] = [6]
+    with pytest.raises(ValueError, match=r"k=6 .* only 3 distinct .*'compare_k'"):
         segment_customers(df, config)
 
 
@@ -126,7 +131,11 @@ def test_too_few_distinct_customers_names_the_k_setting() -> None:
     ("config", "message"),
     [
         ({}, "config key 'features' is required"),
-        ({"features": ["a"], "n_clusters": 4}, r"unknown config keys \['n_clusters'\]"),
+        ({"features": ["a"], "n_clusters": 4}, r"unknown settings \['n_clusters'\]"),
+        (
+            {"features": ["a"], "outlier_threshold": 6},
+            r"unknown settings \['outlier_threshold'\]",
+        ),
         ({"features": ["a"], "k_range": [5, 3]}, "'k_range' must have min <= max"),
         ({"features": ["a"], "k_range": 5}, r"'k_range' must be \[min, max\]"),
         ({"features": ["a"], "n_init": 0}, "'n_init' must be >= 1"),
@@ -136,17 +145,31 @@ def test_too_few_distinct_customers_names_the_k_setting() -> None:
             "'max_cluster_share' must be <=",
         ),
         (
-            {"features": ["a"], "outlier_threshold": 0},
-            "'outlier_threshold' must be > 0",
+            {"features": ["a"], "outlier_z": 0},
+            "'outlier_z' must be > 0",
         ),
         ({"features": ["a"], "compare_k": [3, 1]}, r"'compare_k\[1\]' must be >= 2"),
         ({"features": "a"}, "'features' must be a non-empty list"),
         ({"features": [{"name": "a", "transform": "sqrt"}]}, "transform 'sqrt'"),
+        (
+            {"features": ["a"], "n_bootstrap": 0},
+            "'n_bootstrap' = 0 measures no stability, so config key "
+            "'min_stability' cannot be checked",
+        ),
+        (
+            {"features": ["a"], "k_range": [2, 4], "business_k_range": [5, 7]},
+            "'business_k_range' 5..7 must overlap config key 'k_range' 2..4",
+        ),
+        ({"features": ["a"], "min_cluster_customers": None}, "must not be null"),
     ],
 )
 def test_config_errors_name_the_key(config: dict, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(SettingError, match=message) as err:
         parse_config(config)
+    # Rendered for the dbt project, the same error names the var instead.
+    named = err.value.render(lambda key: f"var clustering.{key}")
+    for key in err.value.keys:
+        assert f"var clustering.{key}" in named
 
 
 def test_config_defaults() -> None:
@@ -154,10 +177,8 @@ def test_config_defaults() -> None:
     assert cfg.k_range == (2, 6)
     assert cfg.business_k_range == (3, 7)
     assert cfg.max_cluster_share == 0.40
-    assert cfg.outlier_threshold == 6.0
+    assert (cfg.outlier_z, cfg.max_outlier_share) == (5.0, 0.02)
+    assert (cfg.min_silhouette, cfg.min_stability) == (0.25, 0.80)
     assert cfg.compare_k == (3, 4, 5)
     assert cfg.features[0].direction == "lower_is_better"
-    assert (
-        parse_config({"features": ["a"], "outlier_threshold": None}).outlier_threshold
-        is None
-    )
+    assert parse_config({"features": ["a"], "outlier_z": None}).outlier_z is None

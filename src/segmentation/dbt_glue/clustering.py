@@ -1,0 +1,204 @@
+"""The K-means segmentation as one dbt Python model.
+
+``python_models/int_kmeans_results.py`` calls :func:`kmeans_results`: it reads
+the customers and the naming rules, runs
+:func:`segmentation.clustering.segment_customers` once with var ``clustering``,
+and returns everything the run produced as one table of five parts, each row
+holding one part in a struct column of its own:
+
+===============  ==============================================
+part             one row per
+===============  ==============================================
+customer         customer: its cluster of the chosen k
+model_selection  k of k_range
+cluster          cluster of the chosen k
+cluster_feature  cluster of the chosen k and feature
+comparison       k of compare_k and cluster of that k
+===============  ==============================================
+
+The struct column of a part has the part's name.
+
+SQL models split it (``select customer.* ... where part = 'customer'``). A
+typed error of the numerics is re-raised naming the setting as the key inside
+var ``clustering`` that fixes it.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import sys
+from collections.abc import Mapping
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from segmentation.clustering import (
+    ClusteringError,
+    SegmentationResult,
+    parse_config,
+    segment_customers,
+)
+
+#: The var holding the settings of segmentation.clustering.
+VAR = "clustering"
+
+CUSTOMER_PART = [
+    "customer_id",
+    "cluster_id",
+    "cluster_name",
+    "distance_to_centroid",
+    "distance_to_next_centroid",
+    "is_outlier",
+    "outlier_reason",
+    "sub_cluster_id",
+    "sub_cluster_name",
+    "imputed_features",
+]
+CLUSTER_PART = [
+    "cluster_id",
+    "cluster_name",
+    "naming_rule",
+    "rule_margin",
+    "customers",
+    "share",
+    "n_outliers",
+    "revenue",
+    "revenue_share",
+    "responders",
+    "response_known",
+    "response_rate",
+    "value_score",
+    "previous_cluster_id",
+    "match_distance",
+]
+
+
+def var_name(key: str) -> str:
+    """How a setting is named in the build's messages: ``var clustering.fixed_k``."""
+    return f"var {VAR}.{key}"
+
+
+class ClusteringVarError(ValueError):
+    """A K-means error worded in terms of the project's vars."""
+
+
+def show_progress() -> None:
+    """Print the clustering's progress lines (one per k evaluated) to stdout,
+    timestamped like dbt's own lines, once per process."""
+    progress = logging.getLogger("segmentation.clustering")
+    if any(getattr(h, "_segmentation_progress", False) for h in progress.handlers):
+        return
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", "%H:%M:%S"))
+    handler._segmentation_progress = True
+    progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+
+
+def _settings(clustering: Mapping[str, object] | str) -> dict:
+    """var clustering as a dict: dbt-duckdb 1.11 hands over a dict, other
+    versions its Python repr."""
+    return dict(
+        ast.literal_eval(clustering) if isinstance(clustering, str) else clustering
+    )
+
+
+def _struct(frame: pd.DataFrame, columns: list[str]) -> pa.StructArray:
+    """The frame's columns as one struct array; text columns typed as text
+    even when every value is null (no outlier, no split)."""
+    arrays = []
+    for column in columns:
+        values = frame[column]
+        text = pd.api.types.is_object_dtype(values.dtype)
+        array = pa.array(values, type=pa.string() if text else None, from_pandas=True)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        arrays.append(array)
+    return pa.StructArray.from_arrays(arrays, names=columns)
+
+
+def results_table(result: SegmentationResult) -> pa.Table:
+    """The run as one table of five parts (see the module docstring)."""
+    selection = result.model_selection
+    customers = result.customer_clusters.astype(
+        {"cluster_id": "int32", "sub_cluster_id": "Int32"}
+    )
+    parts = {
+        "customer": _struct(customers, CUSTOMER_PART),
+        "model_selection": _struct(selection, list(selection.columns)),
+        "cluster": _struct(result.profiles, CLUSTER_PART),
+        "cluster_feature": _struct(
+            result.feature_profiles, list(result.feature_profiles.columns)
+        ),
+        "comparison": _struct(
+            result.comparison_sizes, list(result.comparison_sizes.columns)
+        ),
+    }
+    tables = []
+    for name, values in parts.items():
+        columns = {"part": pa.array(np.full(len(values), name))}
+        for other, other_values in parts.items():
+            columns[other] = (
+                values if other == name else pa.nulls(len(values), other_values.type)
+            )
+        tables.append(pa.table(columns))
+    return pa.concat_tables(tables)
+
+
+def kmeans_results(
+    customers: duckdb.DuckDBPyRelation,
+    naming_rules: duckdb.DuckDBPyRelation,
+    clustering: Mapping[str, object] | str,
+) -> pa.Table:
+    """The whole K-means run for the dbt model, from its dbt inputs.
+
+    Args:
+        customers: ``dbt.ref("int_customer_features")``: one row per customer.
+        naming_rules: ``dbt.ref("cluster_naming_rules")``.
+        clustering: ``dbt.config.get("clustering")``, i.e. var clustering.
+
+    Raises:
+        ClusteringVarError: on any error a setting or the data can fix, naming
+            the var (``var clustering.fixed_k``) to change.
+    """
+    settings = _settings(clustering)
+    show_progress()
+    try:
+        cfg = parse_config(settings)
+        extra = [cfg.revenue_column, cfg.response_column]
+        columns = dict.fromkeys(
+            [cfg.id_column, *(f.name for f in cfg.features), *filter(None, extra)]
+        )
+        # In id order, which the numerics would otherwise sort into.
+        features = (
+            customers.project(", ".join(f'"{c}"' for c in columns))
+            .order(f'"{cfg.id_column}"')
+            .df()
+        )
+        rules = naming_rules.order("priority, name").df()
+        result = segment_customers(features, settings, naming_rules=rules)
+    except duckdb.BinderException as err:
+        raise ClusteringVarError(
+            f"K-means segments cannot be built: {var_name('features')} (or "
+            "revenue_column, response_column) names a column the customer table "
+            f"does not have: {err}"
+        ) from None
+    except ClusteringError as err:
+        raise ClusteringVarError(
+            f"K-means segments cannot be built: {err.render(var_name)}. Or set "
+            "var clustering_enabled: false to build the RFM segments without "
+            "K-means."
+        ) from None
+    chosen = result.model_selection.loc[result.model_selection["is_chosen"]]
+    if len(chosen) and not bool(chosen["passes_gates"].iloc[0]):
+        # The gates on the published clusters will fail: say why up front.
+        logging.getLogger("segmentation.clustering").warning(
+            "K-means: %s (settings inside var %s; docs/kmeans.md)",
+            result.chosen_k_reason,
+            VAR,
+        )
+    return results_table(result)
