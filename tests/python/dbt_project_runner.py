@@ -61,12 +61,6 @@ COMPILE_TIME_VARS = frozenset(
         "alert_aov_period_days",
         "campaign_budget",
         "campaign_interval_z",
-        "cluster_gate_min_customers",
-        "cluster_gate_min_share",
-        "cluster_gate_max_share",
-        "cluster_gate_min_silhouette",
-        "cluster_gate_min_stability_ari",
-        "cluster_gate_min_centroid_distance",
     }
 )
 

@@ -37,12 +37,6 @@ OTHER_VALUES = {
     "alert_aov_period_days": 7,
     "campaign_budget": 5,
     "campaign_interval_z": 2.5,
-    "cluster_gate_min_customers": 3,
-    "cluster_gate_min_share": 0.01,
-    "cluster_gate_max_share": 0.9,
-    "cluster_gate_min_silhouette": 0.01,
-    "cluster_gate_min_stability_ari": 0.1,
-    "cluster_gate_min_centroid_distance": 0.1,
 }
 
 

@@ -87,10 +87,14 @@ class ClusteringVarError(ValueError):
 
 def show_progress() -> None:
     """Print the clustering's progress lines (one per k evaluated) to stdout,
-    timestamped like dbt's own lines, once per process."""
+    timestamped like dbt's own lines. One handler per process, pointed at
+    the stdout of the current run: dbt may run several builds in one process,
+    each with its own output stream."""
     progress = logging.getLogger("segmentation.clustering")
-    if any(getattr(h, "_segmentation_progress", False) for h in progress.handlers):
-        return
+    for handler in progress.handlers:
+        if getattr(handler, "_segmentation_progress", False):
+            handler.setStream(sys.stdout)
+            return
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", "%H:%M:%S"))
     handler._segmentation_progress = True
