@@ -1,5 +1,6 @@
--- The order lines that count: every raw line with no quarantine reason.
--- Purchases and returns both; returns carry a negative net_amount.
+-- The order lines that count: every raw line dated before the as-of date
+-- with no quarantine reason, in the reporting currency. Purchases and returns
+-- both; returns carry a negative net_amount.
 {{ config(materialized='view') }}
 
 with
@@ -21,7 +22,7 @@ final as (
         is_return,
         ordered_at
     from validated_order_lines
-    where quarantine_reason is null
+    where line_status = 'clean'
 
 )
 

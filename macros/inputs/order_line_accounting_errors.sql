@@ -1,20 +1,34 @@
 {#
     The rows of the test assert_every_raw_order_line_accounted_for_once: one
-    per input (source_position) where the clean lines and the quarantine do
-    not hold each raw line exactly once, with how many raw lines are
-    missing, how many extra copies were counted, and how many accounted
-    lines were never raw. order_line_id is source_position x 10^12 plus the
-    line number (stg_orders__order_lines).
+    per input (source_position) where the accounted lines (the clean ones,
+    the quarantine, the lines after the as-of date) do not hold each raw
+    line exactly once, with how many raw lines are missing, how many extra
+    copies were counted, how many accounted lines were never raw, and a
+    failure_reason saying so. order_line_id is source_position x 10^12 plus
+    the line number (stg_orders__order_lines). `accounted_lines` is a list
+    of relations (or parenthesised queries) with an order_line_id column.
 #}
-{% macro order_line_accounting_errors(raw_lines, clean_lines, quarantined_lines) %}
+{% macro order_line_accounting_errors(raw_lines, accounted_lines) %}
     {{- return(adapter.dispatch('order_line_accounting_errors', 'customer_segmentation')(
-        raw_lines, clean_lines, quarantined_lines
+        raw_lines, accounted_lines
     )) -}}
 {% endmacro %}
 
+{#- The failure_reason of a row of order_line_accounting_errors. #}
+{% macro order_line_accounting_reason() %}
+    'input ' || cast(source_position as {{ dbt.type_string() }}) || ': '
+    || cast(missing_lines as {{ dbt.type_string() }})
+    || ' raw lines in none of clean, quarantined and after the as-of date, '
+    || cast(extra_copies as {{ dbt.type_string() }})
+    || ' extra copies, '
+    || cast(invented_lines as {{ dbt.type_string() }})
+    || ' lines that were never raw (expected 0 of each: every raw line'
+    || ' exactly once)'
+{%- endmacro %}
+
 {#- Line by line: a full outer join of the raw line ids with the accounted
     ones, grouped. #}
-{% macro default__order_line_accounting_errors(raw_lines, clean_lines, quarantined_lines) %}
+{% macro default__order_line_accounting_errors(raw_lines, accounted_lines) %}
 with
 
 raw_order_lines as (
@@ -24,12 +38,14 @@ raw_order_lines as (
 ),
 
 accounted_order_lines as (
+    {%- for accounted in accounted_lines %}
 
-    select order_line_id from {{ clean_lines }}
+    select order_line_id from {{ accounted }} as accounted_{{ loop.index }}
+    {%- if not loop.last %}
 
     union all
-
-    select order_line_id from {{ quarantined_lines }}
+    {%- endif %}
+    {%- endfor %}
 
 ),
 
@@ -60,7 +76,7 @@ line_errors as (
 
 ),
 
-final as (
+per_input as (
 
     select
         cast(floor(order_line_id / 1000000000000) as bigint) as source_position,
@@ -70,6 +86,15 @@ final as (
         sum(case when is_raw then 0 else 1 end) as invented_lines
     from line_errors
     group by cast(floor(order_line_id / 1000000000000) as bigint)
+
+),
+
+final as (
+
+    select
+        *,
+        {{ order_line_accounting_reason() }} as failure_reason
+    from per_input
 
 )
 
@@ -82,7 +107,7 @@ select * from final
     bitmaps need a constant length, so the highest raw line number is read
     before the test compiles; accounted lines beyond it cannot be raw and
     are counted apart. #}
-{% macro duckdb__order_line_accounting_errors(raw_lines, clean_lines, quarantined_lines) %}
+{% macro duckdb__order_line_accounting_errors(raw_lines, accounted_lines) %}
 {%- set max_line = 1 %}
 {#- Not before the build has made staging (dbt compile, docs, lint). #}
 {%- if execute and load_relation(raw_lines) is not none %}
@@ -104,20 +129,18 @@ raw_order_lines as (
 ),
 
 accounted_order_lines as (
+    {%- for accounted in accounted_lines %}
 
     select
         order_line_id,
         order_line_id // 1000000000000 as source_position,
         order_line_id % 1000000000000 as line_number
-    from {{ clean_lines }}
+    from {{ accounted }} as accounted_{{ loop.index }}
+    {%- if not loop.last %}
 
     union all
-
-    select
-        order_line_id,
-        order_line_id // 1000000000000 as source_position,
-        order_line_id % 1000000000000 as line_number
-    from {{ quarantined_lines }}
+    {%- endif %}
+    {%- endfor %}
 
 ),
 
@@ -198,7 +221,7 @@ compared as (
 
 ),
 
-final as (
+per_input as (
 
     select
         source_position,
@@ -209,8 +232,17 @@ final as (
             as invented_lines
     from compared
 
+),
+
+final as (
+
+    select
+        *,
+        {{ order_line_accounting_reason() }} as failure_reason
+    from per_input
+    where missing_lines > 0 or extra_copies > 0 or invented_lines > 0
+
 )
 
 select * from final
-where missing_lines > 0 or extra_copies > 0 or invented_lines > 0
 {%- endmacro %}

@@ -23,30 +23,45 @@ order_lines as (
 
 ),
 
+clock as (
+
+    -- A plain timestamp: against DuckDB's now() (with time zone) every line
+    -- would be converted first, which costs a second at 10M lines. A day
+    -- ahead of the clock, for shops whose local time runs ahead of UTC.
+    select
+        {{ dbt.dateadd(
+            'day', 1,
+            'cast(' ~ dbt.current_timestamp() ~ ' as timestamp)'
+        ) }} as future_after
+
+),
+
 order_span as (
 
     -- Lines dated in the future or before var min_order_date are bad data,
     -- not the edge of the business: they must not move the default as-of.
     select
-        min(ordered_at) as first_order_at,
-        max(ordered_at) as last_order_at
+        min(order_lines.ordered_at) as first_order_at,
+        max(order_lines.ordered_at) as last_order_at
     from order_lines
+    cross join clock
     where
-        ordered_at >= cast('{{ var("min_order_date") }}' as timestamp)
-        -- A plain timestamp: against DuckDB's now() (with time zone) every
-        -- line would be converted first, which costs a second at 10M lines.
-        and ordered_at <= cast({{ dbt.current_timestamp() }} as timestamp)
+        order_lines.ordered_at
+        >= cast('{{ var("min_order_date") }}' as timestamp)
+        and order_lines.ordered_at <= clock.future_after
 
 ),
 
 resolved as (
 
     select
-        first_order_at,
-        last_order_at,
+        order_span.first_order_at,
+        order_span.last_order_at,
+        clock.future_after,
         cast({{ as_of_date_sql }} as date) as as_of_date,
         {{ 'false' if as_of is none else 'true' }} as is_as_of_date_from_var
     from order_span
+    cross join clock
 
 ),
 
@@ -57,7 +72,8 @@ windowed as (
         cast({{ window_start_sql }} as date) as window_start_date,
         is_as_of_date_from_var,
         first_order_at,
-        last_order_at
+        last_order_at,
+        future_after
     from resolved
 
 ),
@@ -72,7 +88,8 @@ checked as (
             "'No order line has a usable timestamp on or after var "
             ~ "min_order_date (" ~ var('min_order_date') ~ "): check the "
             ~ "ordered_at column in var order_inputs and var "
-            ~ "timestamp_formats.'"
+            ~ "timestamp_formats (the mart input_reading_log shows the "
+            ~ "format each input was read with).'"
         ) }} is null
         and {{ raise_error_if(
             'as_of_date <= cast(first_order_at as date)',
