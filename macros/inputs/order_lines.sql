@@ -294,6 +294,8 @@
         {%- do input_log(reading, none, 'currency', currency, 'default',
             'no currency column: amounts taken as var reporting_currency') -%}
     {%- endif -%}
+    {%- do input_log(reading, none, 'reporting_currency', currency, 'default',
+        'var reporting_currency: every amount downstream is in it') -%}
     {%- set rules = [] -%}
     {%- if settings['return_order_pattern'] -%}
         {%- do rules.append("order id matches '"
