@@ -620,7 +620,7 @@
         {%- set query -%}
             select
                 Delimiter, Quote, Escape, HasHeader, SkipRows,
-                to_json(list_transform(Columns, column -> column.name))
+                to_json(list_transform(Columns, lambda sniffed: sniffed.name))
             from sniff_csv({{ ([input_literal(file)] + arguments) | join(', ') }})
         {%- endset -%}
         {%- set row = run_query(query).rows[0] -%}
