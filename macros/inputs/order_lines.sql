@@ -81,10 +81,11 @@
     the build, naming the entry and what to set, when a required column is
     missing, a column's type cannot mean what it is mapped to, the input
     has no rows, or its numbers look like they use other separators. #}
-{% macro order_input_reading(order_input, position) %}
+{% macro order_input_reading(order_input, position, light=false) %}
     {%- set label = order_input_label(order_input, position) -%}
     {%- set fix = "var order_inputs[" ~ (position - 1) ~ "]" -%}
-    {%- set reading = read_input(order_input, label, fix, ['name', 'columns']) -%}
+    {%- set reading = read_input(order_input, label, fix, ['name', 'columns'],
+        false, light) -%}
     {%- set known = [] -%}
     {%- for column in order_line_columns() -%}
         {%- do known.append(column['name']) -%}
@@ -98,7 +99,7 @@
     {%- endfor -%}
     {%- set decided = {'label': label, 'fix': fix, 'name': order_input['name'],
         'position': position, 'reading': reading, 'mapping': {}, 'types': {},
-        'timestamp': {'format': none}} -%}
+        'timestamp': {'format': none}, 'line_key': []} -%}
     {%- if not execute -%}
         {%- for column in order_line_columns()
             if column['required'] or column['name'] in given -%}
@@ -155,6 +156,9 @@
             ~ "var order_inputs columns to the right one (" ~ label ~ ")."
         ) }}
     {%- endif -%}
+    {%- if light -%}
+        {{- return(decided) -}}
+    {%- endif -%}
     {%- if reading['format'] == 'relation' -%}
         {%- set rows = run_query("select count(*) from "
             ~ reading['relation_sql']).columns[0].values()[0] -%}
@@ -178,9 +182,37 @@
             chosen['format'] or 'ISO 8601', chosen['decided_by'],
             chosen['note']) -%}
     {%- endif -%}
+    {%- do order_input_line_key(decided) -%}
     {%- do order_input_check_numbers(decided) -%}
     {%- do order_input_log_rules(decided) -%}
     {{- return(decided) -}}
+{% endmacro %}
+
+{#- The project columns that tell two lines of one order apart (the
+    duplicate check compares only lines that have one): the entry's
+    line_key (a list of project columns, or none), else product_id and
+    line_number where mapped. #}
+{% macro order_input_line_key(decided) %}
+    {%- set given = decided['reading']['options'].get('line_key') -%}
+    {%- if given is none -%}
+        {%- set keys = [] -%}
+        {%- for name in ['product_id', 'line_number']
+            if name in decided['mapping'] -%}
+            {%- do keys.append(name) -%}
+        {%- endfor -%}
+    {%- elif given | map('lower') | list == ['none'] or given == [] -%}
+        {%- set keys = [] -%}
+    {%- else -%}
+        {%- set keys = given -%}
+        {%- for name in keys if name not in decided['mapping'] -%}
+            {{ exceptions.raise_compiler_error(
+                decided['label'] ~ ": line_key names '" ~ name ~ "', which is "
+                ~ "not a mapped column of the input (" ~ decided['fix']
+                ~ ".line_key: project column names such as product_id, or none)."
+            ) }}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- do decided.update({'line_key': keys}) -%}
 {% endmacro %}
 
 {#- Text numbers without decimal_separator or thousands given: values
@@ -310,15 +342,14 @@
     {%- do input_log(reading, none, 'returns', rules | join(' or ') or 'none',
         'default', 'vars return_order_pattern, returns_from_negative_quantity;'
         ~ ' columns.return_flag') -%}
-    {%- set keys = [] -%}
-    {%- for name in ['product_id', 'line_number'] if name in mapping -%}
-        {%- do keys.append(name) -%}
-    {%- endfor -%}
+    {%- set keys = decided['line_key'] -%}
+    {%- set given = 'line_key' in reading['options'] -%}
     {%- do input_log(reading, none, 'duplicate check',
         'on (line key ' ~ keys | join(' + ') ~ ')' if keys else 'off',
-        'default', '' if keys else 'no product_id or line_number column '
-        ~ 'mapped: lines alike in every mapped column may be different '
-        ~ 'products, so none is quarantined as a duplicate') -%}
+        'given' if given else 'default', '' if keys else 'no line key (a '
+        ~ 'product_id or line_number column): lines alike in every mapped '
+        ~ 'column may be different products, so none is quarantined as a '
+        ~ 'duplicate') -%}
     {%- do input_log(reading, none, 'missing values',
         settings['missing_values'][1:] | join(', '), 'default',
         'var missing_value_placeholders, any case, and blanks') -%}
@@ -473,10 +504,22 @@
         {%- for name in ['customer_id', 'order_id'] %}
         {{ normalize_id(t[name], types[name]) }} as {{ name }},
         {%- endfor %}
-        {%- for name in ['product_id', 'line_number'] %}
-        {{ clean_code(t[name], 'TRIMMED' if types.get(name) == 'VARCHAR'
-            else types.get(name)) }} as {{ name }},
+        {%- set codes = {} %}
+        {%- for name in ['product_id', 'line_number'] + decided['line_key'] %}
+            {%- do codes.update({name: clean_code(t[name],
+                'TRIMMED' if types.get(name) == 'VARCHAR' else types.get(name))}) %}
         {%- endfor %}
+        {{ codes['product_id'] }} as product_id,
+        {{ codes['line_number'] }} as line_number,
+        {%- if decided['line_key'] %}
+        {%- set parts = [] %}
+        {%- for name in decided['line_key'] %}
+            {%- do parts.append('coalesce(' ~ codes[name] ~ ", '')") %}
+        {%- endfor %}
+        {{ parts | join(" || '|' || ") }} as line_key,
+        {%- else %}
+        cast(null as {{ dbt.type_string() }}) as line_key,
+        {%- endif %}
         {{ clean_text(e['country']) }} as country,
         {{ currency_sql }} as currency,
         {#- Contact columns (optional): raw here, hashed for the audiences. #}

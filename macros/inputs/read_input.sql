@@ -43,6 +43,7 @@
         'timestampformat': 'texts',
         'amount_currency': 'currency',
         'types': 'mapping',
+        'line_key': 'texts',
     }) -}}
 {% endmacro %}
 
@@ -166,13 +167,13 @@
 
 {#- The reader: DuckDB looks at every file; other engines read the
     relation, or the path through their own syntax, as given. #}
-{% macro read_input(spec, label, fix, own_keys=[], typed=false) %}
+{% macro read_input(spec, label, fix, own_keys=[], typed=false, light=false) %}
     {{- return(adapter.dispatch('read_input', 'customer_segmentation')(
-        spec, label, fix, own_keys, typed
+        spec, label, fix, own_keys, typed, light
     )) -}}
 {% endmacro %}
 
-{% macro default__read_input(spec, label, fix, own_keys, typed) %}
+{% macro default__read_input(spec, label, fix, own_keys, typed, light) %}
     {%- set options = input_options(spec, label, fix, own_keys) -%}
     {%- set reading = {'options': options, 'files': [], 'log': [],
         'columns': {}, 'format': options.get('format')} -%}
@@ -210,10 +211,11 @@
     {{- return(reading) -}}
 {% endmacro %}
 
-{% macro duckdb__read_input(spec, label, fix, own_keys, typed) %}
+{% macro duckdb__read_input(spec, label, fix, own_keys, typed, light) %}
     {%- set options = input_options(spec, label, fix, own_keys) -%}
     {%- set reading = {'options': options, 'files': [], 'log': [],
-        'columns': {}, 'format': 'relation', 'label': label, 'fix': fix} -%}
+        'columns': {}, 'format': 'relation', 'label': label, 'fix': fix,
+        'light': light} -%}
     {%- if spec.get('relation') is not none -%}
         {%- do reading.update({'relation_sql': spec['relation']}) -%}
         {%- if execute -%}
@@ -577,7 +579,9 @@
     {%- endif -%}
     {%- do reading.update({'relation_sql': input_relation_sql(kept, reading,
         typed)}) -%}
-    {%- do input_count_lines(reading, typed) -%}
+    {%- if not reading['light'] -%}
+        {%- do input_count_lines(reading, typed) -%}
+    {%- endif -%}
 {% endmacro %}
 
 {#- The encoding: the one given, else utf-16 when the files look like it,
@@ -601,7 +605,7 @@
         {%- do input_log(reading, none, 'encoding', 'utf-8', 'default',
             'every line read is checked to be utf-8') -%}
     {%- endif -%}
-    {%- for file in reading['files'] -%}
+    {%- for file in reading['files'] if not reading['light'] -%}
         {%- do input_check_text(file, reading['encoding'], reading['options'],
             reading['label'], reading['fix']) -%}
     {%- endfor -%}

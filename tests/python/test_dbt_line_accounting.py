@@ -41,6 +41,7 @@ def broken_build(
         [
             "--select",
             "+order_line_reconciliation",
+            "+quarantined_order_lines",
             "+int_order_lines_cleaned",
             "--indirect-selection",
             "cautious",

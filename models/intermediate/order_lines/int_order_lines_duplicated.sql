@@ -1,9 +1,10 @@
 -- The raw order lines that repeat an earlier line exactly (the two UCI files
 -- share nine days; each file also repeats some lines), each with the line it
 -- repeats. The first copy in input order, the lowest order_line_id, is the
--- one that counts. Only lines with a line key (a product id or a line
--- number) are compared: without one, two lines alike in every other column
--- may be two products at the same price, so none is a duplicate. Only
+-- one that counts. Only lines with a line key (by default the product id
+-- and line number; an input's line_key option) are compared: without one,
+-- two lines alike in every other column may be two products at the same
+-- price, so none is a duplicate. Only
 -- repeats are stored: a handful of rows, where a flag on every line would
 -- mean writing a row per raw line.
 with
@@ -22,11 +23,11 @@ line_hashes as (
     select
         order_line_id,
         {{ row_hash([
-            'customer_id', 'order_id', 'product_id', 'line_number', 'country',
-            'currency', 'ordered_at', 'quantity', 'unit_price', 'line_amount'
+            'customer_id', 'order_id', 'line_key', 'country', 'currency',
+            'ordered_at', 'quantity', 'unit_price', 'line_amount'
         ]) }} as line_hash
     from order_lines
-    where product_id is not null or line_number is not null
+    where line_key is not null
 
 ),
 
@@ -58,8 +59,7 @@ exact_copies as (
             partition by
                 customer_id,
                 order_id,
-                product_id,
-                line_number,
+                line_key,
                 country,
                 currency,
                 ordered_at,

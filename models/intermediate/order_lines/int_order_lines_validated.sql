@@ -9,6 +9,15 @@
 {%- set pattern = settings['return_order_pattern'] %}
 {%- set reporting = settings['reporting_currency'] %}
 {%- set converts = order_lines_need_conversion() %}
+{%- set return_rules = ['coalesce(order_lines.is_return_flagged, false)'] %}
+{%- if settings['returns_from_negative_quantity'] %}
+    {%- do return_rules.append('coalesce(order_lines.quantity < 0, false)') %}
+{%- endif %}
+{%- if pattern %}
+    {%- do return_rules.append('coalesce(' ~ matches_regexp(
+        'order_lines.order_id', pattern
+    ) ~ ', false)') %}
+{%- endif %}
 
 with
 
@@ -59,15 +68,7 @@ marked_copies as (
         as_of_dates.as_of_date,
         as_of_dates.future_after,
         duplicate_order_lines.duplicate_of_order_line_id,
-        coalesce(order_lines.is_return_flagged, false)
-        {%- if settings['returns_from_negative_quantity'] %}
-        or coalesce(order_lines.quantity < 0, false)
-        {%- endif %}
-        {%- if pattern %}
-        or coalesce(
-            {{ matches_regexp('order_lines.order_id', pattern) }}, false
-        )
-        {%- endif %} as is_return
+        {{ return_rules | join(' or ') }} as is_return
     from order_lines
     cross join as_of_dates
     left join duplicate_order_lines
@@ -79,24 +80,17 @@ converted as (
 
     select
         marked_copies.*,
-        {%- if converts %}
+        -- A line in the reporting currency needs no rate (x * 1.0 is x).
         case
             when marked_copies.currency = '{{ reporting }}' then 1.0
             else rate_periods.rate
-        end as rate,
-        abs(marked_copies.line_amount) * case
-            when marked_copies.currency = '{{ reporting }}' then 1.0
-            else rate_periods.rate
-        end as reported_amount
-        {%- else %}
-        1.0 as rate,
-        abs(marked_copies.line_amount) as reported_amount
-        {%- endif %}
+        end as rate
     from marked_copies
-    {%- if converts %}
+    -- When every line is in the reporting currency, the join is dropped.
     left join rate_periods
         on
-            marked_copies.currency = rate_periods.from_currency
+            {{ 'true' if converts else 'false' }}
+            and marked_copies.currency = rate_periods.from_currency
             and marked_copies.currency != '{{ reporting }}'
             and (
                 rate_periods.rate_date is null
@@ -106,7 +100,15 @@ converted as (
                 rate_periods.next_rate_date is null
                 or marked_copies.ordered_at < rate_periods.next_rate_date
             )
-    {%- endif %}
+
+),
+
+amounts as (
+
+    select
+        *,
+        abs(line_amount) * rate as reported_amount
+    from converted
 
 ),
 
@@ -148,7 +150,7 @@ classified as (
             when reported_amount >= 1e12 then 'amount_out_of_range'
             when duplicate_of_order_line_id is not null then 'duplicate_line'
         end as quarantine_reason
-    from converted
+    from amounts
 
 ),
 

@@ -22,6 +22,7 @@ final as (
         order_id,
         product_id,
         line_number,
+        line_key,
         country,
         currency,
         email,
