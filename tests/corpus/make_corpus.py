@@ -1355,7 +1355,7 @@ def pos_parquet() -> Case:
 EURO_ITEMS = [
     'Kaffeebecher "Guten Morgen"',
     "Geschenkset; 3-teilig",
-    "Gutschein 25 €",
+    "Gutschein 25 Euro",
     "Teekanne Glas 1,2 l",
     "Schürze Leinen",
     "Brotkorb Weide",
@@ -1490,6 +1490,8 @@ def european_spreadsheet() -> Case:
                 row.kind, row.detail = kind, detail
             truth.append(row)
     blob = csv_text(rows_out, delimiter=";", line_end="\r\n").encode("cp1252")
+    if any(0x80 <= byte <= 0x9F for byte in blob):
+        raise ValueError(f"{file}: a byte where cp1252 and latin-1 differ")
     return Case(
         name=name,
         description=(
@@ -1497,8 +1499,10 @@ def european_spreadsheet() -> Case:
             '(Trennzeichen-getrennt)": Windows-1252 without a BOM, '
             "semicolon-delimited, CRLF line ends, German headers (Währung in "
             'Windows-1252 too), accented customer names ("Müller, Jürgen"), '
-            "article names with a semicolon, double quotes and the euro "
-            "sign (quoted the CSV way). Numbers are German: decimal comma "
+            "article names with a semicolon or double quotes (quoted the "
+            "CSV way). No byte falls in 0x80-0x9F, where Windows-1252 and "
+            "Latin-1 differ (the cp1252_euro_sign case has those). "
+            "Numbers are German: decimal comma "
             'and a dot for thousands ("1.299,00"), also in quantities: a '
             "bulk order of 1.200 tea lights at 0,40. Belegdatum is "
             "dd.mm.yyyy HH:MM. Invoices are RE-nnnnn; credit notes "
@@ -1524,9 +1528,8 @@ def european_spreadsheet() -> Case:
             "quote": '"',
             "header": True,
             "encoding": "windows-1252",
-            "encoding_note": "latin-1 reads every byte the same except 0x80 "
-            "(the euro sign), which appears only in "
-            "Artikelbezeichnung",
+            "encoding_note": "no byte in 0x80-0x9F: latin-1 reads this file "
+            "exactly as windows-1252 does",
             "bom": False,
             "line_end": "\r\n",
             "decimal_separator": ",",
@@ -2098,6 +2101,364 @@ def spreadsheet_utf16() -> Case:
 
 
 # --------------------------------------------------------------------------
+# cp1252_euro_sign: a till's export with the bytes where cp1252 and latin-1
+# part ways
+# --------------------------------------------------------------------------
+
+TILL_ITEMS = [
+    "Gutschein 10 €",
+    "Gutschein 25 €",
+    "Kaffee „Hausmischung“ 500 g",
+    "Teller – Steingut",
+    "Brötchen…Tüte",
+    "Geschenkpapier ‚Sterne‘",
+    "Kerze • Bienenwachs",
+    "Servietten ™-Muster",
+    "Pfeffermühle",
+]
+
+
+def cp1252_euro_sign() -> Case:
+    name = "cp1252_euro_sign"
+    rng = make_rng(name)
+    file = "Kassenjournal_2024.csv"
+    as_of = date(2024, 7, 1)
+    customers = []
+    for number in rng.sample(range(1, 4_000), 60):
+        first, last = names(rng, 0.7)
+        while not cp1252_safe(first + last):
+            first, last = names(rng, 0.7)
+        customers.append(
+            Customer(f"KD{number:04d}", f"{first} {last}", "", "DE", "EUR")
+        )
+    items = catalogue(rng, "K", TILL_ITEMS, 18, 2, 60, "0.10")
+    orders = simulate(
+        rng,
+        customers,
+        date(2024, 1, 2),
+        date(2024, 7, 1),
+        items,
+        next_order_id=counter_ids("B{:06d}", 40_001),
+        return_rate=0.05,
+        next_return_id=counter_ids("S{:06d}", 1),
+        night_share=0.0,
+    )
+    header = [
+        "Bon-Nr.",
+        "Datum",
+        "Kunde",
+        "Name",
+        "Artikel",
+        "Menge",
+        "Einzelpreis €",
+        "Summe €",
+    ]
+    rows_out = [header]
+    truth: list[Row] = []
+    for order in orders:
+        customer = order.customer
+        for line in order.lines:
+            quantity = -line.quantity if order.is_return else line.quantity
+            rows_out.append(
+                [
+                    order.order_id,
+                    order.at.strftime("%d.%m.%Y %H:%M"),
+                    customer.key,
+                    customer.name,
+                    line.name,
+                    str(quantity),
+                    de_amount(line.unit_price),
+                    de_amount(line.unit_price * quantity),
+                ]
+            )
+            truth.append(
+                truth_row(
+                    file, len(rows_out) - 1, order, line, Decimal(1), order.at.date()
+                )
+            )
+    blob = csv_text(rows_out, delimiter=";", line_end="\r\n").encode("cp1252")
+    if not any(0x80 <= byte <= 0x9F for byte in blob):
+        raise ValueError(f"{file}: no byte where cp1252 and latin-1 differ")
+    return Case(
+        name=name,
+        description=(
+            "A shop till's journal saved by Excel as \"CSV (Trennzeichen-"
+            'getrennt)": Windows-1252, semicolon, CRLF, decimal comma. The '
+            'price headers end in the euro sign ("Einzelpreis €") and '
+            "article names use the euro sign, German quotes „ “ ‚ ‘, dashes, "
+            "an ellipsis, a bullet and ™: bytes 0x80-0x9F, which Latin-1 "
+            "maps to invisible control characters and which DuckDB's "
+            'latin-1 reader rejects ("File is not latin-1 encoded"). Read '
+            "as Windows-1252 (or transcoded to UTF-8 first) the file is "
+            "plain. Returns are S-numbered slips with a negative Menge."
+        ),
+        files=[file],
+        columns={
+            "customer_id": "Kunde",
+            "order_id": "Bon-Nr.",
+            "ordered_at": "Datum",
+            "quantity": "Menge",
+            "unit_price": "Einzelpreis €",
+        },
+        reading={
+            "format": "csv",
+            "delimiter": ";",
+            "quote": '"',
+            "header": True,
+            "encoding": "windows-1252",
+            "encoding_note": "not latin-1: the euro sign is byte 0x80, in the "
+            "header too",
+            "bom": False,
+            "line_end": "\r\n",
+            "decimal_separator": ",",
+            "thousands": ".",
+            "timestamp_format": "%d.%m.%Y %H:%M",
+            "day_boundary": "as written (no zone)",
+            "null_strings": [""],
+            "customer_id": "as written",
+            "returns": {
+                "rule": "negative_quantity",
+                "words": "A line with a negative Menge is a return; its "
+                "amount is subtracted.",
+            },
+            "line_key": "none: no article number",
+            "currency": {"constant": "EUR", "column": None},
+        },
+        as_of=as_of,
+        reporting_currency="EUR",
+        rows=truth,
+        blobs={file: blob},
+    )
+
+
+# --------------------------------------------------------------------------
+# marketplace_report: a marketplace seller's tab-separated order report
+# --------------------------------------------------------------------------
+
+MARKETPLACE_COLUMNS = [
+    "amazon-order-id",
+    "merchant-order-id",
+    "purchase-date",
+    "last-updated-date",
+    "order-status",
+    "fulfillment-channel",
+    "sales-channel",
+    "order-channel",
+    "ship-service-level",
+    "product-name",
+    "sku",
+    "asin",
+    "item-status",
+    "quantity",
+    "currency",
+    "item-price",
+    "item-tax",
+    "shipping-price",
+    "shipping-tax",
+    "gift-wrap-price",
+    "gift-wrap-tax",
+    "item-promotion-discount",
+    "ship-promotion-discount",
+    "ship-city",
+    "ship-state",
+    "ship-postal-code",
+    "ship-country",
+    "promotion-ids",
+    "is-business-order",
+    "purchase-order-number",
+    "price-designation",
+    "buyer-email",
+]
+MARKETPLACES = {
+    "EUR": ["Amazon.de", "Amazon.fr", "Amazon.it"],
+    "GBP": ["Amazon.co.uk"],
+}
+MARKETPLACE_RATES = {"EUR": Decimal("1"), "GBP": Decimal("1.2")}
+
+
+def marketplace_report() -> Case:
+    name = "marketplace_report"
+    rng = make_rng(name)
+    file = "All Orders Report 2024.txt"
+    as_of = date(2024, 6, 1)
+    customers = []
+    for _number in range(130):
+        currency = rng.choices(["EUR", "GBP"], weights=[3, 1])[0]
+        alias = "".join(rng.choices(string.ascii_lowercase + string.digits, k=14))
+        country = "GB" if currency == "GBP" else rng.choice(["DE", "FR", "IT"])
+        customers.append(
+            Customer(f"{alias}@marketplace.amazon.de", "", "", country, currency)
+        )
+    items = catalogue(
+        rng,
+        "NF",
+        [
+            "Leinenschürze",
+            "Brotkorb",
+            "Teekanne",
+            "Kaffeemühle",
+            "Tischläufer",
+            "Käsehobel",
+        ],
+        20,
+        6,
+        140,
+        "0.10",
+    )
+    orders = simulate(
+        rng,
+        customers,
+        date(2024, 1, 1),
+        date(2024, 6, 11),
+        items,
+        next_order_id=lambda _at: "",
+        night_share=0.05,
+    )
+    for order in orders:
+        order.at = order.at.replace(tzinfo=UTC)
+        order.order_id = (
+            f"{rng.randint(302, 306)}-"
+            f"{rng.randint(10**6, 10**7 - 1)}-"
+            f"{rng.randint(10**6, 10**7 - 1)}"
+        )
+    early = [o for o in orders if o.at.date() < as_of]
+    cancelled = {id(o) for o in rng.sample(early, 6)}
+    pending = {
+        id(o) for o in rng.sample([o for o in early if id(o) not in cancelled], 3)
+    }
+    rows_out = [MARKETPLACE_COLUMNS]
+    truth: list[Row] = []
+    for order in sorted(orders, key=lambda order: order.at):
+        customer = order.customer
+        channel = rng.choice(MARKETPLACES[customer.currency])
+        status = (
+            "Cancelled"
+            if id(order) in cancelled
+            else "Pending"
+            if id(order) in pending
+            else "Shipped"
+        )
+        stamp = order.at.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        city = {"GB": "Leeds", "DE": "Berlin", "FR": "Lyon", "IT": "Milano"}[
+            customer.country
+        ]
+        postal_code = str(rng.randint(10000, 99999))
+        updated = (order.at + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        for line in order.lines:
+            amount = line.unit_price * line.quantity
+            quantity, price = str(line.quantity), f"{amount:.2f}"
+            kind, detail = None, ""
+            if status == "Cancelled":
+                quantity, price = "0", ""
+                kind, detail = "zero_quantity", "0 (Cancelled)"
+            elif status == "Pending":
+                price = ""
+                kind, detail = "unparseable_amount", "blank (Pending)"
+            tax_rate = (
+                Decimal("0.20") if customer.currency == "GBP" else Decimal("0.19")
+            )
+            values = dict.fromkeys(MARKETPLACE_COLUMNS, "")
+            values.update(
+                {
+                    "amazon-order-id": order.order_id,
+                    "purchase-date": stamp,
+                    "last-updated-date": updated,
+                    "order-status": status,
+                    "fulfillment-channel": "Merchant",
+                    "sales-channel": channel,
+                    "ship-service-level": "Standard",
+                    "product-name": line.name,
+                    "sku": line.sku,
+                    "asin": "B0"
+                    + "".join(rng.choices(string.ascii_uppercase + string.digits, k=8)),
+                    "item-status": "Unshipped" if status == "Pending" else status,
+                    "quantity": quantity,
+                    "currency": customer.currency,
+                    "item-price": price,
+                    "item-tax": ""
+                    if not price
+                    else f"{money(amount * tax_rate / (1 + tax_rate)):.2f}",
+                    "shipping-price": "" if not price else "0.00",
+                    "ship-city": city,
+                    "ship-postal-code": postal_code,
+                    "ship-country": customer.country,
+                    "is-business-order": "false",
+                    "buyer-email": customer.key,
+                }
+            )
+            rows_out.append([values[column] for column in MARKETPLACE_COLUMNS])
+            row = truth_row(
+                file,
+                len(rows_out) - 1,
+                order,
+                line,
+                MARKETPLACE_RATES[customer.currency],
+                order.at.date(),
+            )
+            row.kind, row.detail = kind, detail
+            truth.append(row)
+    blob = csv_text(rows_out, delimiter="\t").encode("utf-8")
+    return Case(
+        name=name,
+        description=(
+            'A marketplace seller\'s "All Orders" flat-file report: '
+            "tab-separated UTF-8 text (.txt), LF line ends, one row per "
+            "order item, oldest first. Order ids look like "
+            "302-1234567-1234567. purchase-date is ISO 8601 in UTC with an "
+            "explicit +00:00 (2024-03-05T14:02:11+00:00). item-price is the "
+            "line's total (quantity x unit price, tax included), not a unit "
+            "price. The seller sells on several marketplaces: EUR on "
+            ".de/.fr/.it and GBP on .co.uk, stated per row in currency. "
+            "Buyers are known only by an anonymised relay e-mail. Cancelled "
+            "orders stay in the report with quantity 0 and no item-price; "
+            "pending orders have their quantity but no item-price yet. The "
+            "report has no returns."
+        ),
+        files=[file],
+        columns={
+            "customer_id": "buyer-email",
+            "order_id": "amazon-order-id",
+            "ordered_at": "purchase-date",
+            "product_id": "sku",
+            "quantity": "quantity",
+            "line_amount": "item-price",
+            "currency": "currency",
+            "country": "ship-country",
+            "email": "buyer-email",
+        },
+        reading={
+            "format": "csv",
+            "delimiter": "\t",
+            "quote": '"',
+            "header": True,
+            "encoding": "utf-8",
+            "bom": False,
+            "line_end": "\n",
+            "decimal_separator": ".",
+            "thousands": None,
+            "timestamp_format": "%Y-%m-%dT%H:%M:%S%z",
+            "day_boundary": "UTC (every value is +00:00)",
+            "null_strings": [""],
+            "customer_id": "relay e-mail as written",
+            "amount": "item-price is the line amount: quantity x unit price",
+            "returns": {"rule": "none", "words": "The report has no returns."},
+            "currency": {
+                "column": "currency",
+                "reporting": "EUR",
+                "rates": "rates.csv",
+                "words": "1 GBP = 1.2 EUR for the whole period.",
+            },
+            "line_key": "amazon-order-id + sku",
+        },
+        as_of=as_of,
+        reporting_currency="EUR",
+        rows=truth,
+        blobs={file: blob},
+        rates=MARKETPLACE_RATES,
+    )
+
+
+# --------------------------------------------------------------------------
 # Expected results and files
 # --------------------------------------------------------------------------
 
@@ -2251,6 +2612,8 @@ CASES = {
     "spreadsheet_mangled": spreadsheet_mangled,
     "monthly_drop": monthly_drop,
     "spreadsheet_utf16": spreadsheet_utf16,
+    "cp1252_euro_sign": cp1252_euro_sign,
+    "marketplace_report": marketplace_report,
 }
 
 
