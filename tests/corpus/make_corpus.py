@@ -7,6 +7,9 @@ plain Python and exact decimals. Nothing here imports the project's code.
 
     python3 tests/corpus/make_corpus.py            # rewrite every case
     python3 tests/corpus/make_corpus.py payments   # rewrite one case
+    python3 tests/corpus/make_corpus.py --out DIR  # write elsewhere, e.g.
+                                                   # to compare with the
+                                                   # committed files
 
 Deterministic: each case draws from its own random.Random seeded with a fixed
 string, so a re-run writes the same bytes. pyarrow is needed only for the
@@ -15,6 +18,7 @@ Parquet case (the project's .venv has it).
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import itertools
@@ -211,7 +215,7 @@ def catalogue(
     for number in range(size):
         name = names[number % len(names)]
         if number >= len(names):
-            name = f"{name} {number // len(names) + 1}"
+            name = f"{name} ({chr(ord('A') + number // len(names))})"
         price = pick_price(rng, low, high, step)
         items.append(Line(f"{prefix}-{1000 + number * 7}", name, 1, price))
     return items
@@ -957,7 +961,9 @@ def payments() -> Case:
         if rng.random() < 0.1:  # a large order
             amount = pick_price(rng, low * 20, high * 8, step)
         places = 0 if currency == "jpy" else 2
-        status = "failed" if rng.random() < 0.06 else "succeeded"
+        # Failures only inside the window: a line has one reason to be out.
+        failed = order.at.date() < as_of and rng.random() < 0.06
+        status = "failed" if failed else "succeeded"
         refunded = ZERO
         if status == "succeeded" and rng.random() < 0.1:
             refunded = (
@@ -1128,8 +1134,14 @@ POS_ITEMS = [
 
 
 def pos_parquet() -> Case:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as error:
+        raise SystemExit(
+            "pos_parquet needs pyarrow: run this script with the project's "
+            ".venv/bin/python"
+        ) from error
 
     name = "pos_parquet"
     rng = make_rng(name)
@@ -2287,7 +2299,7 @@ def marketplace_report() -> Case:
         alias = "".join(rng.choices(string.ascii_lowercase + string.digits, k=14))
         country = "GB" if currency == "GBP" else rng.choice(["DE", "FR", "IT"])
         customers.append(
-            Customer(f"{alias}@marketplace.amazon.de", "", "", country, currency)
+            Customer(f"{alias}@relay.marketplace.example", "", "", country, currency)
         )
     items = catalogue(
         rng,
@@ -2527,9 +2539,9 @@ def yaml_lines(value: dict, indent: int) -> list[str]:
     return lines
 
 
-def write_case(case: Case) -> dict:
-    folder = HERE / case.name
-    folder.mkdir(exist_ok=True)
+def write_case(case: Case, root: Path) -> dict:
+    folder = root / case.name
+    folder.mkdir(parents=True, exist_ok=True)
     for old in folder.iterdir():
         old.unlink()
     for file, blob in case.blobs.items():
@@ -2618,9 +2630,20 @@ CASES = {
 
 
 def main(argv: list[str]) -> None:
-    wanted = argv or list(CASES)
-    for name in wanted:
-        expected = write_case(CASES[name]())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("cases", nargs="*", help="cases to write (default: all)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE,
+        help="folder to write the case folders into (default: beside this script)",
+    )
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.cases) - set(CASES))
+    if unknown:
+        parser.error(f"unknown case(s) {unknown}; known: {', '.join(CASES)}")
+    for name in args.cases or list(CASES):
+        expected = write_case(CASES[name](), args.out)
         print(
             f"{name}: {expected['raw_lines']} raw, "
             f"{expected['clean_lines']} clean, "
