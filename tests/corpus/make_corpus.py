@@ -1314,10 +1314,10 @@ def pos_parquet() -> Case:
             "written by two different exporters. Columns are typed: "
             "store_001 has customer_id BIGINT, quantity INT32, unit_price "
             "DECIMAL(9,2) and millisecond timestamps; store_002 (written "
-            "through pandas) has customer_id DOUBLE (10234.0, NaN-free but "
+            "through pandas) has customer_id DOUBLE (19719.0, NaN-free but "
             "null for walk-ins), quantity BIGINT, unit_price DOUBLE and "
             "nanosecond timestamps. The same customer appears in both files "
-            "as 10234 and 10234.0. Transaction ids look like "
+            "as 19719 and 19719.0. Transaction ids look like "
             "CA-2023-100123 (store prefix, year, number): the leading C is "
             "not a return mark. Returns are their own transactions with "
             "is_return = true, quantity written positive and line_total "
@@ -1340,8 +1340,8 @@ def pos_parquet() -> Case:
             "union_by_name": True,
             "timestamp_format": None,
             "day_boundary": "as written (store wall clock, no time zone)",
-            "customer_id": "integers as their decimal digits: 10234 and "
-            '10234.0 are the same customer "10234"',
+            "customer_id": "integers as their decimal digits: 19719 and "
+            '19719.0 are the same customer "19719"',
             "returns": {
                 "rule": "flag_column",
                 "column": "is_return",
@@ -2528,7 +2528,9 @@ def yaml_lines(value: dict, indent: int) -> list[str]:
     lines = []
     for raw_key, item in value.items():
         key = yaml_key(raw_key)
-        if isinstance(item, dict):
+        if isinstance(item, dict) and not item:
+            lines.append(f"{pad}{key}: {{}}")
+        elif isinstance(item, dict):
             lines.append(f"{pad}{key}:")
             lines += yaml_lines(item, indent + 2)
         elif isinstance(item, list):
@@ -2582,6 +2584,10 @@ def write_case(case: Case, root: Path) -> dict:
         "lines_per_file": dict(Counter(row.file for row in case.rows)),
         "customers": "expected_customers.csv",
         "customer_count": len(customers),
+        "return_only_customers": len(
+            {row.customer_id for row in clean}
+            - {customer["customer_id"] for customer in customers}
+        ),
         "return_lines_counted": sum(1 for row in clean if row.is_return),
         "monetary_total": money(sum(Decimal(c["monetary"]) for c in customers)),
         "reporting_currency": case.reporting_currency,
