@@ -1719,6 +1719,7 @@ def spreadsheet_mangled() -> Case:
         truth.append(Row(file, len(rows_out) - 1, "empty_row", ""))
     text = csv_text(rows_out, line_end="\r\n")
     blob = "\ufeff".encode() + text.encode("utf-8")
+    broken = sum(row.kind == "unparseable_amount" for row in truth)
     return Case(
         name=name,
         description=(
@@ -1731,7 +1732,7 @@ def spreadsheet_mangled() -> Case:
             "(00123) lost them on most rows (123) but not on rows pasted as "
             "text; some ids carry a no-break, zero-width, ideographic or "
             "figure space; anonymous orders say NULL, N/A, #N/A, -, nan, "
-            "None or nothing; three prices are #VALUE!; prices of 1,000 and "
+            f"None or nothing; {broken} prices are #VALUE!; prices of 1,000 and "
             "more have a thousands comma (quoted); dates are day-first "
             "dd/mm/yyyy HH:MM, and most of them (day 12 or lower) would also "
             "read month-first, wrongly; three rows of bare commas trail the "
