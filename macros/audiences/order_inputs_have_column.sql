@@ -8,7 +8,7 @@
 #}
 {% macro order_inputs_have_column(canonical) %}
     {%- if not execute -%}
-        {{- return(false) -%}
+        {{- return(false) -}}
     {%- endif -%}
     {%- for order_input in var('order_inputs') -%}
         {%- set decided = order_input_reading(order_input, loop.index, true) -%}

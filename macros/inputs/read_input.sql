@@ -33,7 +33,7 @@
         'quote': 'text',
         'escape': 'text',
         'header': 'boolean',
-        'encoding': ['utf-8', 'utf-16', 'latin-1'],
+        'encoding': ['utf-8', 'utf-16', 'latin-1', 'windows-1252', 'cp1252'],
         'skip': 'count',
         'nullstr': 'texts',
         'max_line_size': 'count',
@@ -137,6 +137,13 @@
             {%- do options.update({name: value}) -%}
         {%- endif -%}
     {%- endfor -%}
+    {#- DuckDB has no Windows-1252 reader: its Latin-1 reader reads the same
+        bytes alike except 0x80-0x9F (the euro sign, curly quotes), on which
+        it stops, so nothing is misread. #}
+    {%- if options.get('encoding') in ['windows-1252', 'cp1252'] -%}
+        {%- do options.update({'encoding': 'latin-1',
+            'encoding_given': options['encoding']}) -%}
+    {%- endif -%}
     {%- set has_path = spec.get('path') is not none -%}
     {%- if has_path == (spec.get('relation') is not none) -%}
         {{ exceptions.raise_compiler_error(
@@ -589,7 +596,12 @@
 {% macro input_decide_encoding(reading, kinds) %}
     {%- set given = reading['options'].get('encoding') -%}
     {%- set found = kinds.values() | unique | list -%}
-    {%- if given is not none -%}
+    {%- if 'encoding_given' in reading['options'] -%}
+        {%- do input_log(reading, none, 'encoding', given, 'given',
+            'for ' ~ reading['options']['encoding_given'] ~ ': DuckDB reads '
+            ~ 'it as latin-1 and stops on bytes 0x80-0x9F (e.g. the euro '
+            ~ 'sign); transcode such a file to utf-8') -%}
+    {%- elif given is not none -%}
         {%- do input_log(reading, none, 'encoding', given, 'given') -%}
     {%- elif found | length > 1 -%}
         {{ exceptions.raise_compiler_error(

@@ -117,8 +117,15 @@ classified as (
     select
         *,
         case
-            -- The window first: a line dated on or after the as-of date is
-            -- not judged in this run.
+            -- A line without a usable customer or order is bad data
+            -- whenever it is dated; then the timestamp; then the window: a
+            -- line dated on or after the as-of date is not judged further.
+            when customer_id is null then 'missing_customer_id'
+            when {{ is_exponent_form('customer_id') }}
+                then 'customer_id_in_exponent_form'
+            when order_id is null then 'missing_order_id'
+            when {{ is_exponent_form('order_id') }}
+                then 'order_id_in_exponent_form'
             when ordered_at is null then 'unparseable_timestamp'
             when
                 ordered_at
@@ -126,12 +133,6 @@ classified as (
                 then 'timestamp_before_min_order_date'
             when ordered_at > future_after then 'timestamp_in_future'
             when ordered_at >= as_of_date then null
-            when customer_id is null then 'missing_customer_id'
-            when {{ is_exponent_form('customer_id') }}
-                then 'customer_id_in_exponent_form'
-            when order_id is null then 'missing_order_id'
-            when {{ is_exponent_form('order_id') }}
-                then 'order_id_in_exponent_form'
             when quantity is null then 'unparseable_quantity'
             when quantity = 0 then 'zero_quantity'
             when unit_price is null then 'unparseable_amount'
