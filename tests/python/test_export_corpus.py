@@ -236,7 +236,7 @@ def stopped_naming_an_option(run: DbtRun) -> bool:
 @pytest.mark.parametrize("name", CASES)
 def test_with_its_stated_options_the_case_reads_exactly(name: str, tmp_path: Path):
     case = load_case(name)
-    run = run_dbt(tmp_path, "run", with_options(name, case, tmp_path), SELECT)
+    run = run_dbt(tmp_path, "build", with_options(name, case, tmp_path), SELECT)
     if name in UNSUPPORTED:
         assert stopped_naming_an_option(run), run.output[-3000:]
         return
@@ -257,7 +257,7 @@ def test_with_only_its_column_map_the_case_reads_right_or_names_an_option(
     name: str, tmp_path: Path
 ):
     case = load_case(name)
-    run = run_dbt(tmp_path, "run", defaults_only(name, case), SELECT)
+    run = run_dbt(tmp_path, "build", defaults_only(name, case), SELECT)
     if run.returncode != 0:
         assert stopped_naming_an_option(run), run.output[-3000:]
         assert "Traceback" not in run.output
