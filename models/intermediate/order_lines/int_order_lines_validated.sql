@@ -9,6 +9,14 @@
 {%- set pattern = settings['return_order_pattern'] %}
 {%- set reporting = settings['reporting_currency'] %}
 {%- set converts = order_lines_need_conversion() %}
+{%- if converts %}
+    {%- set rates_sql = 'select * from ' ~ currency_rates_relation() %}
+{%- else %}
+    {%- set rates_sql = 'select cast(null as ' ~ dbt.type_string()
+        ~ ') as from_currency, cast(null as ' ~ dbt.type_string()
+        ~ ') as to_currency, cast(null as date) as rate_date,'
+        ~ ' cast(null as double) as rate where false' %}
+{%- endif %}
 {%- set return_rules = ['coalesce(order_lines.is_return_flagged, false)'] %}
 {%- if settings['returns_from_negative_quantity'] %}
     {%- do return_rules.append('coalesce(order_lines.quantity < 0, false)') %}
@@ -43,16 +51,7 @@ currency_rates as (
 
     -- Not read when every line is in the reporting currency, so a run
     -- without the seeds (dbt run) works.
-    {%- if converts %}
-    select * from {{ currency_rates_relation() }}
-    {%- else %}
-    select
-        cast(null as {{ dbt.type_string() }}) as from_currency,
-        cast(null as {{ dbt.type_string() }}) as to_currency,
-        cast(null as date) as rate_date,
-        cast(null as double) as rate
-    where false
-    {%- endif %}
+    {{ rates_sql }}
 
 ),
 
