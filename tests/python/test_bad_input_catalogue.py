@@ -70,7 +70,7 @@ CATALOGUE = [
          "wrong_column_types"),
     Case("text_in_amount",
          "prices `abc`, `12,50`, `$10`, `10 EUR`, `1,000.00` and blank; "
-         "quantity `two`",
+         "quantity `two`; decimal_separator `.` given",
          "quarantined: `unparseable_amount` with the text kept, "
          "`unparseable_quantity`",
          BUILD),
@@ -601,7 +601,8 @@ class BuildInput:
 # fmt: off
 BUILD_INPUTS = [
     BuildInput("text_in_amount", "text_in_amount", "text_in_amount.csv",
-               {"clean": 1, "unparseable_amount": 6, "unparseable_quantity": 1}),
+               {"clean": 1, "unparseable_amount": 6, "unparseable_quantity": 1},
+               {"decimal_separator": "."}),
     BuildInput("nan_and_infinity", "nan_and_infinity_csv", "nan_and_infinity.csv",
                {"clean": 1, "unparseable_amount": 4, "unparseable_quantity": 2}),
     BuildInput("nan_and_infinity", "nan_and_infinity_parquet",
