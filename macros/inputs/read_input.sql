@@ -368,12 +368,15 @@
         )
     {%- endset -%}
     {%- set row = run_query(query).rows[0] -%}
-    {%- if row[0] > 0 and row[2] == 0 and row[1] > 0 -%}
-        {%- set kind = 'utf-16' -%}
-    {%- elif row[0] > 0 and row[2] == 0 -%}
-        {%- set kind = 'text' -%}
-    {%- else -%}
+    {#- Lines that are not UTF-8 are left out here (ignore_errors): a file
+        in another single-byte encoding still reads as text, and its bytes
+        are judged by the encoding check that follows. #}
+    {%- if row[2] > 0 -%}
         {%- set kind = 'binary' -%}
+    {%- elif row[1] > 0 -%}
+        {%- set kind = 'utf-16' -%}
+    {%- else -%}
+        {%- set kind = 'text' -%}
     {%- endif -%}
     {{- return({'kind': kind, 'first_line': row[3]}) -}}
 {% endmacro %}
