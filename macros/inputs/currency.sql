@@ -10,25 +10,29 @@
     {{- return(rates if rates is not none else ref('currency_rates')) -}}
 {% endmacro %}
 
-{#- Whether any order line is in another currency than the reporting one
-    (read from the staged lines). When some are, every such currency must
-    have a rate to the reporting currency, or the build stops naming the
-    currencies found and the vars. Before execution: true, so the SQL that
-    converts is what gets parsed. #}
-{% macro order_lines_need_conversion() %}
+{#- The currencies of the staged order lines: {'convert': whether any line
+    is in another currency than the reporting one, 'blanks': whether some
+    line of a currency column is blank}. A currency without a rate to the
+    reporting currency stops the build naming the currencies found and the
+    vars. Before execution (and in unit tests) both are true, so the SQL
+    that converts is what gets parsed. #}
+{% macro order_line_currencies() %}
     {%- set settings = input_settings() -%}
     {%- set reporting = settings['reporting_currency'] -%}
     {%- set lines = ref('stg_orders__order_lines') -%}
     {#- A unit test's ref is a fixture, with no schema to look in. #}
     {%- if not execute or lines.schema is none or load_relation(lines) is none -%}
-        {{- return(true) -}}
+        {{- return({'convert': true, 'blanks': true}) -}}
     {%- endif -%}
-    {%- set found = run_query(
-        "select distinct currency from " ~ lines ~ " where currency is not null"
-        ~ " and currency != '" ~ reporting ~ "' order by currency"
+    {%- set currencies = run_query(
+        "select distinct coalesce(currency, '') from " ~ lines
+        ~ " where currency is null or currency != '" ~ reporting ~ "'"
+        ~ " order by 1"
     ).columns[0].values() | list -%}
+    {%- set found = currencies | reject('equalto', '') | list -%}
+    {%- set blanks = '' in currencies -%}
     {%- if found | length == 0 -%}
-        {{- return(false) -}}
+        {{- return({'convert': false, 'blanks': blanks}) -}}
     {%- endif -%}
     {%- set rated = run_query(
         "select distinct upper(from_currency) from " ~ currency_rates_relation()
@@ -45,7 +49,7 @@
             ~ "the amounts."
         ) }}
     {%- endif -%}
-    {{- return(true) -}}
+    {{- return({'convert': true, 'blanks': blanks}) -}}
 {% endmacro %}
 
 {#- True when a text expression contains a match of a regular expression

@@ -138,6 +138,8 @@ def with_options(name: str, case: dict, work: Path) -> dict:
         columns["return_flag"] = rule["column"]
     currency = reading["currency"]
     dbt_vars["reporting_currency"] = currency.get("reporting") or currency["constant"]
+    if currency.get("constant"):
+        entry["amount_currency"] = currency["constant"]
     if currency.get("rates"):
         write_rates(name, case, work)
         dbt_vars["currency_rates"] = "main.corpus_rates"

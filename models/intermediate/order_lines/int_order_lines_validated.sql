@@ -8,7 +8,16 @@
 {%- set settings = input_settings() %}
 {%- set pattern = settings['return_order_pattern'] %}
 {%- set reporting = settings['reporting_currency'] %}
-{%- set converts = order_lines_need_conversion() %}
+{%- set currencies = order_line_currencies() %}
+{%- set converts = currencies['convert'] %}
+{#- A storefront writes the currency on an order's first line only: a blank
+    takes the currency of the order's other lines. #}
+{%- if currencies['blanks'] %}
+    {%- set currency_sql = 'coalesce(order_lines.currency, max(order_lines.currency)'
+        ~ ' over (partition by order_lines.source_position, order_lines.order_id))' %}
+{%- else %}
+    {%- set currency_sql = 'order_lines.currency' %}
+{%- endif %}
 {%- if converts %}
     {%- set rates_sql = 'select * from ' ~ currency_rates_relation() %}
 {%- else %}
@@ -78,6 +87,7 @@ marked_copies as (
         as_of_dates.as_of_date,
         as_of_dates.future_after,
         duplicate_order_lines.duplicate_of_order_line_id,
+        {{ currency_sql }} as line_currency,
         {{ return_rules | join(' or ') }} as is_return
     from order_lines
     cross join as_of_dates
@@ -92,7 +102,7 @@ converted as (
         marked_copies.*,
         -- A line in the reporting currency needs no rate (x * 1.0 is x).
         case
-            when marked_copies.currency = '{{ reporting }}' then 1.0
+            when marked_copies.line_currency = '{{ reporting }}' then 1.0
             else rate_periods.rate
         end as rate
     from marked_copies
@@ -100,8 +110,8 @@ converted as (
     left join rate_periods
         on
             {{ 'true' if converts else 'false' }}
-            and marked_copies.currency = rate_periods.from_currency
-            and marked_copies.currency != '{{ reporting }}'
+            and marked_copies.line_currency = rate_periods.from_currency
+            and marked_copies.line_currency != '{{ reporting }}'
             and (
                 rate_periods.rate_date is null
                 or marked_copies.ordered_at >= rate_periods.rate_date
@@ -155,7 +165,7 @@ classified as (
                 and line_amount < 0
                 and not is_return
                 then 'non_positive_unit_price'
-            when currency is null then 'missing_currency'
+            when line_currency is null then 'missing_currency'
             -- Beyond any real order line, and beyond what the exact
             -- decimal sums below can hold.
             when reported_amount >= 1e12 then 'amount_out_of_range'
@@ -173,7 +183,7 @@ checked as (
         {{ raise_error_if(
             'quarantine_reason is null and ordered_at < as_of_date'
             ~ ' and rate is null',
-            "'No rate from ' || currency || ' to " ~ reporting ~ " (var "
+            "'No rate from ' || line_currency || ' to " ~ reporting ~ " (var "
             ~ "reporting_currency) for ' || cast(cast(ordered_at as date) as "
             ~ dbt.type_string() ~ ") || ' in var currency_rates (" ~ (
                 settings['currency_rates'] or 'seed currency_rates')
