@@ -34,10 +34,15 @@
     {%- if found | length == 0 -%}
         {{- return({'convert': false, 'blanks': blanks}) -}}
     {%- endif -%}
-    {%- set rated = run_query(
-        "select distinct upper(from_currency) from " ~ currency_rates_relation()
-        ~ " where upper(to_currency) = '" ~ reporting ~ "'"
-    ).columns[0].values() | list -%}
+    {%- set rates = currency_rates_relation() -%}
+    {%- set rated = [] -%}
+    {#- The seed is absent after a plain dbt run: then there is no rate. #}
+    {%- if settings['currency_rates'] is not none or load_relation(rates) is not none -%}
+        {%- set rated = run_query(
+            "select distinct upper(from_currency) from " ~ rates
+            ~ " where upper(to_currency) = '" ~ reporting ~ "'"
+        ).columns[0].values() | list -%}
+    {%- endif -%}
     {%- set missing = found | reject('in', rated) | list -%}
     {%- if missing -%}
         {{ exceptions.raise_compiler_error(

@@ -269,7 +269,8 @@
         {%- endfor -%}
         {%- set where = decided['label'] ~ ": column '"
             ~ decided['mapping'][name] ~ "' (" ~ name ~ ") holds " -%}
-        {%- if seen['comma_decimal'][0] > 0 and seen['dot_decimal'][0] == 0 -%}
+        {%- if seen['comma_decimal'][0] > 0 and (seen['dot_decimal'][0] == 0
+            or seen['dot_groups'][0] > 0) -%}
             {{ exceptions.raise_compiler_error(
                 where ~ "numbers with a comma as the decimal mark (e.g. '"
                 ~ seen['comma_decimal'][1] ~ "'"

@@ -654,7 +654,7 @@
             {{ exceptions.raise_compiler_error(
                 label ~ ": file " ~ one['file'] ~ " has "
                 ~ ("a header line" if one['header'] else "no header line")
-                ~ against ~ ("has none" if base['header'] else "has one")
+                ~ against ~ ("has one" if base['header'] else "has none")
                 ~ ": read together, a header would be taken for data or a "
                 ~ "line for a header. Give the file an entry of its own with "
                 ~ "header: " ~ (one['header'] | lower) ~ ", or fix the file ("
