@@ -273,7 +273,7 @@ def test_with_only_its_column_map_the_case_reads_right_or_names_an_option(
         return
     counts = line_counts(run)
     duplicates = run.query(
-        "select count(*) from quarantined_order_lines"
+        "select count(*) from int_order_lines_validated"
         " where quarantine_reason = 'duplicate_line'"
     )[0][0]
     expected = case["expected"]
