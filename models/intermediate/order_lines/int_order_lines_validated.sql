@@ -13,8 +13,9 @@
 {#- A storefront writes the currency on an order's first line only: a blank
     takes the currency of the order's other lines. #}
 {%- if currencies['blanks'] %}
-    {%- set currency_sql = 'coalesce(order_lines.currency, max(order_lines.currency)'
-        ~ ' over (partition by order_lines.source_position, order_lines.order_id))' %}
+    {%- set currency_sql = 'coalesce(order_lines.currency,'
+        ~ ' max(order_lines.currency) over (partition by'
+        ~ ' order_lines.source_position, order_lines.order_id))' %}
 {%- else %}
     {%- set currency_sql = 'order_lines.currency' %}
 {%- endif %}
