@@ -101,7 +101,8 @@ report: setup
 
 # Development: dbt writes $(DB) directly, tests run after each table.
 build: setup
-	SEGMENTATION_DB_PATH=$(DB) $(BIN)/dbt build
+	SEGMENTATION_DB_PATH=$(DB) $(BIN)/dbt build || { \
+		$(BIN)/python -m segmentation.publish.failure_reasons --db $(DB); exit 1; }
 
 # Build into a fresh candidate file, audit it (dbt tests, then Great
 # Expectations), and only then replace the file BI reads, atomically.

@@ -37,8 +37,28 @@ RUN_QUERY = """
         (select count(*) from customer_segments) as customers,
         (select sum(order_lines) from order_line_reconciliation) as raw_lines,
         (select sum(order_lines) from order_line_reconciliation
-         where outcome <> 'clean') as quarantined_lines
+         where outcome not in ('clean', 'after_as_of_date')) as quarantined_lines,
+        (select sum(order_lines) from order_line_reconciliation
+         where outcome = 'after_as_of_date') as after_as_of_lines
 """
+READING_LOG_QUERY = """
+    select input_var, input_name, input_position, file_path, setting,
+        setting_value, decided_by
+    from input_reading_log
+    order by input_var <> 'order_inputs', input_var, input_position, setting,
+        file_path
+"""
+# The settings of input_reading_log worth a word in the summary, in order.
+SUMMARY_SETTINGS = (
+    "encoding",
+    "delimiter",
+    "header",
+    "timestampformat",
+    "decimal_separator",
+    "thousands",
+    "currency",
+    "duplicate check",
+)
 
 
 @dataclass
@@ -50,6 +70,8 @@ class Summary:
     clusters: list[tuple] = field(default_factory=list)
     clustered_customers: int | None = None
     build: tuple | None = None
+    reading_log: list[tuple] = field(default_factory=list)
+    reporting_currency: str | None = None
 
 
 def read_summary(db_path: Path) -> Summary:
@@ -59,13 +81,25 @@ def read_summary(db_path: Path) -> Summary:
     with duckdb.connect(str(db_path), read_only=True) as con:
         tables = {row[0] for row in con.sql("show tables").fetchall()}
         if {"customer_segments", "segment_summary"} <= tables:
-            names = ["as_of_date", "customers", "raw_lines", "quarantined_lines"]
+            names = [
+                "as_of_date",
+                "customers",
+                "raw_lines",
+                "quarantined_lines",
+                "after_as_of_lines",
+            ]
             row = con.sql(RUN_QUERY).fetchall()[0]
             out.headline = dict(zip(names, row, strict=True))
             out.segments = con.sql(SEGMENT_QUERY).fetchall()
         if "publish_metadata" in tables:
             query = "select build_id, built_at from publish_metadata"
             out.build = con.sql(query).fetchall()[0]
+        if "input_reading_log" in tables:
+            out.reading_log = con.sql(READING_LOG_QUERY).fetchall()
+            out.reporting_currency = next(
+                (row[5] for row in out.reading_log if row[4] == "reporting_currency"),
+                None,
+            )
         if "cluster_profiles" in tables:
             out.clusters = con.sql(CLUSTER_QUERY).fetchall()
             total = con.sql("select sum(customers) from cluster_profiles")
@@ -90,6 +124,40 @@ def share_table(title: str, rows: list[tuple]) -> list[str]:
     return lines
 
 
+def reading_lines(log: list[tuple]) -> list[str]:
+    """One line per input of input_reading_log: its format, files and rows,
+    then the settings a reader most needs, each with who decided it."""
+    inputs: dict[tuple, dict] = {}
+    for input_var, name, position, file_path, setting, value, decided in log:
+        one = inputs.setdefault(
+            (input_var, position, name), {"files": 0, "rows": 0, "settings": {}}
+        )
+        if setting == "rows":
+            one["files"] += 1
+            one["rows"] += int(value)
+        elif setting == "skipped":
+            one["settings"].setdefault("skipped", []).append(file_path)
+        elif file_path is None:
+            one["settings"][setting] = (value, decided)
+    lines = []
+    for (input_var, _, name), one in inputs.items():
+        label = f"{input_var} {name!r}" if input_var == "order_inputs" else input_var
+        fmt = one["settings"].get("format", ("?", ""))[0]
+        parts = [f"{fmt}, {one['files']} file(s), {one['rows']:,} rows"]
+        if fmt == "relation":
+            parts = [f"relation, {one['rows']:,} rows" if one["rows"] else "relation"]
+        for setting in SUMMARY_SETTINGS:
+            if setting in one["settings"]:
+                value, decided = one["settings"][setting]
+                parts.append(f"{setting} {value} ({decided})")
+        if "skipped" in one["settings"]:
+            parts.append(
+                "empty files skipped: " + ", ".join(one["settings"]["skipped"])
+            )
+        lines.append(f"  {label}: " + "; ".join(parts))
+    return lines
+
+
 def format_summary(db_path: Path, summary: Summary) -> str:
     """The text `make run` ends with: where to look, then one line a segment
     and one line a K-means cluster."""
@@ -107,7 +175,19 @@ def format_summary(db_path: Path, summary: Summary) -> str:
             " ...",
             f"As of {head['as_of_date']}: {head['customers']:,} customers"
             f" scored from {head['raw_lines']:,} order lines"
-            f" ({head['quarantined_lines'] or 0:,} quarantined with a reason).",
+            f" ({head['quarantined_lines'] or 0:,} quarantined with a reason"
+            + (
+                f", {head['after_as_of_lines']:,} dated after the as-of date"
+                if head.get("after_as_of_lines")
+                else ""
+            )
+            + ").",
+        ]
+        if summary.reporting_currency:
+            lines.append(
+                f"Amounts in {summary.reporting_currency} (var reporting_currency)."
+            )
+        lines += [
             "",
             *share_table("RFM segment", summary.segments),
         ]
@@ -119,6 +199,12 @@ def format_summary(db_path: Path, summary: Summary) -> str:
                 f"{summary.clustered_customers:,} customers clustered.",
             ]
         lines += ["", *share_table("K-means cluster", summary.clusters)]
+    if summary.reading_log:
+        lines += [
+            "",
+            "How the inputs were read (table input_reading_log; docs/inputs.md):",
+            *reading_lines(summary.reading_log),
+        ]
     return "\n".join(lines)
 
 

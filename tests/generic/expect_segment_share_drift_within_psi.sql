@@ -10,7 +10,8 @@
     exceeds `error_psi`; the test's failure count is the highest drift_level
     (fail_calc), so 1 warns and 2 fails the build. Pairs where either date
     has fewer than `min_rows` rows are not judged: shares of a handful of
-    rows jump by whole rows.
+    rows jump by whole rows. Each row's failure_reason gives the PSI, the
+    dates and the threshold with its var (`warn_var`, `error_var`).
 #}
 {% test expect_segment_share_drift_within_psi(
     model,
@@ -20,7 +21,9 @@
     date_column='as_of_date',
     min_rows=100,
     epsilon=0.0001,
-    pairs='last'
+    pairs='last',
+    warn_var='segment_drift_psi_warn',
+    error_var='segment_drift_psi_error'
 ) %}
 {{ config(
     fail_calc='coalesce(max(drift_level), 0)',
@@ -155,7 +158,16 @@ validation_errors as (
         psi,
         {{ warn_psi }} as warn_psi,
         {{ error_psi }} as error_psi,
-        case when psi > {{ error_psi }} then 2 else 1 end as drift_level
+        case when psi > {{ error_psi }} then 2 else 1 end as drift_level,
+        'shares of {{ column_name }} moved by PSI '
+        || cast(round(psi, 4) as {{ dbt.type_string() }}) || ' from '
+        || cast(earlier_date as {{ dbt.type_string() }}) || ' to '
+        || cast(later_date as {{ dbt.type_string() }}) || ', above var '
+        || case
+            when psi > {{ error_psi }}
+                then '{{ error_var }} = ' || cast({{ error_psi }} as {{ dbt.type_string() }})
+            else '{{ warn_var }} = ' || cast({{ warn_psi }} as {{ dbt.type_string() }})
+        end as failure_reason
     from drift
     where
         psi > {{ warn_psi }}

@@ -1,7 +1,7 @@
 {#
     A share column sums to 1 (within `tolerance`) over the whole model, or
     within each group of `group_by` columns. Fails with each group that does
-    not, and its sum.
+    not, its sum and a failure_reason saying so.
 #}
 {% test expect_shares_to_sum_to_one(model, column_name, group_by=[], tolerance=0.000001) %}
 
@@ -23,7 +23,15 @@ sums as (
 
 validation_errors as (
 
-    select *
+    select
+        *,
+        'shares in {{ column_name }} sum to '
+        || coalesce(cast(share_sum as {{ dbt.type_string() }}), 'nothing')
+        {%- for column in group_by %}
+        || ' for {{ column }} ' || cast({{ column }} as {{ dbt.type_string() }})
+        {%- endfor %}
+        || ', not 1 (tolerance {{ tolerance }}): a row is missing or'
+        || ' counted twice' as failure_reason
     from sums
     where share_sum is null or abs(share_sum - 1) > {{ tolerance }}
 

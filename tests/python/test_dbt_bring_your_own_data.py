@@ -1,6 +1,8 @@
 """A user's own data, end to end: a CSV with other column names, text dates
 and a line amount instead of a unit price, plus a table already in the
 warehouse. Every expected figure below is worked out by hand from the lines.
+The CSV's article column is the line key that lets the duplicate check find
+the repeated line.
 """
 
 from __future__ import annotations
@@ -14,18 +16,18 @@ from dbt_project_runner import DbtRun, run_dbt
 
 from segmentation.summary import main as print_summary
 
-SHOP_CSV = """Kunde;Beleg;Zeit;Menge;Betrag
-K1;B1;05/01/2024 10:00;2;20.00
-K1;B1;05/01/2024 10:00;1;5.00
-K1;B2;20/01/2024 09:00;1;10.00
-K1;CB2;21/01/2024 09:00;-1;-10.00
-K2;B3;15/01/2024 12:00;3;30.00
-K2;B3;15/01/2024 12:00;3;30.00
-;B4;16/01/2024 12:00;1;1.00
-K3;B5;not a date;1;1.00
-K3;B6;18/01/2024 12:00;0;0
-K3;B7;18/01/2024 12:00;1;abc
- K2 ;B8;30/01/2024 08:00;1;7.50
+SHOP_CSV = """Kunde;Beleg;Artikel;Zeit;Menge;Betrag
+K1;B1;A-1;05/01/2024 10:00;2;20.00
+K1;B1;A-2;05/01/2024 10:00;1;5.00
+K1;B2;A-1;20/01/2024 09:00;1;10.00
+K1;CB2;A-1;21/01/2024 09:00;-1;-10.00
+K2;B3;A-3;15/01/2024 12:00;3;30.00
+K2;B3;A-3;15/01/2024 12:00;3;30.00
+;B4;A-1;16/01/2024 12:00;1;1.00
+K3;B5;A-1;not a date;1;1.00
+K3;B6;A-1;18/01/2024 12:00;0;0
+K3;B7;A-1;18/01/2024 12:00;1;abc
+ K2 ;B8;A-2;30/01/2024 08:00;1;7.50
 """
 
 
@@ -51,6 +53,7 @@ def shop_inputs(work_dir: Path) -> dict:
                     "customer_id": "Kunde",
                     "order_id": "Beleg",
                     "ordered_at": "Zeit",
+                    "product_id": "Artikel",
                     "quantity": "Menge",
                     "line_amount": "Betrag",
                 },

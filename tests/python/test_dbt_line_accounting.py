@@ -41,6 +41,7 @@ def broken_build(
         [
             "--select",
             "+order_line_reconciliation",
+            "+quarantined_order_lines",
             "+int_order_lines_cleaned",
             "--indirect-selection",
             "cautious",
@@ -94,10 +95,17 @@ def test_the_test_fails_and_counts_each_kind_of_error(broken_build):
     assert run.returncode != 0, run.output[-5000:]
     assert f"FAIL 3 {TEST_NAME}" in run.output
     rows = build.query(
-        "select source_position, missing_lines, extra_copies, invented_lines"
-        f" from main_dbt_test__audit.{TEST_NAME} order by source_position"
+        "select source_position, missing_lines, extra_copies, invented_lines,"
+        f" failure_reason from main_dbt_test__audit.{TEST_NAME}"
+        " order by source_position"
     )
-    assert {row[0]: tuple(row[1:]) for row in rows} == EXPECTED
+    assert {row[0]: tuple(row[1:4]) for row in rows} == EXPECTED
+    # Each row says what is wrong in words, with the figures.
+    assert rows[1][4] == (
+        "input 2: 1 raw lines in none of clean, quarantined and after the"
+        " as-of date, 0 extra copies, 1 lines that were never raw (expected 0"
+        " of each: every raw line exactly once)"
+    )
 
 
 def test_the_join_used_off_duckdb_gives_the_same_rows(broken_build):
@@ -105,8 +113,10 @@ def test_the_join_used_off_duckdb_gives_the_same_rows(broken_build):
     work = build.db_path.parent
     inline = (
         "{{ customer_segmentation.default__order_line_accounting_errors("
-        "ref('stg_orders__order_lines'), ref('int_order_lines_cleaned'),"
-        " ref('quarantined_order_lines')) }}"
+        "ref('stg_orders__order_lines'), [ref('int_order_lines_cleaned'),"
+        " ref('quarantined_order_lines'), '(select order_line_id from '"
+        " ~ ref('int_order_lines_validated')"
+        " ~ ' where line_status = \\'after_as_of_date\\')']) }}"
     )
     compiled = run_dbt(work, "compile", dbt_vars, ["--quiet", "--inline", inline])
     assert compiled.returncode == 0, compiled.output

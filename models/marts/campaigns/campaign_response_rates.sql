@@ -5,7 +5,6 @@
 -- Customer Personality example) or from var campaign_responses (a file or
 -- table of customer id and 0/1 response, for segments and clusters); with
 -- neither, the response columns are null.
--- depends_on: {{ source('campaigns', 'responses') }}
 {%- set string_type = dbt.type_string() %}
 {%- set no_segments_sql = 'select cast(null as ' ~ string_type
     ~ ') as segment_name, cast(null as integer) as segment_rank,'
@@ -80,7 +79,14 @@ customer_clusters as (
 
 responses as (
 
-    {{ campaign_responses_select() }}
+    -- A customer listed more than once counts once, as a responder if any
+    -- row says 1.
+    select
+        customer_id,
+        max(responded) as responded
+    from {{ ref('stg_campaigns__responses') }}
+    where customer_id is not null
+    group by customer_id
 
 ),
 

@@ -5,7 +5,6 @@
 -- points) and its Newcombe hybrid score interval (var campaign_interval_z;
 -- 95% by default). Rows outside the test (treatment null) or with an
 -- unknown response are left out.
--- depends_on: {{ source('campaigns', 'uplift_test') }}
 {%- set spec = var('campaign_uplift_input') or {} %}
 {%- if spec.get('segment') is none and spec.get('id') is not none %}
     {#- No segment column: each customer's RFM segment. #}
@@ -21,7 +20,7 @@ with
 
 experiment as (
 
-    {{ campaign_uplift_select() }}
+    select * from {{ ref('stg_campaigns__uplift_tests') }}
 
 ),
 

@@ -64,7 +64,9 @@ REFERENCE_SQL = """
             as monetary,
         (select coalesce(sum(order_lines), 0) from int_orders_aggregated)
             as clean_lines,
-        (select count(*) from quarantined_order_lines) as quarantined_lines
+        (select count(*) from quarantined_order_lines) as quarantined_lines,
+        (select coalesce(sum(order_lines), 0) from order_line_reconciliation
+         where outcome = 'after_as_of_date') as after_as_of_lines
 """
 
 
@@ -80,6 +82,7 @@ class Reference:
     monetary: float
     clean_lines: int
     quarantined_lines: int
+    after_as_of_lines: int = 0  # outside the window, neither clean nor bad
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ def read_candidate(candidate_db: Path) -> CandidateData:
         monetary=float(row["monetary"]),
         clean_lines=int(row["clean_lines"]),
         quarantined_lines=int(row["quarantined_lines"]),
+        after_as_of_lines=int(row["after_as_of_lines"]),
     )
     return CandidateData(customers, reconciliation, names, reference)
 

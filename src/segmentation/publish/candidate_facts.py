@@ -28,14 +28,18 @@ def gather_metadata(
         columns = _columns(con)
         lines = _order_lines(con) if "order_line_reconciliation" in columns else {}
         raw = sum(lines.values()) if lines else None
-        clean = _clean_lines(con) if lines else None
+        statuses = _lines_by_status(con, columns) if lines else {}
         return PublishMetadata(
             build_id=build_id,
             built_at=built_at,
             as_of_date=_as_of_date(con, columns),
+            reporting_currency=_reporting_currency(con, columns),
             input_order_lines=raw,
-            clean_order_lines=clean,
-            quarantined_order_lines=None if raw is None else raw - clean,
+            clean_order_lines=statuses.get("clean", 0) if lines else None,
+            quarantined_order_lines=statuses.get("quarantined", 0) if lines else None,
+            after_as_of_order_lines=(
+                statuses.get("after_as_of_date", 0) if lines else None
+            ),
             input_order_lines_by_source=lines,
             chosen_k=_chosen_k(con, columns),
             dbt_version=dbt_version,
@@ -86,11 +90,35 @@ def _order_lines(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return dict(rows)
 
 
-def _clean_lines(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute(
-        "SELECT coalesce(sum(order_lines), 0)::BIGINT FROM order_line_reconciliation "
-        "WHERE outcome = 'clean'"
-    ).fetchall()[0][0]
+def _lines_by_status(
+    con: duckdb.DuckDBPyConnection, columns: dict[str, set[str]]
+) -> dict[str, int]:
+    """Lines per status (clean, quarantined, after_as_of_date); a
+    reconciliation without line_status has clean and quarantined lines."""
+    status = (
+        "line_status"
+        if "line_status" in columns["order_line_reconciliation"]
+        else "CASE WHEN outcome = 'clean' THEN 'clean' ELSE 'quarantined' END"
+    )
+    rows = con.execute(
+        f"SELECT {status}, sum(order_lines)::BIGINT FROM order_line_reconciliation "
+        "GROUP BY ALL"
+    ).fetchall()
+    return dict(rows)
+
+
+def _reporting_currency(
+    con: duckdb.DuckDBPyConnection, columns: dict[str, set[str]]
+) -> str | None:
+    """The currency of every amount (input_reading_log's reporting_currency,
+    one value per build); None when the log was not built."""
+    if "setting" not in columns.get("input_reading_log", set()):
+        return None
+    rows = con.execute(
+        "SELECT DISTINCT setting_value FROM input_reading_log "
+        "WHERE setting = 'reporting_currency' ORDER BY 1"
+    ).fetchall()
+    return rows[0][0] if rows else None
 
 
 def _chosen_k(

@@ -26,6 +26,7 @@ class DbtNodeFailure:
     status: str
     message: str
     failures: int | None  # failing rows, for tests
+    compiled_code: str | None = None  # a test's SQL, to read its rows again
 
     def describe(self) -> str:
         rows = ""
@@ -47,16 +48,21 @@ class DbtBuildResult:
     def dbt_version(self) -> str | None:
         return (self.run_results or {}).get("metadata", {}).get("dbt_version")
 
-    def failed_nodes(self) -> list[DbtNodeFailure]:
+    def failed_nodes(
+        self, statuses: set[str] = FAILED_STATUSES
+    ) -> list[DbtNodeFailure]:
+        """Nodes whose status is in `statuses` (failed ones by default;
+        {"warn"} for tests that warned)."""
         return [
             DbtNodeFailure(
                 unique_id=result.get("unique_id", "?"),
                 status=result.get("status", "?"),
                 message=result.get("message") or "",
                 failures=result.get("failures"),
+                compiled_code=result.get("compiled_code"),
             )
             for result in (self.run_results or {}).get("results", [])
-            if result.get("status") in FAILED_STATUSES
+            if result.get("status") in statuses
         ]
 
     def test_count(self, status: str) -> int | None:

@@ -22,9 +22,19 @@ METADATA_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("built_at", "TIMESTAMPTZ NOT NULL", "When the build started (UTC)."),
     ("published_at", "TIMESTAMPTZ NOT NULL", "When this file was written (UTC)."),
     ("as_of_date", "DATE", "Date the RFM figures are computed as of."),
+    (
+        "reporting_currency",
+        "VARCHAR",
+        "Currency of every amount in this file (var reporting_currency).",
+    ),
     ("input_order_lines", "BIGINT", "Raw order lines read from all inputs."),
     ("clean_order_lines", "BIGINT", "Order lines that passed validation."),
     ("quarantined_order_lines", "BIGINT", "Order lines set aside with a reason."),
+    (
+        "after_as_of_order_lines",
+        "BIGINT",
+        "Order lines dated on or after the as-of date (outside the window).",
+    ),
     (
         "input_order_lines_by_source",
         "MAP(VARCHAR, BIGINT)",
@@ -66,9 +76,11 @@ class PublishMetadata:
     build_id: str
     built_at: dt.datetime
     as_of_date: dt.date | None = None
+    reporting_currency: str | None = None
     input_order_lines: int | None = None
     clean_order_lines: int | None = None
     quarantined_order_lines: int | None = None
+    after_as_of_order_lines: int | None = None
     input_order_lines_by_source: Mapping[str, int] = field(default_factory=dict)
     chosen_k: int | None = None
     dbt_version: str | None = None
@@ -104,7 +116,7 @@ def write_metadata_table(
     con.execute(
         f"""
         INSERT INTO {target} VALUES (
-            ?, ?, ?, ?, ?, ?, ?,
+            ?, ?, ?, ?, ?, ?, ?, ?, ?,
             map(?::VARCHAR[], ?::BIGINT[]), map(?::VARCHAR[], ?::BIGINT[]),
             ?, ?, ?, ?, ?, ?, ?, ?
         )
@@ -114,9 +126,11 @@ def write_metadata_table(
             metadata.built_at.astimezone(dt.UTC),
             dt.datetime.now(dt.UTC),
             metadata.as_of_date,
+            metadata.reporting_currency,
             metadata.input_order_lines,
             metadata.clean_order_lines,
             metadata.quarantined_order_lines,
+            metadata.after_as_of_order_lines,
             list(by_source),
             list(by_source.values()),
             list(table_row_counts),

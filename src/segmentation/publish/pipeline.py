@@ -20,8 +20,9 @@ import duckdb
 from segmentation.publish.audit_step import AuditFn, default_audit, run_audit_step
 from segmentation.publish.builds import PUBLISHED, Build, new_build, prune_builds
 from segmentation.publish.candidate_facts import existing_tables, gather_metadata
-from segmentation.publish.dbt_build import DbtBuildResult, run_dbt_build
+from segmentation.publish.dbt_build import DbtBuildResult, DbtNodeFailure, run_dbt_build
 from segmentation.publish.errors import PublishError
+from segmentation.publish.failure_reasons import failure_reasons
 from segmentation.publish.manifest import mart_tables
 from segmentation.publish.publisher import (
     DEFAULT_LOCK_TIMEOUT,
@@ -125,8 +126,9 @@ def run_pipeline(
         print(f"Could not start dbt: {error}", file=err)
         return finish(EXIT_DBT_FAILED, "dbt_failed")
     if dbt.returncode != 0:
-        _report_dbt_failure(dbt, err)
+        _report_dbt_failure(dbt, build.candidate, project, err)
         return finish(EXIT_DBT_FAILED, "dbt_failed")
+    _report_test_warnings(dbt, build.candidate, project, out)
 
     if skip_audit:
         print("Audit skipped.", file=out)
@@ -212,7 +214,33 @@ def _report_rejected(build: Build, err: TextIO) -> None:
     print(f"dbt artifacts and log: {build.target_dir}", file=err)
 
 
-def _report_dbt_failure(dbt: DbtBuildResult, err: TextIO) -> None:
+def _print_reasons(
+    node: DbtNodeFailure, candidate: Path, project: Path, stream: TextIO
+) -> None:
+    """The failure_reason sentences of a failed or warned test's rows."""
+    if not node.unique_id.startswith("test.") or not node.compiled_code:
+        return
+    if not candidate.exists():
+        return
+    for reason in failure_reasons(candidate, node.compiled_code, project_dir=project):
+        print(f"      why: {reason}", file=stream)
+
+
+def _report_test_warnings(
+    dbt: DbtBuildResult, candidate: Path, project: Path, out: TextIO
+) -> None:
+    """Tests that warned do not stop the build; say which and why."""
+    warned = dbt.failed_nodes({"warn"})
+    if warned:
+        print("dbt tests that warned:", file=out)
+    for node in warned:
+        print(f"  - {node.describe()}", file=out)
+        _print_reasons(node, candidate, project, out)
+
+
+def _report_dbt_failure(
+    dbt: DbtBuildResult, candidate: Path, project: Path, err: TextIO
+) -> None:
     print(
         f"dbt build failed (exit code {dbt.returncode}); nothing was published.",
         file=err,
@@ -229,6 +257,7 @@ def _report_dbt_failure(dbt: DbtBuildResult, err: TextIO) -> None:
         print("Failed nodes:", file=err)
         for failure in failures:
             print(f"  - {failure.describe()}", file=err)
+            _print_reasons(failure, candidate, project, err)
     skipped = dbt.skipped_count()
     if skipped:
         print(f"  ({skipped} nodes skipped because of these)", file=err)

@@ -16,7 +16,10 @@ from segmentation.audit import run_audit
 CS = "customer_segments"
 ROW_COUNT = f"{CS}: row count = scored customers in the orders"
 MONETARY = f"{CS}.monetary: monetary total = clean order revenue"
-RAW = "order_line_reconciliation.order_lines: raw = clean + quarantined"
+RAW = (
+    "order_line_reconciliation.order_lines: raw = clean + quarantined"
+    " + after the as-of date"
+)
 
 CASES = {
     "score_out_of_range": (

@@ -1,0 +1,104 @@
+-- The date the RFM figures are computed as of, and the window of orders that
+-- count. One row. Stops the build when the as-of date leaves nothing to count.
+{%- set as_of = as_of_date_var() %}
+{%- set lookback = lookback_days_var() %}
+{%- if as_of is none %}
+    {%- set as_of_date_sql = dbt.dateadd(
+        'day', 1, 'cast(last_order_at as date)'
+    ) %}
+{%- else %}
+    {%- set as_of_date_sql = "'" ~ as_of ~ "'" %}
+{%- endif %}
+{%- if lookback is none %}
+    {%- set window_start_sql = 'null' %}
+{%- else %}
+    {%- set window_start_sql = dbt.dateadd('day', -1 * lookback, 'as_of_date') %}
+{%- endif %}
+
+with
+
+order_lines as (
+
+    select * from {{ ref('stg_orders__order_lines') }}
+
+),
+
+clock as (
+
+    -- A plain timestamp: against DuckDB's now() (with time zone) every line
+    -- would be converted first, which costs a second at 10M lines. A day
+    -- ahead of the clock, for shops whose local time runs ahead of UTC.
+    select
+        {{ dbt.dateadd(
+            'day', 1,
+            'cast(' ~ dbt.current_timestamp() ~ ' as timestamp)'
+        ) }} as future_after
+
+),
+
+order_span as (
+
+    -- Lines dated in the future or before var min_order_date are bad data,
+    -- not the edge of the business: they must not move the default as-of.
+    select
+        min(order_lines.ordered_at) as first_order_at,
+        max(order_lines.ordered_at) as last_order_at
+    from order_lines
+    cross join clock
+    where
+        order_lines.ordered_at
+        >= cast('{{ var("min_order_date") }}' as timestamp)
+        and order_lines.ordered_at <= clock.future_after
+
+),
+
+resolved as (
+
+    select
+        order_span.first_order_at,
+        order_span.last_order_at,
+        clock.future_after,
+        cast({{ as_of_date_sql }} as date) as as_of_date,
+        {{ 'false' if as_of is none else 'true' }} as is_as_of_date_from_var
+    from order_span
+    cross join clock
+
+),
+
+windowed as (
+
+    select
+        as_of_date,
+        cast({{ window_start_sql }} as date) as window_start_date,
+        is_as_of_date_from_var,
+        first_order_at,
+        last_order_at,
+        future_after
+    from resolved
+
+),
+
+checked as (
+
+    select *
+    from windowed
+    where
+        {{ raise_error_if(
+            'first_order_at is null',
+            "'No order line has a usable timestamp on or after var "
+            ~ "min_order_date (" ~ var('min_order_date') ~ "): check the "
+            ~ "ordered_at column in var order_inputs and var "
+            ~ "timestamp_formats (the mart input_reading_log shows the "
+            ~ "format each input was read with).'"
+        ) }} is null
+        and {{ raise_error_if(
+            'as_of_date <= cast(first_order_at as date)',
+            "'var as_of_date ' || cast(as_of_date as " ~ dbt.type_string()
+            ~ ") || ' is not after the first order (' || cast(first_order_at as "
+            ~ dbt.type_string() ~ ") || '): no order would count. Set var as_of_date later, or "
+            ~ "null for the day after the last order.'"
+        ) }} is null
+
+)
+
+select * from checked
