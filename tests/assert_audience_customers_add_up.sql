@@ -1,6 +1,10 @@
 -- Every customer of an audience's segment is either exported or left out
 -- for one reason, and the audience summary agrees with audience_members and
--- with customer_segments. Fails with each audience whose figures differ.
+-- with customer_segments (and, for value tiers, customer_value_predictions),
+-- which do not read the assignments the audiences are built from. Fails
+-- with each audience whose figures differ.
+{%- set with_value_tiers = 'value_tier' in segmentations() %}
+
 with
 
 audience_summary as (
@@ -31,6 +35,21 @@ members_per_audience as (
 
 ),
 
+{%- if with_value_tiers %}
+
+value_tiers as (
+
+    select * from {{ ref('value_tiers') }}
+
+),
+
+customer_value_predictions as (
+
+    select * from {{ ref('customer_value_predictions') }}
+
+),
+{%- endif %}
+
 customers_per_segment as (
 
     select
@@ -47,6 +66,20 @@ customers_per_segment as (
     from customer_segments
     where cluster_name is not null
     group by cluster_name
+    {%- if with_value_tiers %}
+    union all
+    select
+        'value_tier' as segment_type,
+        value_tiers.tier_name as segment_name,
+        count(*) as customers
+    from customer_value_predictions
+    inner join value_tiers
+        on
+            customer_value_predictions.value_decile
+            between value_tiers.min_value_decile
+            and value_tiers.max_value_decile
+    group by value_tiers.tier_name
+    {%- endif %}
 
 ),
 

@@ -1,8 +1,9 @@
--- One row per audience and customer of the audience's segment (or
--- cluster), whether or not the customer can be exported: the customer's
--- hashed contacts for the audience's platform, and why they are left out
--- if they are (no usable contact, or the consent rule). A view: both
--- audience marts read it, and it has a row per customer per audience.
+-- One row per audience and customer of the audience's segment (of any
+-- segmentation: int_segment_assignments), whether or not the customer can
+-- be exported: the customer's hashed contacts for the audience's platform,
+-- and why they are left out if they are (no usable contact, or the consent
+-- rule). A view: both audience marts read it, and it has a row per customer
+-- per audience.
 {{ config(materialized='view') }}
 {%- set consent_rule = audience_consent_rule() %}
 
@@ -14,9 +15,9 @@ audiences as (
 
 ),
 
-customer_segments as (
+assignments as (
 
-    select * from {{ ref('customer_segments') }}
+    select * from {{ ref('int_segment_assignments') }}
 
 ),
 
@@ -26,22 +27,9 @@ hashed_contacts as (
 
 ),
 
-segment_customers as (
+as_of_dates as (
 
-    select
-        'rfm_segment' as segment_type,
-        segment_name,
-        customer_id,
-        as_of_date
-    from customer_segments
-    union all
-    select
-        'cluster' as segment_type,
-        cluster_name as segment_name,
-        customer_id,
-        as_of_date
-    from customer_segments
-    where cluster_name is not null
+    select * from {{ ref('int_as_of_dates_resolved') }}
 
 ),
 
@@ -49,7 +37,7 @@ matched as (
 
     select
         audiences.audience_name,
-        segment_customers.customer_id,
+        assignments.customer_id,
         audiences.platform,
         audiences.segment_type,
         audiences.segment_name,
@@ -65,15 +53,16 @@ matched as (
             hashed_contacts.is_export_allowed,
             {{ 'true' if consent_rule == 'not_applied' else 'false' }}
         ) as is_export_allowed,
-        segment_customers.as_of_date
+        as_of_dates.as_of_date
     from audiences
-    inner join segment_customers
+    inner join assignments
         on
-            audiences.segment_type = segment_customers.segment_type
-            and audiences.segment_name = segment_customers.segment_name
+            audiences.segment_type = assignments.segment_type
+            and audiences.segment_name = assignments.segment_name
+    cross join as_of_dates
     left join hashed_contacts
         on
-            segment_customers.customer_id = hashed_contacts.customer_id
+            assignments.customer_id = hashed_contacts.customer_id
             and audiences.platform = hashed_contacts.platform
 
 ),

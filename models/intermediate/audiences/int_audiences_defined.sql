@@ -1,27 +1,25 @@
 -- One row per audience: each platform of var audience_platforms times each
--- RFM segment of var audience_segments (null = every segment of seed
--- segment_definitions, empty ones too, so an audience that empties still
--- gets its removals exported) and, with var audience_clusters, each K-means
--- cluster of this build. Named audience_<platform>_<segment> and
--- audience_<platform>_cluster_<cluster>, which is also the export file name.
--- Stops the build when var audience_segments names an unknown segment.
+-- segment of int_segments_listed, RFM segments as var audience_segments
+-- says (null = every segment of seed segment_definitions, empty ones too,
+-- so an audience that empties still gets its removals exported), K-means
+-- clusters with var audience_clusters, the segments of every other
+-- segmentation always. Named audience_<platform>_<segment> for RFM segments
+-- and audience_<platform>_<segmentation>_<segment> for the others
+-- (audience_meta_cluster_vip_regulars, audience_google_value_tier_top_value),
+-- which is also the export file name. Stops the build when var
+-- audience_segments names an unknown segment.
 {%- set settings = audience_settings() %}
-{%- set segments = settings['segments'] %}
-{%- if segments is none %}
-    {%- set requested_sql = 'select segment_name from segment_definitions' %}
-{%- else %}
-    {%- set rows = [] %}
-    {%- for name in segments %}
-        {%- do rows.append("('" ~ (name | string | replace("'", "''")) ~ "')") %}
-    {%- endfor %}
-    {%- set requested_sql = 'select * from (values ' ~ rows | join(', ')
-        ~ ') as requested (segment_name)' %}
-{%- endif %}
+{%- set requested = settings['segments'] %}
 {%- set platforms = settings['platforms'] %}
-{%- set google_sql = 'true' if 'google' in platforms else 'false' %}
-{%- set meta_sql = 'true' if 'meta' in platforms else 'false' %}
 
 with
+
+segments as (
+
+    select * from {{ ref('int_segments_listed') }}
+
+),
+{%- if requested is not none %}
 
 segment_definitions as (
 
@@ -29,33 +27,21 @@ segment_definitions as (
 
 ),
 
-customer_segments as (
-
-    select * from {{ ref('customer_segments') }}
-
-),
-
-platforms as (
-
-    select 'google' as platform
-    where {{ google_sql }}
-    union all
-    select 'meta' as platform
-    where {{ meta_sql }}
-
-),
-
 requested_segments as (
 
-    {{ requested_sql }}
+    select * from (
+        values
+        {%- for name in requested %}
+        ('{{ name | string | replace("'", "''") }}')
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    ) as requested (segment_name)
 
 ),
 
 checked_segments as (
 
-    select
-        requested_segments.segment_name,
-        segment_definitions.segment_rank
+    select requested_segments.segment_name
     from requested_segments
     left join segment_definitions
         on requested_segments.segment_name = segment_definitions.segment_name
@@ -68,50 +54,55 @@ checked_segments as (
         ) }} is null
 
 ),
+{%- endif %}
 
-clusters as (
+platforms as (
 
-    -- The clusters of this build (none without K-means).
-    select distinct
-        cluster_name,
-        cluster_id
-    from customer_segments
-    where
-        cluster_name is not null
-        and {{ 'true' if settings['clusters'] else 'false' }}
+    select 'google' as platform
+    where {{ 'true' if 'google' in platforms else 'false' }}
+    union all
+    select 'meta' as platform
+    where {{ 'true' if 'meta' in platforms else 'false' }}
 
 ),
 
-segments as (
+chosen_segments as (
 
-    select
-        'rfm_segment' as segment_type,
-        segment_name,
-        segment_rank,
-        '' as name_prefix
-    from checked_segments
-    union all
-    select
-        'cluster' as segment_type,
-        cluster_name as segment_name,
-        cluster_id as segment_rank,
-        'cluster_' as name_prefix
-    from clusters
+    select *
+    from segments
+    where
+        case segment_type
+            when 'rfm_segment'
+                then
+                {%- if requested is none %} true
+                {%- else %}
+                    segment_name in (
+                        select checked_segments.segment_name
+                        from checked_segments
+                    )
+                {%- endif %}
+            when 'cluster' then {{ 'true' if settings['clusters'] else 'false' }}
+            else true
+        end
 
 ),
 
 final as (
 
     select
-        'audience_' || platforms.platform || '_' || segments.name_prefix
-        || {{ audience_slug('segments.segment_name') }} as audience_name,
+        'audience_' || platforms.platform || '_'
+        || case
+            when chosen_segments.segment_type = 'rfm_segment' then ''
+            else chosen_segments.segment_type || '_'
+        end
+        || {{ audience_slug('chosen_segments.segment_name') }} as audience_name,
         platforms.platform,
-        segments.segment_type,
-        segments.segment_name,
+        chosen_segments.segment_type,
+        chosen_segments.segment_name,
         '{{ audience_consent_rule() }}' as consent_rule,
-        cast(segments.segment_rank as integer) as segment_rank
+        cast(chosen_segments.segment_rank as integer) as segment_rank
     from platforms
-    cross join segments
+    cross join chosen_segments
 
 )
 

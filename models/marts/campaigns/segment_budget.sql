@@ -1,5 +1,6 @@
--- One row per RFM segment and per K-means cluster: the playbook (message,
--- offer, channels, cadence) and the segment's share of var campaign_budget.
+-- One row per segment of each segmentation (campaign_response_rates): the
+-- playbook (message, offer, channels, cadence) and the segment's share of
+-- var campaign_budget, one plan per segmentation.
 -- Rule: budget = total x weight x customers / sum(weight x customers) over
 -- the segments of the same segment_type, weight = the playbook's
 -- budget_weight. Amounts are in cents, rounded by largest remainder (each
@@ -49,11 +50,12 @@ segment_value_forecast as (
 
 playbook_rows as (
 
-    -- The cluster rows of the rule set this build names its clusters by.
+    -- Rows of a rule set (cluster names) only for the rule set this build
+    -- names its clusters by.
     select *
     from segment_playbook
     where
-        segment_type = 'rfm_segment'
+        naming_rule_set is null
         or naming_rule_set = '{{ naming_rule_set | replace("'", "''") }}'
 
 ),

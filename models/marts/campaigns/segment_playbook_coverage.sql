@@ -1,6 +1,6 @@
 -- One row per segment the project can produce (each RFM segment of
--- segment_definitions, each name of every rule set of cluster_naming_rules)
--- and per playbook row, with how many playbook rows it has. Ephemeral: it
+-- segment_definitions, each name of every rule set of cluster_naming_rules,
+-- each tier of value_tiers) and per playbook row, with how many playbook rows it has. Ephemeral: it
 -- only feeds test assert_segment_playbook_covers_every_segment_once, and
 -- through it that test hangs on no seed directly, so a build of the cluster
 -- marts alone (make personality) does not select it without the playbook.
@@ -17,6 +17,12 @@ segment_definitions as (
 cluster_naming_rules as (
 
     select * from {{ ref('cluster_naming_rules') }}
+
+),
+
+value_tiers as (
+
+    select * from {{ ref('value_tiers') }}
 
 ),
 
@@ -41,6 +47,14 @@ produced_segments as (
         rule_set as naming_rule_set,
         name as segment_name
     from cluster_naming_rules
+
+    union all
+
+    select
+        'value_tier' as segment_type,
+        '' as naming_rule_set,
+        tier_name as segment_name
+    from value_tiers
 
 ),
 

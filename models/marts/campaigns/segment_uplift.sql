@@ -5,17 +5,6 @@
 -- points) and its Newcombe hybrid score interval (var campaign_interval_z;
 -- 95% by default). Rows outside the test (treatment null) or with an
 -- unknown response are left out.
-{%- set spec = var('campaign_uplift_input') or {} %}
-{%- if spec.get('segment') is none and spec.get('id') is not none %}
-    {#- No segment column: each customer's RFM segment. #}
-    {%- set segments_sql = 'select customer_id, segment_name from '
-        ~ ref('customer_segments') %}
-{%- else %}
-    {%- set segments_sql = 'select cast(null as ' ~ dbt.type_string()
-        ~ ') as customer_id, cast(null as ' ~ dbt.type_string()
-        ~ ') as segment_name where 1 = 0' %}
-{%- endif %}
-
 with
 
 experiment as (
@@ -24,9 +13,20 @@ experiment as (
 
 ),
 
-customer_segments as (
+assignments as (
 
-    {{ segments_sql }}
+    select * from {{ ref('int_segment_assignments') }}
+
+),
+
+rfm_segments as (
+
+    -- Rows whose test names no segment take the customer's RFM segment.
+    select
+        customer_id,
+        segment_name
+    from assignments
+    where segment_type = 'rfm_segment'
 
 ),
 
@@ -35,14 +35,14 @@ observations as (
     select
         coalesce(
             experiment.segment_name,
-            customer_segments.segment_name,
+            rfm_segments.segment_name,
             'Not segmented'
         ) as segment_name,
         experiment.is_treated,
         experiment.responded
     from experiment
-    left join customer_segments
-        on experiment.customer_id = customer_segments.customer_id
+    left join rfm_segments
+        on experiment.customer_id = rfm_segments.customer_id
     where
         experiment.is_treated is not null
         and experiment.responded is not null

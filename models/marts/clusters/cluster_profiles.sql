@@ -1,19 +1,10 @@
 -- One row per cluster of the chosen k: size and revenue with their shares,
 -- the campaign response rate (null without var clustering.response_column),
 -- the persona, strategy and KPIs of its name (seed cluster_playbook), and
--- the RFM segment most of its customers are in when the clustered customers
--- are the RFM ones. The per-feature means, medians and centroids are in
--- cluster_feature_profiles, so this table keeps its columns whatever
--- features var clustering lists.
-{%- if var('customer_features_input') is none %}
-    {%- set segments_sql = 'select customer_id, segment_name from '
-        ~ ref('customer_segments') %}
-{%- else %}
-    {#- Customers from var customer_features_input have no RFM segment. #}
-    {%- set segments_sql = 'select cast(null as ' ~ dbt.type_string()
-        ~ ') as customer_id, cast(null as ' ~ dbt.type_string()
-        ~ ') as segment_name where 1 = 0' %}
-{%- endif %}
+-- the RFM segment most of its customers are in (int_segment_assignments)
+-- when the clustered customers are the RFM ones. The per-feature means,
+-- medians and centroids are in cluster_feature_profiles, so this table
+-- keeps its columns whatever features var clustering lists.
 {%- set naming_rule_set = clustering_settings()['naming_rule_set'] %}
 
 with
@@ -24,21 +15,15 @@ kmeans_results as (
 
 ),
 
-clustered as (
-
-    select * from {{ ref('int_customers_clustered') }}
-
-),
-
 cluster_playbook as (
 
     select * from {{ ref('cluster_playbook') }}
 
 ),
 
-customer_segments as (
+assignments as (
 
-    {{ segments_sql }}
+    select * from {{ ref('int_segment_assignments') }}
 
 ),
 
@@ -64,14 +49,19 @@ playbook as (
 
 segment_mix as (
 
+    -- None when the clustered customers are not the RFM ones (var
+    -- customer_features_input).
     select
-        clustered.cluster_id,
-        customer_segments.segment_name,
+        clusters.cluster_id,
+        rfm_segments.segment_name,
         count(*) as customers
-    from clustered
-    inner join customer_segments
-        on clustered.customer_id = customer_segments.customer_id
-    group by clustered.cluster_id, customer_segments.segment_name
+    from assignments as clusters
+    inner join assignments as rfm_segments
+        on clusters.customer_id = rfm_segments.customer_id
+    where
+        clusters.segment_type = 'cluster'
+        and rfm_segments.segment_type = 'rfm_segment'
+    group by clusters.cluster_id, rfm_segments.segment_name
 
 ),
 

@@ -4,35 +4,51 @@
 -- cluster cuts across RFM segments.
 with
 
-clustered as (
+assignments as (
 
-    select * from {{ ref('int_customers_clustered') }}
+    select * from {{ ref('int_segment_assignments') }}
 
 ),
 
-customers as (
+clusters as (
 
-    select * from {{ ref('int_customers_segmented') }}
+    select
+        customer_id,
+        cluster_id,
+        segment_name as cluster_name
+    from assignments
+    where segment_type = 'cluster'
+
+),
+
+rfm_segments as (
+
+    select
+        customer_id,
+        segment_name,
+        monetary
+    from assignments
+    where segment_type = 'rfm_segment'
 
 ),
 
 per_cluster_segment as (
 
     select
-        clustered.cluster_id,
-        clustered.cluster_name,
-        customers.segment_name,
+        clusters.cluster_id,
+        clusters.cluster_name,
+        rfm_segments.segment_name,
         count(*) as customers,
         -- Decimal sums: float sums depend on the order threads add them in.
-        cast(sum(cast(customers.monetary as decimal(38, 4))) as double)
+        cast(sum(cast(rfm_segments.monetary as decimal(38, 4))) as double)
             as revenue
-    from clustered
-    inner join customers
-        on clustered.customer_id = customers.customer_id
+    from clusters
+    inner join rfm_segments
+        on clusters.customer_id = rfm_segments.customer_id
     group by
-        clustered.cluster_id,
-        clustered.cluster_name,
-        customers.segment_name
+        clusters.cluster_id,
+        clusters.cluster_name,
+        rfm_segments.segment_name
 
 ),
 

@@ -1,7 +1,9 @@
--- The value outlook of each RFM segment and each K-means cluster: customers,
--- expected purchases and predicted CLV over var clv_horizon_days, mean
--- P(alive), and the customers likely lost (P(alive) below var
--- clv_likely_lost_p_alive) with the revenue they brought so far.
+-- The value outlook of each segment of each segmentation
+-- (int_segment_assignments: RFM segments, K-means clusters, value tiers)
+-- with customers in customer_value_predictions: customers, expected
+-- purchases and predicted CLV over var clv_horizon_days, mean P(alive), and
+-- the customers likely lost (P(alive) below var clv_likely_lost_p_alive)
+-- with the revenue they brought so far.
 {%- set settings = clv_settings() %}
 
 with
@@ -12,64 +14,31 @@ customer_value_predictions as (
 
 ),
 
-customer_segments as (
+assignments as (
 
-    select * from {{ ref('customer_segments') }}
+    select * from {{ ref('int_segment_assignments') }}
 
 ),
 
-customers as (
+memberships as (
 
     -- Sums in exact decimals, then doubles: the same figures whatever the
     -- order DuckDB adds them in (a sum of doubles depends on it).
     select
-        customer_value_predictions.customer_id,
-        customer_value_predictions.segment_name,
-        customer_segments.segment_rank,
-        customer_value_predictions.cluster_name,
-        customer_value_predictions.cluster_id,
+        assignments.segment_type,
+        assignments.segment_name,
+        assignments.segment_rank,
         cast(customer_value_predictions.expected_purchases as decimal(38, 9))
             as expected_purchases,
         cast(customer_value_predictions.predicted_clv as decimal(38, 9))
             as predicted_clv,
         cast(customer_value_predictions.p_alive as decimal(38, 12))
             as p_alive,
-        cast(customer_segments.monetary as decimal(38, 9)) as monetary,
+        cast(assignments.monetary as decimal(38, 9)) as monetary,
         customer_value_predictions.is_likely_lost
     from customer_value_predictions
-    inner join customer_segments
-        on
-            customer_value_predictions.customer_id
-            = customer_segments.customer_id
-
-),
-
-memberships as (
-
-    select
-        'rfm_segment' as segment_type,
-        segment_name,
-        segment_rank,
-        expected_purchases,
-        predicted_clv,
-        p_alive,
-        monetary,
-        is_likely_lost
-    from customers
-
-    union all
-
-    select
-        'cluster' as segment_type,
-        cluster_name as segment_name,
-        cluster_id as segment_rank,
-        expected_purchases,
-        predicted_clv,
-        p_alive,
-        monetary,
-        is_likely_lost
-    from customers
-    where cluster_name is not null
+    inner join assignments
+        on customer_value_predictions.customer_id = assignments.customer_id
 
 ),
 

@@ -33,6 +33,7 @@ TRANSLATED_COLUMNS: dict[str, tuple[str, ...]] = {
     "segment_playbook": ("message", "offer", "channels", "cadence"),
     "cluster_naming_rules": ("name", "description"),
     "cluster_playbook": ("persona", "strategy", "kpis"),
+    "value_tiers": ("tier_name", "description"),
 }
 # seed -> columns that hold codes, keys or names translated elsewhere
 # (segment_playbook.segment_name repeats a segment or cluster name).
