@@ -369,6 +369,7 @@ def test_predictions_from_stored_parameters_in_sql_match_python(demo, tmp_path):
         {"clv_predict_in_sql": True, "clv_parameters": stored},
         extra_args=[
             "--select",
+            "int_customers_value_scored",
             "customer_value_predictions",
             "clv_model_parameters",
             "segment_value_forecast",
@@ -395,7 +396,7 @@ def test_predictions_in_sql_without_stored_parameters_name_the_var(demo_dir, dem
         demo_dir,
         "build",
         {"clv_predict_in_sql": True},
-        extra_args=["--select", "customer_value_predictions"],
+        extra_args=["--select", "int_customers_value_scored", "customer_value_predictions"],
     )
     assert run.returncode != 0
     assert "need var clv_parameters" in run.output
