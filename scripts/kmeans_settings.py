@@ -1,7 +1,7 @@
 """Write the K-means settings, declared once in
 ``src/segmentation/clustering/config.py``, where else they are needed:
 
-* ``macros/kmeans/clustering_settings.sql``: var clustering over the default
+* ``macros/settings/clustering_settings.sql``: var clustering over the default
   of every setting, for the SQL that reads one (the quality tests, the SQL
   K-means);
 * the settings table of ``docs/kmeans.md`` (between its ``settings`` markers).
@@ -25,7 +25,7 @@ from pathlib import Path
 from segmentation.clustering.config import describe_settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-MACRO = PROJECT_DIR / "macros" / "kmeans" / "clustering_settings.sql"
+MACRO = PROJECT_DIR / "macros" / "settings" / "clustering_settings.sql"
 DOCS = PROJECT_DIR / "docs" / "kmeans.md"
 START = "<!-- settings:start (written by scripts/kmeans_settings.py) -->"
 END = "<!-- settings:end -->"
@@ -45,7 +45,7 @@ def jinja_literal(value: object) -> str:
 
 
 def render_macro() -> str:
-    """The text of macros/kmeans/clustering_settings.sql."""
+    """The text of macros/settings/clustering_settings.sql."""
     entries = [
         f"        '{s.key}': {jinja_literal(s.default)},"
         for s in describe_settings()

@@ -4,6 +4,9 @@
 -- which do not read the assignments the audiences are built from. Fails
 -- with each audience whose figures differ.
 {%- set with_value_tiers = 'value_tier' in segmentations() %}
+-- The value tiers' CTEs are there only when the build has them: their
+-- Jinja block adds no indent.
+-- sqlfluff:indentation:template_blocks_indent:false
 
 with
 

@@ -6,7 +6,6 @@
 -- Every pair of consecutive dates of the history is checked, including
 -- segments that are empty at one of the two dates.
 -- Fails with each (date, segment, side) whose sums differ.
-{{ config(enabled=var('history_enabled')) }}
 
 with
 

@@ -2,10 +2,6 @@
 -- runs, with a window for the farthest points) gives the centroids of
 -- cluster_centroids_sql, which on DuckDB uses arg_max: returns the
 -- centroids that differ by more than 1e-9 relative.
-{{ config(enabled=(
-    target.type != 'duckdb' if var('sql_kmeans_enabled') is none
-    else var('sql_kmeans_enabled')
-)) }}
 {%- set settings = kmeans_sql_settings() %}
 
 with

@@ -2,10 +2,6 @@
 -- least one customer: with fewer customers than k, NTILE makes fewer
 -- groups and the Lloyd rounds would compare against missing centroids.
 -- Returns a row saying how many centroids there are when that is not k.
-{{ config(enabled=(
-    target.type != 'duckdb' if var('sql_kmeans_enabled') is none
-    else var('sql_kmeans_enabled')
-)) }}
 {%- set k = kmeans_sql_settings().k %}
 
 with

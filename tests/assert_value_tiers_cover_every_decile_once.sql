@@ -17,7 +17,7 @@ deciles as (
     from (
         values
         {%- for decile in range(1, 11) %}
-        ({{ decile }}){% if not loop.last %},{% endif %}
+            ({{ decile }}){% if not loop.last %},{% endif %}
         {%- endfor %}
     ) as decile_values (value_decile)
 

@@ -6,7 +6,7 @@
     when the var is `not_required`, or `auto` and no input has one.
 #}
 {% macro audience_consent_rule() %}
-    {%- set consent = audience_settings()['consent'] -%}
+    {%- set consent = settings().audience_consent -%}
     {%- if consent == 'required' -%}
         {{- return('explicit_yes') -}}
     {%- elif consent == 'not_required' -%}

@@ -6,7 +6,7 @@
 {#- The exchange rates: var currency_rates (a relation) or the seed
     currency_rates. #}
 {% macro currency_rates_relation() %}
-    {%- set rates = input_settings()['currency_rates'] -%}
+    {%- set rates = settings()['currency_rates'] -%}
     {{- return(rates if rates is not none else ref('currency_rates')) -}}
 {% endmacro %}
 
@@ -17,7 +17,7 @@
     vars. Before execution (and in unit tests) both are true, so the SQL
     that converts is what gets parsed. #}
 {% macro order_line_currencies() %}
-    {%- set settings = input_settings() -%}
+    {%- set settings = settings() -%}
     {%- set reporting = settings['reporting_currency'] -%}
     {%- set lines = ref('stg_orders__order_lines') -%}
     {#- A unit test's ref is a fixture, with no schema to look in. #}

@@ -311,7 +311,7 @@
     currency, returns, the duplicate check and ids. #}
 {% macro order_input_log_rules(decided) %}
     {%- set reading, mapping = decided['reading'], decided['mapping'] -%}
-    {%- set settings = input_settings() -%}
+    {%- set settings = settings() -%}
     {%- set currency = settings['reporting_currency'] -%}
     {%- set given = reading['options'].get('amount_currency') -%}
     {%- if 'currency' in mapping -%}
@@ -460,7 +460,7 @@
 {% macro order_input_select(decided) %}
     {%- set mapping, types = decided['mapping'], decided['types'] -%}
     {%- set options = decided['reading']['options'] -%}
-    {%- set settings = input_settings() -%}
+    {%- set settings = settings() -%}
     {%- set e = {} -%}
     {%- for column in order_line_columns() -%}
         {%- set name = column['name'] -%}

@@ -53,7 +53,7 @@
 {#- null for text var missing_value_placeholders reads as missing (any
     case; the empty text always), else the text. `column` is trimmed text. #}
 {% macro null_if_placeholder(column) %}
-    {%- set missing = input_settings()['missing_values'] -%}
+    {%- set missing = settings()['missing_values'] -%}
     {%- set longest = missing | map('length') | max -%}
     case
         when
@@ -106,7 +106,7 @@
 {#- An all-digit id without its leading zeros ('00123' -> '123', '000' ->
     '0') when var id_leading_zeros is strip; as it is otherwise. #}
 {% macro strip_leading_zeros(text) %}
-    {%- if input_settings()['id_leading_zeros'] == 'strip' -%}
+    {%- if settings()['id_leading_zeros'] == 'strip' -%}
         {{ strip_zeros_always(text) }}
     {%- else -%}
         {{ text }}

@@ -142,7 +142,7 @@
     missing. DuckDB only: elsewhere the first candidate is taken. #}
 {% macro choose_timestamp_format(relation, column, options, label, fix) %}
     {%- set given = options.get('timestampformat') -%}
-    {%- set candidates = given or input_settings()['timestamp_formats'] -%}
+    {%- set candidates = given or settings()['timestamp_formats'] -%}
     {%- set where = "the input's timestampformat on " ~ fix if given
         else "var timestamp_formats, or set timestampformat on " ~ fix -%}
     {%- if target.type != 'duckdb' or not execute -%}

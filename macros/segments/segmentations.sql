@@ -14,11 +14,10 @@
     {%- if order_customers -%}
         {%- do built.append('rfm_segment') -%}
     {%- endif -%}
-    {%- if var('clustering_enabled') and target.type != 'spark' -%}
+    {%- if is_built('kmeans') -%}
         {%- do built.append('cluster') -%}
     {%- endif -%}
-    {%- if order_customers and var('clv_enabled')
-        and not clv_settings().predict_in_sql -%}
+    {%- if order_customers and is_built('clv_python') -%}
         {%- do built.append('value_tier') -%}
     {%- endif -%}
     {{- return(built) -}}

@@ -1,11 +1,11 @@
 {#
-    var clv_parameters as clv_settings() checked it, for the models that
+    var clv_parameters as settings() checked it, for the models that
     predict in SQL: stops the build when it is not set, naming the vars.
     While dbt parses (when a model's yml may still disable it) it returns
     placeholder values instead.
 #}
 {% macro clv_stored_parameters() %}
-    {%- set parameters = clv_settings().parameters -%}
+    {%- set parameters = settings().clv_parameters -%}
     {%- if parameters is none and not execute -%}
         {{- return({
             'bg_nbd': {'r': 1, 'alpha': 1, 'a': 1, 'b': 1},

@@ -15,7 +15,7 @@
     chosen_column='is_chosen',
     reason_column='chosen_k_reason'
 ) %}
-{{ config(severity=var('cluster_gate_severity', 'error')) }}
+{{ config(severity=settings().cluster_gate_severity) }}
 {%- set threshold = clustering_settings()[setting] %}
 {%- set floor = 'null' if threshold is none else threshold %}
 {%- set text = dbt.type_string() %}

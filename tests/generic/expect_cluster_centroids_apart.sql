@@ -17,7 +17,7 @@
     centroid_column='centroid_z',
     used_column='is_clustered_on'
 ) %}
-{{ config(severity=var('cluster_gate_severity', 'error')) }}
+{{ config(severity=settings().cluster_gate_severity) }}
 {%- if min_distance is none %}
     {%- set min_distance = clustering_settings()['min_centroid_distance'] %}
 {%- endif %}

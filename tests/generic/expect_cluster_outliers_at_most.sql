@@ -7,7 +7,7 @@
     counts and a failure_reason. Severity: var `cluster_gate_severity`.
 #}
 {% test expect_cluster_outliers_at_most(model, column_name, max_share=none) %}
-{{ config(severity=var('cluster_gate_severity', 'error')) }}
+{{ config(severity=settings().cluster_gate_severity) }}
 {%- if max_share is none %}
     {%- set max_share = clustering_settings()['max_outlier_share'] %}
 {%- endif %}

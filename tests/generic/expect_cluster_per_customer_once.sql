@@ -9,7 +9,7 @@
 {% test expect_cluster_per_customer_once(
     model, column_name, population, cluster_column='cluster_id'
 ) %}
-{{ config(severity=var('cluster_gate_severity', 'error')) }}
+{{ config(severity=settings().cluster_gate_severity) }}
 {%- set text = dbt.type_string() %}
 
 with

@@ -11,7 +11,7 @@
 {% test expect_cluster_shares_at_most_unless_split(
     model, column_name, max_share=none, sub_cluster_column='sub_cluster_id'
 ) %}
-{{ config(severity=var('cluster_gate_severity', 'error')) }}
+{{ config(severity=settings().cluster_gate_severity) }}
 {%- if max_share is none %}
     {%- set max_share = clustering_settings()['max_cluster_share'] %}
 {%- endif %}

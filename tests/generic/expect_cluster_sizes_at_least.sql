@@ -10,7 +10,7 @@
 {% test expect_cluster_sizes_at_least(
     model, column_name, min_customers=none, min_share=none
 ) %}
-{{ config(severity=var('cluster_gate_severity', 'error')) }}
+{{ config(severity=settings().cluster_gate_severity) }}
 {%- set settings = clustering_settings() %}
 {%- if min_customers is none %}
     {%- set min_customers = settings['min_cluster_customers'] %}

@@ -16,7 +16,7 @@ distinct_ids as (
     select distinct {{ column_name }} as id
     from {{ model }}
     where {{ column_name }} like '0%'
-    {%- if input_settings()['id_leading_zeros'] == 'strip' %}
+    {%- if settings()['id_leading_zeros'] == 'strip' %}
         and false
     {%- endif %}
 

@@ -18,7 +18,7 @@
     warn_if='>= 1',
     error_if='>= 2'
 ) }}
-{%- set shares = input_settings()['shares'] %}
+{%- set shares = settings() %}
 {%- set string = dbt.type_string() %}
 
 with

@@ -3,9 +3,6 @@
 -- tenure_days. Both are computed from the orders by separate models, so a
 -- difference means the CLV inputs do not count orders as the RFM models do.
 -- Fails with each customer that differs and why.
-{{ config(enabled=var('clv_enabled') and (
-    target.type != 'spark' or var('clv_parameters') is not none
-)) }}
 {%- set text = dbt.type_string() %}
 
 with

@@ -3,8 +3,7 @@
 -- give, from the same parameters (clv_model_parameters) and inputs: to
 -- 1e-9, the rounding of logarithms and powers in two languages. Fails with
 -- each customer whose figures differ, and both values.
-{{ config(enabled=var('clv_enabled') and target.type != 'spark'
-    and not var('clv_predict_in_sql')) }}
+{{ config(enabled=is_built('clv_python')) }}
 {%- set text = dbt.type_string() %}
 
 with

@@ -8,9 +8,12 @@
 -- (audience_meta_cluster_vip_regulars, audience_google_value_tier_top_value),
 -- which is also the export file name. Stops the build when var
 -- audience_segments names an unknown segment.
-{%- set settings = audience_settings() %}
-{%- set requested = settings['segments'] %}
-{%- set platforms = settings['platforms'] %}
+{%- set settings = settings() %}
+{%- set requested = settings.audience_segments %}
+{%- set platforms = settings.audience_platforms %}
+{%- set rfm_segments_wanted = 'true' if requested is none else
+    'segment_name in (select segment_name from checked_segments)' %}
+{%- set clusters_wanted = 'true' if settings.audience_clusters else 'false' %}
 
 with
 
@@ -71,19 +74,9 @@ chosen_segments as (
     select *
     from segments
     where
-        case segment_type
-            when 'rfm_segment'
-                then
-                {%- if requested is none %} true
-                {%- else %}
-                    segment_name in (
-                        select checked_segments.segment_name
-                        from checked_segments
-                    )
-                {%- endif %}
-            when 'cluster' then {{ 'true' if settings['clusters'] else 'false' }}
-            else true
-        end
+        segment_type not in ('rfm_segment', 'cluster')
+        or (segment_type = 'rfm_segment' and {{ rfm_segments_wanted }})
+        or (segment_type = 'cluster' and {{ clusters_wanted }})
 
 ),
 

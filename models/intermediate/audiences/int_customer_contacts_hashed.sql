@@ -4,10 +4,10 @@
 -- normalize_phone, sha256_hex), and whether the consent rule lets the
 -- customer into an audience. No raw contact data: the hashes only. One CTE
 -- per platform, switched off by a `where false` when the var leaves it out.
-{%- set settings = audience_settings() %}
-{%- set code = settings['default_country_code'] %}
+{%- set settings = settings() %}
+{%- set code = settings.audience_phone_default_country_code %}
 {%- set consent_rule = audience_consent_rule() %}
-{%- set platforms = settings['platforms'] %}
+{%- set platforms = settings.audience_platforms %}
 {%- set google_sql = 'true' if 'google' in platforms else 'false' %}
 {%- set meta_sql = 'true' if 'meta' in platforms else 'false' %}
 {%- if consent_rule == 'explicit_yes' %}

@@ -8,7 +8,7 @@
 -- Holds raw personal data: a view, so no table ever stores it, and read
 -- only by int_customer_contacts_hashed.
 {{ config(materialized='view') }}
-{%- set code = audience_settings()['default_country_code'] %}
+{%- set code = settings().audience_phone_default_country_code %}
 
 with
 

@@ -1,7 +1,7 @@
 -- The date the RFM figures are computed as of, and the window of orders that
 -- count. One row. Stops the build when the as-of date leaves nothing to count.
-{%- set as_of = as_of_date_var() %}
-{%- set lookback = lookback_days_var() %}
+{%- set as_of = settings().as_of_date %}
+{%- set lookback = settings().lookback_days %}
 {%- if as_of is none %}
     {%- set as_of_date_sql = dbt.dateadd(
         'day', 1, 'cast(last_order_at as date)'
@@ -86,7 +86,7 @@ checked as (
         {{ raise_error_if(
             'first_order_at is null',
             "'No order line has a usable timestamp on or after var "
-            ~ "min_order_date (" ~ var('min_order_date') ~ "): check the "
+            ~ "min_order_date (" ~ settings().min_order_date ~ "): check the "
             ~ "ordered_at column in var order_inputs and var "
             ~ "timestamp_formats (the mart input_reading_log shows the "
             ~ "format each input was read with).'"

@@ -5,7 +5,7 @@
 -- reporting currency. One row per raw line. A table, the only one with a row
 -- per raw line: the orders, the quarantine and the line tests all read it,
 -- and each would otherwise redo the duplicate join and the checks.
-{%- set settings = input_settings() %}
+{%- set settings = settings() %}
 {%- set pattern = settings['return_order_pattern'] %}
 {%- set reporting = settings['reporting_currency'] %}
 {%- set currencies = order_line_currencies() %}

@@ -4,12 +4,12 @@
 -- between the two (the holdout). Orders count as in customer_segments: a
 -- purchase order placed before the date (all its lines dated earlier), in
 -- the window of var lookback_days.
-{%- set settings = clv_settings() %}
-{%- set lookback = lookback_days_var() %}
-{%- set has_holdout = settings.holdout_days is not none %}
+{%- set settings = settings() %}
+{%- set lookback = settings.lookback_days %}
+{%- set has_holdout = settings.clv_holdout_days is not none %}
 {#- With no holdout the calibration row is filtered out; 0 keeps the SQL
     valid. #}
-{%- set holdout = settings.holdout_days or 0 %}
+{%- set holdout = settings.clv_holdout_days or 0 %}
 {%- set calibration_date_sql = dbt.dateadd('day', -1 * holdout, 'as_of_date') %}
 
 with

@@ -4,8 +4,8 @@
 -- value_tiers). Predictions from the Python fits; where Python models do
 -- not run (or var clv_predict_in_sql), from var clv_parameters in SQL:
 -- P(alive) and the expected order value only, so no decile and no tier.
-{%- set settings = clv_settings() %}
-{%- if settings.predict_in_sql %}
+{%- set lost_below = settings().clv_likely_lost_p_alive %}
+{%- if not is_built('clv_python') %}
     {%- set purchases = clv_stored_parameters().bg_nbd %}
     {%- set order_values = clv_stored_parameters().gamma_gamma %}
     {%- set predictions_sql %}
@@ -116,7 +116,7 @@ final as (
         scored.expected_purchases,
         scored.expected_order_value,
         scored.predicted_clv,
-        scored.p_alive < {{ settings.likely_lost_p_alive }} as is_likely_lost
+        scored.p_alive < {{ lost_below }} as is_likely_lost
     from scored
     left join value_tiers
         on

@@ -11,14 +11,14 @@
 -- campaign_budget_basis predicted_clv, the weight multiplies the segment's
 -- predicted CLV (segment_value_forecast) instead of its customers.
 {%- set naming_rule_set = var('clustering')['naming_rule_set'] %}
-{%- set by_value = clv_settings().budget_basis == 'predicted_clv' %}
+{%- set by_value = settings().campaign_budget_basis == 'predicted_clv' %}
 {#- By value: the predicted CLV in whole cents, so that the shares below are
     exact ratios of integers, as with customers. #}
 {%- set weighted_sql = 'playbook_rows.budget_weight * ' ~ (
     'round(100 * coalesce(segment_value_forecast.predicted_clv_total, 0))'
     if by_value else 'response_rates.customers'
 ) %}
-{%- if by_value and not var('clv_enabled') %}
+{%- if by_value and not is_built('clv') %}
     {{ exceptions.raise_compiler_error(
         "var campaign_budget_basis is predicted_clv, which needs the CLV "
         ~ "models: set var clv_enabled true, or campaign_budget_basis "

@@ -1,9 +1,12 @@
 -- One row per segment the project can produce (each RFM segment of
 -- segment_definitions, each name of every rule set of cluster_naming_rules,
--- each tier of value_tiers) and per playbook row, with how many playbook rows it has. Ephemeral: it
--- only feeds test assert_segment_playbook_covers_every_segment_once, and
--- through it that test hangs on no seed directly, so a build of the cluster
--- marts alone (make personality) does not select it without the playbook.
+-- each tier of value_tiers) and per playbook row, with how many playbook
+-- rows it has. From the seeds, not from the segments of this build: every
+-- rule set is checked, not only the one the build names its clusters by.
+-- Ephemeral: it only feeds test
+-- assert_segment_playbook_covers_every_segment_once, and through it that
+-- test hangs on no seed directly, so a build of the cluster marts alone
+-- (make personality) does not select it without the playbook.
 {{ config(materialized='ephemeral') }}
 
 with

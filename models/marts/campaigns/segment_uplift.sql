@@ -5,6 +5,8 @@
 -- points) and its Newcombe hybrid score interval (var campaign_interval_z;
 -- 95% by default). Rows outside the test (treatment null) or with an
 -- unknown response are left out.
+{{ config(enabled=var('campaign_uplift_input') is not none) }}
+
 with
 
 experiment as (

@@ -1,7 +1,11 @@
 -- How the RFM segments spread inside each K-means cluster: one row per
 -- cluster and RFM segment present in it, with the customers and their share
 -- of the cluster. Shows where the two segmentations agree and where a
--- cluster cuts across RFM segments.
+-- cluster cuts across RFM segments. Not built when the clustered customers
+-- are not the RFM ones (var customer_features_input).
+{{ config(enabled=is_built('kmeans')
+    and var('customer_features_input') is none) }}
+
 with
 
 assignments as (

@@ -6,8 +6,10 @@
 -- open: var clv_validation_buckets) and one for all customers: the usual
 -- calibration chart (predicted against actual by past purchases) and the
 -- figures: total error, mean absolute error, correlation.
-{%- set settings = clv_settings() %}
-{%- set buckets = settings.validation_buckets %}
+{{ config(enabled=is_built('clv_python')
+    and settings().clv_holdout_days is not none) }}
+{%- set settings = settings() %}
+{%- set buckets = settings.clv_validation_buckets %}
 {%- set text = dbt.type_string() %}
 
 with
@@ -157,12 +159,12 @@ final as (
                     * spreads.actual_square_deviation
                 )
         end as correlation,  -- noqa: RF04
-        cast({{ settings.holdout_days }} as integer) as holdout_days,
+        cast({{ settings.clv_holdout_days }} as integer) as holdout_days,
         means.is_total,
         means.calibration_date,
         cast(
             {{ dbt.dateadd(
-                'day', settings.holdout_days, 'means.calibration_date'
+                'day', settings.clv_holdout_days, 'means.calibration_date'
             ) }} as date
         ) as holdout_end_date
     from means

@@ -3,7 +3,7 @@
 -- (currency); each fit's log-likelihood, customers and iterations; the
 -- horizon and discount rate; the BG/NBD fit of the holdout validation.
 -- Where the predictions come from var clv_parameters in SQL, those values.
-{%- if clv_settings().predict_in_sql %}
+{%- if not is_built('clv_python') %}
     {%- set selects = [] %}
     {%- for model, values in clv_stored_parameters().items() | sort %}
         {%- for name, value in values.items() | sort %}

@@ -4,7 +4,7 @@
 -- purchases and predicted CLV over var clv_horizon_days, mean P(alive), and
 -- the customers likely lost (P(alive) below var clv_likely_lost_p_alive)
 -- with the revenue they brought so far.
-{%- set settings = clv_settings() %}
+{%- set settings = settings() %}
 
 with
 
@@ -86,7 +86,7 @@ final as (
             as likely_lost_share,
         cast(revenue_total as double) as revenue_total,
         cast(likely_lost_revenue as double) as likely_lost_revenue,
-        cast({{ settings.likely_lost_p_alive }} as double)
+        cast({{ settings.clv_likely_lost_p_alive }} as double)
             as likely_lost_p_alive_threshold
     from aggregated
 

@@ -2,6 +2,8 @@
 -- campaign_uplift_input: the segment or the customer id, whether the row got
 -- the campaign, and whether it responded. Built only when the var is set.
 -- depends_on: {{ source('campaigns', 'uplift_test') }}
+{{ config(enabled=var('campaign_uplift_input') is not none) }}
+
 with
 
 experiment as (

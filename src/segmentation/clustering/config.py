@@ -3,7 +3,7 @@
 Every setting is a field of :class:`SegmentationConfig` with its default, its
 check and its documentation (``metadata``). :func:`parse_config` validates a
 plain dict against the fields; :func:`describe_settings` lists them for the
-documentation (docs/kmeans.md and macros/kmeans/clustering_settings.sql are
+documentation (docs/kmeans.md and macros/settings/clustering_settings.sql are
 written from it by ``scripts/kmeans_settings.py``, and a test keeps them in
 step). Unknown keys are errors: a typo must not be ignored silently.
 

@@ -255,7 +255,15 @@ def predict_holdout(
 ) -> pd.DataFrame:
     """One row per customer of the calibration sample: the purchases the
     calibration fit expects in the var clv_holdout_days days after the
-    calibration date."""
+    calibration date. No rows without a holdout (var clv_holdout_days
+    null), when there is no calibration sample either."""
+    if settings.holdout_days is None:
+        return pd.DataFrame(
+            {
+                "customer_id": pd.Series([], dtype="object"),
+                "predicted_holdout_purchases": pd.Series([], dtype="float64"),
+            }
+        )
     try:
         histories = _histories(calibration)
         expected = lifetime_value.check_finite(

@@ -6,6 +6,7 @@ states the figure, and never return a NaN."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from clv_simulation import simulate_bgnbd
 
@@ -18,6 +19,8 @@ from segmentation.clv.errors import (
     TooFewCustomersError,
 )
 from segmentation.clv.histories import purchase_histories
+from segmentation.clv.settings import clv_settings
+from segmentation.clv.warehouse import HISTORY_COLUMNS, predict_holdout
 
 # Days, the shape of an online shop: a purchase every few months while
 # alive, a dropout after about a fifth of the purchases.
@@ -257,3 +260,23 @@ def test_gamma_gamma_gives_the_same_fit_whatever_the_order():
     # Drawn with p = 4, q = 3, v = 60: the population mean order value is
     # p v / (q - 1) = 120.
     assert first.parameters.population_mean == pytest.approx(120, rel=0.1)
+
+
+def test_without_a_holdout_the_holdout_predictions_are_empty_not_an_error():
+    # var clv_holdout_days null: no calibration sample and no calibration
+    # fit, so the model that predicts the holdout has no rows to give (and
+    # clv_holdout_validation is not built).
+    settings = clv_settings(
+        {
+            "clv_horizon_days": 365,
+            "clv_annual_discount_rate": 0.1,
+            "clv_holdout_days": None,
+            "clv_min_repeat_customers": 30,
+            "clv_max_iterations": 1000,
+            "clv_parameters": None,
+        }
+    )
+    calibration = pd.DataFrame(columns=["customer_id", *HISTORY_COLUMNS])
+    predicted = predict_holdout(calibration, pd.DataFrame(), settings)
+    assert list(predicted.columns) == ["customer_id", "predicted_holdout_purchases"]
+    assert predicted.empty

@@ -4,8 +4,9 @@
 -- is above var churn_alert_monthly_rate, among at least var
 -- churn_alert_min_customers active customers. Each reason states the
 -- figures, the threshold and the var.
-{%- set alerts = alert_settings() %}
-{%- set settings = clv_settings() %}
+{{ config(enabled=is_built('history') and target.type != 'spark') }}
+{%- set settings = settings() %}
+{%- set inactive_days = settings.alert_inactive_days %}
 {%- set text = dbt.type_string() %}
 
 with
@@ -49,8 +50,8 @@ final as (
         || ' of the ' || cast(current_churn.active_customers as {{ text }})
         || ' customers active on '
         || cast(current_churn.previous_as_of_date as {{ text }})
-        || ' (a purchase in the {{ alerts.inactive_days }} days before) had '
-        || 'none in the {{ alerts.inactive_days }} days before '
+        || ' (a purchase in the {{ inactive_days }} days before) had '
+        || 'none in the {{ inactive_days }} days before '
         || cast(current_churn.as_of_date as {{ text }}) || ', '
         || cast(current_churn.period_days as {{ text }}) || ' days later; '
         || 'alert above var churn_alert_monthly_rate = '

@@ -6,8 +6,7 @@
 -- date. Scaled to a month (30.4375 days) so that periods of any length
 -- compare with var churn_alert_monthly_rate. One row per later date and
 -- segment with active customers, and one for all customers.
-{%- set alerts = alert_settings() %}
-{%- set settings = clv_settings() %}
+{%- set settings = settings() %}
 
 with
 
@@ -45,7 +44,7 @@ active_before as (
     from history
     inner join as_of_dates
         on history.as_of_date = as_of_dates.previous_as_of_date
-    where history.recency_days <= {{ alerts.inactive_days }}
+    where history.recency_days <= {{ settings.alert_inactive_days }}
 
 ),
 
@@ -54,7 +53,7 @@ followed as (
     select
         active_before.*,
         coalesce(
-            later.recency_days > {{ alerts.inactive_days }}, true
+            later.recency_days > {{ settings.alert_inactive_days }}, true
         ) as has_churned
     from active_before
     left join history as later
