@@ -2,9 +2,9 @@
     The score (1 .. var rfm_buckets) of the customer at 1-based
     `position_column` among `count_column` customers, by the NTILE rule: the
     first (count mod buckets) buckets hold one customer more than the
-    others. With the position from ntile_position this is ntile() under var
-    rfm_tie_policy, without a second window to find ties. Plain arithmetic,
-    the same on every engine; a bigint.
+    others. With the position of the value's first customer plus
+    ntile_tie_rank this is ntile() under var rfm_tie_policy. Plain
+    arithmetic, the same on every engine; a bigint.
 #}
 {% macro ntile_score(position_column, count_column) %}
     {%- set buckets = rfm_buckets() -%}

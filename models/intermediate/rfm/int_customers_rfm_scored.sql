@@ -1,11 +1,12 @@
 -- R, F and M scores per customer on the current as-of date: that date's rows
--- of the dated chain (int_customer_dates_scored), one per scored customer.
--- What K-means segments by default (int_customer_features).
+-- of the dated chain (int_customer_dates_segmented), without the segment,
+-- one per scored customer. What K-means segments by default
+-- (int_customer_features).
 with
 
 customer_dates as (
 
-    select * from {{ ref('int_customer_dates_scored') }}
+    select * from {{ ref('int_customer_dates_segmented') }}
 
 ),
 
