@@ -76,16 +76,20 @@ positioned as (
         monetary_positions.first_position
         + {{ ntile_tie_rank('customers.monetary', 'customers.as_of_date') }}
             as m_position
+    -- Left joins (every customer has its value in each), so that the
+    -- engine joins each lookup to the customers: as inner joins, two
+    -- lookups sharing as_of_date may be joined to each other first, one
+    -- row per pair of values of a date.
     from customers
-    inner join recency_positions
+    left join recency_positions
         on
             customers.as_of_date = recency_positions.as_of_date
             and customers.recency_days = recency_positions.recency_days
-    inner join frequency_positions
+    left join frequency_positions
         on
             customers.as_of_date = frequency_positions.as_of_date
             and customers.frequency = frequency_positions.frequency
-    inner join monetary_positions
+    left join monetary_positions
         on
             customers.as_of_date = monetary_positions.as_of_date
             and customers.monetary = monetary_positions.monetary
