@@ -13,10 +13,11 @@ the publish step's own process are counted apart, not added up):
 
 * floor: one hand-written DuckDB query (scripts/bench/rfm_duckdb_floor.py);
 * polars (scripts/bench/rfm_polars.py) and pandas (segmentation.reference_rfm);
-* dbt's fixed cost: start-up, parse and one view (the staging one);
+* dbt's fixed cost: start-up, a full parse and one view (the staging one);
 * dbt build of the RFM marts (customer_segments, segment_summary,
   order_line_reconciliation, what they are built from, and their tests),
-  with K-means and the history off, into a fresh file;
+  with K-means and the history off, into a fresh file, with the parse of
+  the run before kept (partial parsing: same vars, database and target);
 * the whole publish on default settings (python -m segmentation.publish:
   every model and test, history and K-means included, the audit and the
   copy to the published file), then its slowest dbt nodes, and the audit
@@ -224,18 +225,17 @@ def bench(lines: int, run_pandas: bool, run_publish: bool, seed: int) -> dict:
     db_path = work / "rfm_marts.duckdb"
     db_path.unlink(missing_ok=True)
     env = {"SEGMENTATION_DB_PATH": str(db_path)}
+    target = work / "target_rfm"
+    subprocess.run(["rm", "-rf", str(target)], check=True)
+    # A first run parses the project from scratch; the build after it, with
+    # the same vars, database path and target folder, parses only what
+    # changed (nothing), as a user's second `dbt build` does.
     step(
         "dbt fixed cost",
-        dbt_command(
-            "run",
-            data_path,
-            work / "target_fixed",
-            ["--select", "stg_orders__order_lines"],
-        ),
+        dbt_command("run", data_path, target, ["--select", "stg_orders__order_lines"]),
         env,
     )
     db_path.unlink(missing_ok=True)
-    target = work / "target_rfm"
     step("dbt build RFM marts", dbt_command("build", data_path, target, RFM_MARTS), env)
     steps["dbt build RFM marts"].nodes_seconds = run_results(target)["elapsed_time"]
     sources["dbt build"] = db_path
