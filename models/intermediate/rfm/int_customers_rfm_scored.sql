@@ -1,12 +1,11 @@
 -- R, F and M scores per customer on the current as-of date: that date's rows
--- of the dated chain (int_customer_dates_segmented), without the segment,
--- one per scored customer. What K-means segments by default
--- (int_customer_features).
+-- of the dated chain (int_customer_dates_scored), one per scored customer.
+-- What K-means segments by default (int_customer_features).
 with
 
 customer_dates as (
 
-    select * from {{ ref('int_customer_dates_segmented') }}
+    select * from {{ ref('int_customer_dates_scored') }}
 
 ),
 
