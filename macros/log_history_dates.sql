@@ -2,10 +2,13 @@
     While the build runs, prints how many as-of dates the segment history
     computes, the first and the last: its cost grows with dates x customers,
     so a long build says what it is doing. Silent at parse and compile time
-    (dbt compile, docs generate) and when the dates table is not built yet.
+    (dbt compile, docs generate), in unit tests and when the dates table is
+    not built yet.
 #}
 {% macro log_history_dates(dates_relation) %}
-    {%- if execute and flags.WHICH in ('run', 'build') -%}
+    {#- A unit test hands in its fixture, which has no database. -#}
+    {%- if execute and flags.WHICH in ('run', 'build')
+        and dates_relation.database is not none -%}
         {%- set found = adapter.get_relation(
             database=dates_relation.database,
             schema=dates_relation.schema,

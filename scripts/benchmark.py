@@ -1,8 +1,27 @@
-"""Benchmark: the dbt/DuckDB RFM pipeline against a plain pandas version of
-the same scores, on generated order lines, in one run so that the ratios are
-fair on a shared, noisy machine. Prints figures; asserts nothing about time.
+"""Benchmark: the project's RFM scores against plain implementations of the
+same definitions, and the whole write-audit-publish, in one run on the same
+generated order lines, so that the ratios are fair on a shared, noisy
+machine. Prints figures and checks that every implementation gives every
+customer the same scores; asserts nothing about time (docs/benchmark.md).
 
-Usage: python scripts/benchmark.py [--lines 10000000 50000000] [--pandas-max 10000000]
+Usage: python scripts/benchmark.py [--lines 10000000] [--pandas-max 10000000]
+    [--skip-publish]
+
+Each step runs in a process of its own, timed on the wall clock, with its
+peak resident memory from wait4 (the largest process of its tree: dbt and
+the publish step's own process are counted apart, not added up):
+
+* floor: one hand-written DuckDB query (scripts/bench/rfm_duckdb_floor.py);
+* polars (scripts/bench/rfm_polars.py) and pandas (segmentation_dev.reference_rfm);
+* dbt's fixed cost: start-up, a full parse and one view (the staging one);
+* dbt build of the RFM marts (customer_segments, segment_summary,
+  order_line_reconciliation, what they are built from, and their tests),
+  with K-means and the history off, into a fresh file, with the parse of
+  the run before kept (partial parsing: same vars, database and target);
+* the whole publish on default settings (python -m segmentation.publish:
+  every model and test, history and K-means included, the audit and the
+  copy to the published file), then its slowest dbt nodes, and the audit
+  and the copy timed again alone on its candidate.
 """
 
 from __future__ import annotations
@@ -21,14 +40,19 @@ import duckdb
 from segmentation_dev.datagen import generate_order_lines
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+BENCH_DIR = PROJECT_DIR / "scripts" / "bench"
 BIN = Path(sys.executable).parent
 OUT_DIR = PROJECT_DIR / "generated"
+ENV = {
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "GX_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "TZ": "UTC",
+}
 
-# The RFM models of the targets: order lines to customer_segments and
-# segment_summary, with the quarantine and the reconciliation, and every test
-# and unit test on them (cautious: not the tests that also read models left
-# out, such as audiences). With clustering off nothing of K-means is upstream.
-RFM_MODELS = [
+# The RFM marts of the targets and every test on them (cautious: not the
+# tests that also read models left out, such as audiences).
+RFM_MARTS = [
     "--select",
     "+customer_segments",
     "+segment_summary",
@@ -36,16 +60,28 @@ RFM_MODELS = [
     "--indirect-selection",
     "cautious",
 ]
-# Every SQL model, test and seed: the RFM models plus audiences, campaigns
-# and the snapshot; everything but the K-means Python models and their marts.
-ALL_SQL_MODELS = ["--exclude", "path:python_models+"]
-CLUSTER_MODELS = ["--select", "path:python_models", "path:models/marts/clusters"]
-
 PANDAS_JOB = """
 import sys
 from segmentation_dev.reference_rfm import rfm_scores_pandas
 rfm_scores_pandas(sys.argv[1]).to_parquet(sys.argv[2])
 """
+COPY_JOB = """
+import datetime as dt, sys
+from pathlib import Path
+from segmentation.publish.manifest import mart_tables
+from segmentation.publish.metadata import PublishMetadata
+from segmentation.publish.table_copy import write_published_copy
+candidate, target_dir, out = map(Path, sys.argv[1:4])
+write_published_copy(
+    candidate, out, mart_tables(target_dir / "manifest.json"),
+    PublishMetadata(build_id="bench", built_at=dt.datetime.now(dt.UTC)), "v1.4.0",
+)
+"""
+# Targets, as ratios within one run.
+DBT_BUILD_VS_PANDAS = 1 / 1.5
+PUBLISH_VS_FLOOR = 5.0
+MEMORY_VS_PANDAS = 1 / 3
+SLOWEST_NODES = 12
 
 
 @dataclass
@@ -63,12 +99,13 @@ class Measured:
 
 def measure(args: list[str], env: dict | None = None) -> Measured:
     """Run a command and measure it alone: wait4 gives this child's own peak
-    RSS, where getrusage(RUSAGE_CHILDREN) would mix in earlier children."""
+    RSS (and its waited-for children's), where getrusage(RUSAGE_CHILDREN)
+    would mix in earlier children."""
     started = time.perf_counter()
     proc = subprocess.Popen(
         args,
         cwd=PROJECT_DIR,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **ENV, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -80,27 +117,18 @@ def measure(args: list[str], env: dict | None = None) -> Measured:
     return Measured(seconds, usage.ru_maxrss / 1024, proc.returncode, output)
 
 
-def measure_dbt(args: list[str], env: dict, work_dir: Path) -> Measured:
-    """A dbt command, with dbt's own time for its nodes beside the wall time."""
-    results_path = work_dir / "target" / "run_results.json"
-    results_path.unlink(missing_ok=True)
-    measured = measure(args, env)
-    if results_path.exists():
-        measured.nodes_seconds = json.loads(results_path.read_text())["elapsed_time"]
+def checked(name: str, measured: Measured) -> Measured:
+    if measured.returncode != 0:
+        raise SystemExit(f"{name} failed:\n{measured.output[-5000:]}")
     return measured
 
 
-def dbt_args(
-    command: str,
-    data_path: Path,
-    work_dir: Path,
-    selection: list[str],
-    clustering: bool = False,
+def dbt_command(
+    command: str, data_path: Path, target_dir: Path, selection: list[str]
 ) -> list[str]:
     dbt_vars = {
         "order_inputs": [{"name": "synthetic", "path": str(data_path)}],
-        "clustering_enabled": clustering,
-        # The RFM pipeline of the targets; the monthly history is timed apart.
+        "clustering_enabled": False,
         "history_enabled": False,
     }
     return [
@@ -110,163 +138,229 @@ def dbt_args(
         "--vars",
         json.dumps(dbt_vars),
         "--target-path",
-        str(work_dir / "target"),
+        str(target_dir),
         "--log-path",
-        str(work_dir / "logs"),
+        str(target_dir / "logs"),
     ]
 
 
-def compare_scores(db_path: Path, pandas_path: Path) -> str:
-    """How many customers the two implementations score differently."""
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        row = con.execute(
-            """
-            select
-                count(*) as customers,
-                count(*) filter (
-                    where dbt_scores.r_score is distinct from pandas_scores.r_score
-                    or dbt_scores.f_score is distinct from pandas_scores.f_score
-                    or dbt_scores.m_score is distinct from pandas_scores.m_score
-                ) as differing
-            from customer_segments as dbt_scores
-            full outer join read_parquet(?) as pandas_scores
-                on dbt_scores.customer_id = pandas_scores.customer_id
-            """,
-            [str(pandas_path)],
-        ).fetchone()
-    customers, differing = row
-    if differing == 0:
-        return f"identical scores for all {customers:,} customers"
-    return f"{differing:,} of {customers:,} customers scored differently"
+def run_results(target_dir: Path) -> dict:
+    return json.loads((target_dir / "run_results.json").read_text())
 
 
-def bench_size(lines: int, run_pandas: bool, seed: int) -> dict:
+def slowest_nodes(results: dict, count: int) -> list[tuple[float, str]]:
+    nodes = [
+        (result["execution_time"], result["unique_id"].split(".", 2)[-1])
+        for result in results["results"]
+    ]
+    return sorted(nodes, reverse=True)[:count]
+
+
+def agreement(sources: dict[str, Path]) -> list[str]:
+    """For each implementation, how many customers it scores otherwise than
+    the floor (a customer missing on either side counts). A source is a
+    Parquet file of scores or a DuckDB file with customer_segments."""
+    lines = []
+    with duckdb.connect() as con:
+        relations = {}
+        for number, (name, path) in enumerate(sources.items()):
+            if path.suffix == ".duckdb":
+                con.execute(f"attach '{path}' as source_{number} (read_only)")
+                relations[name] = f"source_{number}.customer_segments"
+            else:
+                relations[name] = f"read_parquet('{path}')"
+        columns = "customer_id, r_score, f_score, m_score"
+        floor = f"select {columns} from {relations['floor']}"
+        for name, relation in relations.items():
+            if name == "floor":
+                continue
+            customers, differing = con.sql(
+                f"""
+                select
+                    count(*),
+                    count(*) filter (
+                        where other.r_score is distinct from floor.r_score
+                        or other.f_score is distinct from floor.f_score
+                        or other.m_score is distinct from floor.m_score
+                    )
+                from ({floor}) as floor
+                full outer join (select {columns} from {relation}) as other
+                    on floor.customer_id = other.customer_id
+                """
+            ).fetchall()[0]
+            verdict = (
+                f"identical scores for all {customers:,} customers"
+                if differing == 0
+                else f"{differing:,} of {customers:,} customers scored otherwise"
+            )
+            lines.append(f"{name} vs floor: {verdict}")
+    return lines
+
+
+def bench(lines: int, run_pandas: bool, run_publish: bool, seed: int) -> dict:
     data_path = OUT_DIR / f"order_lines_{lines}.parquet"
     if not data_path.exists():
         print(f"generating {lines:,} order lines -> {data_path}", flush=True)
-        summary = generate_order_lines(data_path, lines=lines, seed=seed)
-        print(f"  {summary['customers']:,} customers in {summary['seconds']} s")
-    work_dir = OUT_DIR / f"bench_{lines}"
-    work_dir.mkdir(parents=True, exist_ok=True)
-    db_path = work_dir / "warehouse.duckdb"
-    db_path.unlink(missing_ok=True)
-    env = {
-        "SEGMENTATION_DB_PATH": str(db_path),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+        generate_order_lines(data_path, lines=lines, seed=seed)
+    work = OUT_DIR / f"bench_{lines}"
+    work.mkdir(parents=True, exist_ok=True)
+    python = sys.executable
+    steps: dict[str, Measured] = {}
+    sources: dict[str, Path] = {}
 
-    # dbt's own cost (start-up, parse, hooks) on a one-row model, to tell the
-    # engine's time from the tool's.
-    overhead = measure(
-        dbt_args("run", data_path, work_dir, ["--select", "int_as_of_dates_resolved"]),
+    def step(name: str, args: list[str], env: dict | None = None) -> Measured:
+        print(f"{name} ...", flush=True)
+        steps[name] = checked(name, measure(args, env))
+        return steps[name]
+
+    for name, script in [("floor", "rfm_duckdb_floor.py"), ("polars", "rfm_polars.py")]:
+        out = work / f"{name}_scores.parquet"
+        step(name, [python, str(BENCH_DIR / script), str(data_path), str(out)])
+        sources[name] = out
+    if run_pandas:
+        out = work / "pandas_scores.parquet"
+        step("pandas", [python, "-c", PANDAS_JOB, str(data_path), str(out)])
+        sources["pandas"] = out
+
+    db_path = work / "rfm_marts.duckdb"
+    db_path.unlink(missing_ok=True)
+    env = {"SEGMENTATION_DB_PATH": str(db_path)}
+    target = work / "target_rfm"
+    subprocess.run(["rm", "-rf", str(target)], check=True)
+    # A first run parses the project from scratch; the build after it, with
+    # the same vars, database path and target folder, parses only what
+    # changed (nothing), as a user's second `dbt build` does.
+    step(
+        "dbt fixed cost",
+        dbt_command("run", data_path, target, ["--select", "stg_orders__order_lines"]),
         env,
     )
     db_path.unlink(missing_ok=True)
-    seeds = measure(dbt_args("seed", data_path, work_dir, []), env)
-    if seeds.returncode != 0:
-        raise SystemExit(f"dbt seed failed:\n{seeds.output}")
-    models = measure_dbt(
-        dbt_args("run", data_path, work_dir, RFM_MODELS), env, work_dir
-    )
-    if models.returncode != 0:
-        raise SystemExit(f"dbt run failed:\n{models.output}")
-    build = measure_dbt(
-        dbt_args("build", data_path, work_dir, RFM_MODELS), env, work_dir
-    )
-    if build.returncode != 0:
-        raise SystemExit(f"dbt build failed:\n{build.output}")
-    build_all = measure_dbt(
-        dbt_args("build", data_path, work_dir, ALL_SQL_MODELS), env, work_dir
-    )
-    if build_all.returncode != 0:
-        raise SystemExit(f"dbt build of all SQL models failed:\n{build_all.output}")
-    # The K-means side on the customers just scored: the Python models (one
-    # shared run: selection over k, final fit, split, side by side) and the
-    # cluster marts.
-    clusters = measure(
-        dbt_args("run", data_path, work_dir, CLUSTER_MODELS, clustering=True), env
-    )
-    if clusters.returncode != 0:
-        raise SystemExit(f"dbt run of the cluster models failed:\n{clusters.output}")
-    result = {
-        "lines": lines,
-        "clusters_s": clusters.seconds,
-        "clusters_peak_mib": clusters.peak_mib,
-        "dbt_overhead_s": overhead.seconds,
-        "dbt_run_s": models.seconds,
-        "dbt_run_nodes_s": models.nodes_seconds,
-        "dbt_run_peak_mib": models.peak_mib,
-        "dbt_build_s": build.seconds,
-        "dbt_build_nodes_s": build.nodes_seconds,
-        "dbt_build_peak_mib": build.peak_mib,
-        "dbt_build_all_s": build_all.seconds,
-        "dbt_build_all_nodes_s": build_all.nodes_seconds,
-        "dbt_build_all_peak_mib": build_all.peak_mib,
-    }
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        customers = con.sql("select count(*) from customer_segments").fetchall()
-    result["customers"] = customers[0][0]
-    if run_pandas:
-        pandas_path = work_dir / "pandas_scores.parquet"
-        pandas = measure(
-            [sys.executable, "-c", PANDAS_JOB, str(data_path), str(pandas_path)]
+    step("dbt build RFM marts", dbt_command("build", data_path, target, RFM_MARTS), env)
+    steps["dbt build RFM marts"].nodes_seconds = run_results(target)["elapsed_time"]
+    sources["dbt build"] = db_path
+
+    result = {"lines": lines, "steps": steps}
+    if run_publish:
+        builds = work / "builds"
+        subprocess.run(["rm", "-rf", str(builds), str(work / "published")], check=True)
+        publish_vars = {"order_inputs": [{"name": "synthetic", "path": str(data_path)}]}
+        step(
+            "publish",
+            [
+                python,
+                "-m",
+                "segmentation.publish",
+                "--builds-dir",
+                str(builds),
+                "--publish-dir",
+                str(work / "published"),
+                "--vars",
+                json.dumps(publish_vars),
+            ],
         )
-        if pandas.returncode != 0:
-            raise SystemExit(f"pandas version failed:\n{pandas.output}")
-        result |= {
-            "pandas_s": pandas.seconds,
-            "pandas_peak_mib": pandas.peak_mib,
-            "agreement": compare_scores(db_path, pandas_path),
-        }
+        candidate = next(builds.glob("build_*.duckdb"))
+        target_dir = Path(f"{candidate.with_suffix('')}_target")
+        results = run_results(target_dir)
+        steps["publish"].nodes_seconds = results["elapsed_time"]
+        result["slowest_nodes"] = slowest_nodes(results, SLOWEST_NODES)
+        sources["publish"] = work / "published" / "segments.duckdb"
+        step(
+            "audit alone",
+            [
+                python,
+                "-m",
+                "segmentation.audit",
+                "--db",
+                str(candidate),
+                "--docs-dir",
+                str(work / "audit_docs"),
+            ],
+        )
+        copy = work / "copy.duckdb"
+        copy.unlink(missing_ok=True)
+        step(
+            "copy alone",
+            [python, "-c", COPY_JOB, str(candidate), str(target_dir), str(copy)],
+        )
+        copy.unlink(missing_ok=True)
+    result["agreement"] = agreement(sources)
+    result["customers"] = duckdb.sql(
+        f"select count(*) from read_parquet('{work / 'floor_scores.parquet'}')"
+    ).fetchall()[0][0]
     return result
 
 
 def report(result: dict) -> None:
+    steps: dict[str, Measured] = result["steps"]
+    floor = steps["floor"].seconds
     print(f"\n== {result['lines']:,} order lines, {result['customers']:,} customers")
-    print(f"dbt fixed cost (one tiny model):   {result['dbt_overhead_s']:7.1f} s")
-    for key, label in [
-        ("dbt_run", "dbt run   (RFM models):          "),
-        ("dbt_build", "dbt build (RFM models + tests):  "),
-        ("dbt_build_all", "dbt build (all SQL models):      "),
-    ]:
-        print(
-            f"{label}   {result[key + '_s']:7.1f} s"
-            f"   peak {result[key + '_peak_mib']:8.0f} MiB"
-            f"   (nodes {result[key + '_nodes_s']:.1f} s, the rest is dbt)"
-        )
-    print(
-        f"dbt run   (K-means models, marts): {result['clusters_s']:7.1f} s"
-        f"   peak {result['clusters_peak_mib']:8.0f} MiB"
-    )
-    if "pandas_s" in result:
-        print(
-            f"pandas (same scores):              {result['pandas_s']:7.1f} s"
-            f"   peak {result['pandas_peak_mib']:8.0f} MiB"
+    print(f"{'':28} {'time':>8} {'x floor':>8} {'peak MiB':>9}  dbt nodes")
+    for name, measured in steps.items():
+        nodes = (
+            f"  {measured.nodes_seconds:.1f} s"
+            if measured.nodes_seconds is not None
+            else ""
         )
         print(
-            f"pandas / dbt run: {result['pandas_s'] / result['dbt_run_s']:.1f}x time,"
-            f" {result['pandas_peak_mib'] / result['dbt_run_peak_mib']:.1f}x memory"
+            f"{name:28} {measured.seconds:7.1f}s {measured.seconds / floor:7.2f}x"
+            f" {measured.peak_mib:9.0f}{nodes}"
         )
+    for line in result["agreement"]:
+        print(line)
+    print("\ntargets (ratios in this run):")
+    rfm = steps["dbt build RFM marts"]
+    if "pandas" in steps:
+        pandas = steps["pandas"]
+        limit = pandas.seconds * DBT_BUILD_VS_PANDAS
         print(
-            f"pandas / dbt nodes of the run: "
-            f"{result['pandas_s'] / result['dbt_run_nodes_s']:.1f}x time"
+            f"  dbt build of the RFM marts {rfm.seconds:.1f} s, at most pandas / 1.5"
+            f" = {limit:.1f} s: {'met' if rfm.seconds <= limit else 'missed'}"
         )
-        print(f"agreement: {result['agreement']}")
+        for name in ("dbt build RFM marts", "publish"):
+            if name in steps:
+                peak, cap = steps[name].peak_mib, pandas.peak_mib * MEMORY_VS_PANDAS
+                print(
+                    f"  peak memory of {name} {peak:.0f} MiB, at most pandas / 3"
+                    f" = {cap:.0f} MiB: {'met' if peak <= cap else 'missed'}"
+                )
+    if "publish" in steps:
+        publish = steps["publish"]
+        limit = floor * PUBLISH_VS_FLOOR
+        print(
+            f"  whole publish {publish.seconds:.1f} s, at most 5x the floor"
+            f" = {limit:.1f} s: {'met' if publish.seconds <= limit else 'missed'}"
+        )
+        print("\nwhere the publish's time goes:")
+        print(
+            f"  dbt nodes {publish.nodes_seconds:.1f} s of {publish.seconds:.1f} s"
+            f" (dbt's fixed cost alone: {steps['dbt fixed cost'].seconds:.1f} s;"
+            f" audit alone {steps['audit alone'].seconds:.1f} s;"
+            f" copy alone {steps['copy alone'].seconds:.1f} s)"
+        )
+        print("  slowest dbt nodes (two threads, so they overlap):")
+        for seconds, node in result["slowest_nodes"]:
+            print(f"    {seconds:6.1f} s  {node}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", type=int, nargs="+", default=[10_000_000])
+    parser.add_argument("--lines", type=int, default=10_000_000)
     parser.add_argument(
         "--pandas-max",
         type=int,
         default=10_000_000,
         help="run the pandas version only up to this many lines",
     )
+    parser.add_argument(
+        "--skip-publish", action="store_true", help="leave out the whole publish"
+    )
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args(argv)
-    for lines in args.lines:
-        report(bench_size(lines, lines <= args.pandas_max, args.seed))
+    result = bench(
+        args.lines, args.lines <= args.pandas_max, not args.skip_publish, args.seed
+    )
+    report(result)
     return 0
 
 

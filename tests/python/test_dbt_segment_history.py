@@ -1,7 +1,10 @@
 """Segments over time on hand-made orders: the segment history at three
 as-of dates, the transitions between them, the lifecycle alerts, the drift
 test and the snapshot. Every expected figure is worked out by hand below
-from the order lines; none is read back from the build.
+from the order lines; none is read back from the build. The history is
+built twice: with a window of var lookback_days (orders leave it again) and
+with all history counted (running totals that only grow), the two ways the
+dated RFM chain computes its figures.
 
 One module-scoped build (clustering off, only the models these checks need
 and what they are built from), in a non-UTC time zone to show the
@@ -182,6 +185,81 @@ def test_history_figures_scores_and_segments_match_the_hand_computed_ones(
     ]
 
 
+@pytest.fixture(scope="module")
+def all_history_run(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
+    """The same orders and dates with all history counted (no lookback)."""
+    work_dir = tmp_path_factory.mktemp("segment_history_all")
+    (work_dir / "orders.csv").write_text(ORDERS_CSV)
+    dbt_vars = {**history_vars(work_dir / "orders.csv"), "lookback_days": None}
+    run = run_dbt(
+        work_dir,
+        "build",
+        dbt_vars,
+        extra_args=[
+            "--indirect-selection",
+            "cautious",
+            "--select",
+            "+customer_segment_history",
+            "+customer_segments",
+            "--exclude",
+            "resource_type:unit_test",
+        ],
+    )
+    assert run.returncode == 0, run.output
+    return run
+
+
+def test_with_all_history_counted_figures_only_grow(all_history_run):
+    # Without a window nobody leaves: D and F stay, recency keeps growing.
+    # 2024-01-01 is as above (its window held every order).
+    # 2024-03-01, six customers (buckets 2, 1, 1, 1, 1):
+    #   R: D 380, F 352 | C 182 | B 77 | G 51 | A 10.
+    #   F: C, D, F (1) -> 1; B, G (2, positions 4-5) -> 3; A (4) 5.
+    #   M: D, F 20 -> 1 | B 60 | G 100 | A 340 | C 500.
+    # 2024-04-01, seven customers (buckets 2, 2, 1, 1, 1):
+    #   R: D 411, F 383 | C 213, B 108 | A 41 | G 7 | E 4.
+    #   F: C, D, E, F (1) -> 1; B (2, position 5) 3; G (3) 4; A (4) 5.
+    #   M: E 10 | D, F 20 (positions 2-3) -> 1 | B 60 | G 140 | A 340 | C 500.
+    rows = all_history_run.query(
+        "select as_of_date::varchar, customer_id, recency_days, frequency,"
+        " monetary, rfm_cell, fm_score, segment_name"
+        " from customer_segment_history where as_of_date > '2024-01-01'"
+        " order by as_of_date, customer_id"
+    )
+    assert rows == [
+        ("2024-03-01", "A", 10, 4, 340.0, "554", 5, "Champions"),
+        ("2024-03-01", "B", 77, 2, 60.0, "332", 3, "Need Attention"),
+        ("2024-03-01", "C", 182, 1, 500.0, "215", 3, "At Risk"),
+        ("2024-03-01", "D", 380, 1, 20.0, "111", 1, "Lost"),
+        ("2024-03-01", "F", 352, 1, 20.0, "111", 1, "Lost"),
+        ("2024-03-01", "G", 51, 2, 100.0, "433", 3, "Potential Loyalist"),
+        ("2024-04-01", "A", 41, 4, 340.0, "354", 5, "Loyal"),
+        ("2024-04-01", "B", 108, 2, 60.0, "232", 3, "At Risk"),
+        ("2024-04-01", "C", 213, 1, 500.0, "215", 3, "At Risk"),
+        ("2024-04-01", "D", 411, 1, 20.0, "111", 1, "Lost"),
+        ("2024-04-01", "E", 4, 1, 10.0, "511", 1, "New"),
+        ("2024-04-01", "F", 383, 1, 20.0, "111", 1, "Lost"),
+        ("2024-04-01", "G", 7, 3, 140.0, "443", 4, "Loyal"),
+    ]
+    january = all_history_run.query(
+        "select customer_id, rfm_cell from customer_segment_history"
+        " where as_of_date = '2024-01-01' order by customer_id"
+    )
+    assert january == [
+        ("A", "454"),
+        ("B", "543"),
+        ("C", "315"),
+        ("D", "111"),
+        ("F", "111"),
+        ("G", "212"),
+    ]
+    current = all_history_run.query(
+        "select customer_id, rfm_cell, segment_name from customer_segments"
+        " order by customer_id"
+    )
+    assert current == [row[1:2] + row[5:6] + row[7:] for row in rows[6:]]
+
+
 def test_the_current_as_of_date_of_the_history_is_customer_segments(history_run):
     columns = "customer_id, recency_days, frequency, monetary, rfm_cell, segment_name"
     current = history_run.query(
@@ -346,7 +424,12 @@ def test_snapshot_holds_one_open_version_per_customer_in_utc(history_run):
 
 def shift_table(con: duckdb.DuckDBPyConnection, later_champions: int) -> None:
     """customer_segment_history replaced by 100 customers, half Champions and
-    half Lost on 2024-03-01, `later_champions` Champions on 2024-04-01."""
+    half Lost on 2024-03-01, `later_champions` Champions on 2024-04-01 (the
+    build makes it a view; a table takes its place)."""
+    if con.sql(
+        "select 1 from duckdb_views() where view_name = 'customer_segment_history'"
+    ).fetchall():
+        con.execute("drop view customer_segment_history")
     con.execute(
         "create or replace table customer_segment_history as"
         " select 'c' || i as customer_id, d::date as as_of_date,"

@@ -68,23 +68,36 @@ alert_dates as (
 
 ),
 
+compared_history as (
+
+    -- The rows of the two dates compared, read once: the history holds
+    -- every as-of date.
+    select history.*
+    from history
+    inner join alert_dates
+        on
+            history.as_of_date = alert_dates.raised_on
+            or history.as_of_date = alert_dates.previous_as_of_date
+
+),
+
 current_customers as (
 
     select
-        history.*,
+        compared_history.*,
         alert_dates.previous_as_of_date
-    from history
+    from compared_history
     inner join alert_dates
-        on history.as_of_date = alert_dates.raised_on
+        on compared_history.as_of_date = alert_dates.raised_on
 
 ),
 
 previous_customers as (
 
-    select history.*
-    from history
+    select compared_history.*
+    from compared_history
     inner join alert_dates
-        on history.as_of_date = alert_dates.previous_as_of_date
+        on compared_history.as_of_date = alert_dates.previous_as_of_date
 
 ),
 

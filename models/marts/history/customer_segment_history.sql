@@ -5,7 +5,7 @@ with
 
 customers as (
 
-    select * from {{ ref('int_customers_history_segmented') }}
+    select * from {{ ref('int_customer_dates_segmented') }}
 
 ),
 

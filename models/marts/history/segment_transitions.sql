@@ -7,7 +7,14 @@ with
 
 history as (
 
-    select * from {{ ref('customer_segment_history') }}
+    -- Only the columns the moves need: both sides of the join below read
+    -- these rows, so the engine may hold them in memory once.
+    select
+        customer_id,
+        segment_name,
+        monetary,
+        as_of_date
+    from {{ ref('customer_segment_history') }}
 
 ),
 

@@ -4,10 +4,15 @@ pipeline does not depend on how the audit is done (the default is
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+DEFAULT_AUDIT_MODULE = "segmentation.audit"
 
 
 class AuditOutcome(Protocol):
@@ -34,11 +39,27 @@ def default_audit(docs_dir: Path) -> AuditFn:
     """`segmentation.audit.run_audit` writing its report under `docs_dir`."""
 
     def audit(candidate: Path) -> AuditOutcome:
-        from segmentation.audit import run_audit  # lazy: may not be installed
+        # Lazy: may not be installed (preload_default_audit may have
+        # imported it already).
+        from segmentation.audit import run_audit
 
         return run_audit(candidate, docs_dir=docs_dir)
 
     return audit
+
+
+def preload_default_audit() -> None:
+    """Import the default audit (Great Expectations takes seconds to import)
+    in a background thread, while dbt builds in its own process. The audit
+    step's own import then finds it loaded, or waits for it; an import that
+    fails here fails again there, where run_audit_step reports it."""
+
+    def load() -> None:
+        # A failure is reported by the audit step, which imports it again.
+        with contextlib.suppress(Exception):
+            importlib.import_module(DEFAULT_AUDIT_MODULE)
+
+    threading.Thread(target=load, name="preload-audit", daemon=True).start()
 
 
 def run_audit_step(audit: AuditFn, candidate: Path) -> AuditOutcome:

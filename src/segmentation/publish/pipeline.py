@@ -17,7 +17,12 @@ from typing import TextIO
 
 import duckdb
 
-from segmentation.publish.audit_step import AuditFn, default_audit, run_audit_step
+from segmentation.publish.audit_step import (
+    AuditFn,
+    default_audit,
+    preload_default_audit,
+    run_audit_step,
+)
 from segmentation.publish.builds import PUBLISHED, Build, new_build, prune_builds
 from segmentation.publish.candidate_facts import existing_tables, gather_metadata
 from segmentation.publish.dbt_build import DbtBuildResult, DbtNodeFailure, run_dbt_build
@@ -114,6 +119,8 @@ def run_pipeline(
     if carried:
         print(f"Snapshots carried over from the published file: {carried}", file=out)
     out.flush()
+    if audit is None and not skip_audit:
+        preload_default_audit()
     try:
         dbt = run_dbt_build(
             project_dir=project,

@@ -53,7 +53,7 @@ def test_segment_shares_cover_empty_and_undefined_segments():
 
 @pytest.mark.parametrize("share", ["Champions", "Champions=0.1", "Champions=a:b"])
 def test_cli_rejects_malformed_segment_share(share, capsys):
-    from segmentation.audit.__main__ import main
+    from segmentation.audit.cli import main
 
     with pytest.raises(SystemExit):
         main(["--db", "a.duckdb", "--docs-dir", "d", "--segment-share", share])

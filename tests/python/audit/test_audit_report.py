@@ -9,7 +9,7 @@ import pytest
 from audit_candidates import SEGMENTS, failed_checks, write_broken_candidate
 
 from segmentation.audit import AuditResult, run_audit
-from segmentation.audit.__main__ import main
+from segmentation.audit.cli import main
 
 # Row count, id not null and unique, not null + range per score, segment not
 # null and defined, monetary total; a share per segment; three line counts.

@@ -1,12 +1,17 @@
--- The as-of dates of the segment history, one row each, oldest first, with
+-- The as-of dates the RFM chain computes, one row each, oldest first, with
 -- the date before it and its window. By default every period start of var
 -- history_frequency after the first purchase (a month's is its first day:
 -- the state at the end of the month before), or the dates of var
--- history_as_of_dates; the current as-of date always, last. Stops the build
--- when a date of the var has nothing to count or is after the as-of date.
+-- history_as_of_dates; the current as-of date always, last, and alone when
+-- var history_enabled is false. Stops the build when a date of the var has
+-- nothing to count or is after the as-of date.
 {%- set settings = history_settings() %}
 {%- set lookback = lookback_days_var() %}
-{%- if settings.as_of_dates is none %}
+{%- if not var('history_enabled') %}
+    {%- set use_period_starts = 'false' %}
+    {%- set explicit_dates_sql = 'select cast(null as date) as as_of_date'
+        ~ ' where 1 = 0' %}
+{%- elif settings.as_of_dates is none %}
     {%- set use_period_starts = 'true' %}
     {%- set explicit_dates_sql = 'select cast(null as date) as as_of_date'
         ~ ' where 1 = 0' %}
