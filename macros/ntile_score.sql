@@ -7,7 +7,7 @@
     arithmetic, the same on every engine; a bigint.
 #}
 {% macro ntile_score(position_column, count_column) %}
-    {%- set buckets = rfm_buckets() -%}
+    {%- set buckets = settings().rfm_buckets -%}
     {%- set small = 'floor(' ~ count_column ~ ' / ' ~ buckets ~ ')' -%}
     {%- set large = '(' ~ count_column ~ ' - ' ~ buckets ~ ' * ' ~ small ~ ')' -%}
     cast(

@@ -12,7 +12,7 @@
     scores are taken within (as_of_date in the dated RFM chain).
 #}
 {% macro ntile_tie_rank(value_column, partition_by=none) %}
-    {%- set policy = var('rfm_tie_policy') -%}
+    {%- set policy = settings().rfm_tie_policy -%}
     {%- set partition = value_column if partition_by is none
         else partition_by ~ ', ' ~ value_column -%}
     {%- if policy == 'value' -%}

@@ -23,9 +23,9 @@ reachable_segments as (
         r_score_min <= r_score_max
         and fm_score_min <= fm_score_max
         and r_score_max >= 1
-        and r_score_min <= {{ rfm_buckets() }}
+        and r_score_min <= {{ settings().rfm_buckets }}
         and fm_score_max >= 1
-        and fm_score_min <= {{ rfm_buckets() }}
+        and fm_score_min <= {{ settings().rfm_buckets }}
 
 ),
 

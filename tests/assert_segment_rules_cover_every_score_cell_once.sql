@@ -2,7 +2,7 @@
 -- score cells falls under exactly one rule. Fails with each cell that no rule
 -- or several rules cover.
 {%- set score_rows = [] %}
-{%- for score in range(1, rfm_buckets() + 1) %}
+{%- for score in range(1, settings().rfm_buckets + 1) %}
     {%- do score_rows.append('(' ~ score ~ ')') %}
 {%- endfor %}
 {%- set score_rows = score_rows | join(', ') %}

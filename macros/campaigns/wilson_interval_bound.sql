@@ -17,7 +17,7 @@
         {{ exceptions.raise_compiler_error("wilson_interval_bound: bound "
             ~ "must be 'lower' or 'upper'; got: " ~ bound) }}
     {%- endif -%}
-    {%- set z = z if z is not none else var('campaign_interval_z') -%}
+    {%- set z = z if z is not none else settings().campaign_interval_z -%}
     {%- set sign = '-' if bound == 'lower' else '+' -%}
     {%- set n = 'cast(' ~ trials ~ ' as double)' -%}
     {%- set p = '(cast(' ~ successes ~ ' as double) / ' ~ n ~ ')' -%}

@@ -1,9 +1,7 @@
 -- One row per scored customer: RFM figures, scores and named segment as of
 -- the as-of date, and the K-means cluster. The table dashboards and CRM syncs
 -- read.
-{#- K-means runs in Python models, which dbt-spark cannot run. #}
-{%- if var('clustering_enabled') and var('customer_features_input') is none
-    and target.type != 'spark' %}
+{%- if is_built('kmeans') and var('customer_features_input') is none %}
     {%- set clusters_sql = 'select * from ' ~ ref('int_customers_clustered') %}
 {%- else %}
     {#- No K-means on these customers (clustering disabled, run on var

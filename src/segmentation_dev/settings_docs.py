@@ -147,7 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     wanted = docs_with_table(docs, PROJECT_FILE.read_text())
     if args.check:
         if wanted != docs:
-            print(f"{DOCS} is out of date: run python -m segmentation_dev.settings_docs")
+            print(
+                f"{DOCS} is out of date: run python -m segmentation_dev.settings_docs"
+            )
             return 1
         return 0
     if wanted != docs:

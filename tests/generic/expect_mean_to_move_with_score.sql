@@ -11,7 +11,7 @@
 {% test expect_mean_to_move_with_score(
     model, column_name, value_column, direction='increasing'
 ) %}
-{%- set strict = var('rfm_tie_policy') == 'value' -%}
+{%- set strict = settings().rfm_tie_policy == 'value' -%}
 {%- set operator = ('>' if strict else '>=') if direction == 'increasing'
     else ('<' if strict else '<=') -%}
 {%- if direction not in ['increasing', 'decreasing'] -%}

@@ -16,7 +16,7 @@
 {% test expect_ntile_scores_to_follow_tie_policy(
     model, column_name, value_column, descending=false, partition_by=none
 ) %}
-{%- set buckets = rfm_buckets() -%}
+{%- set buckets = settings().rfm_buckets -%}
 {%- set direction = 'desc' if descending else 'asc' -%}
 {%- set partition = '' if partition_by is none
     else 'partition by partition_value ' -%}
@@ -25,7 +25,7 @@
 {%- set partition_column = 'null' if partition_by is none else partition_by -%}
 {%- set group_columns = value_column if partition_by is none
     else partition_by ~ ', ' ~ value_column -%}
-{%- set by_value = var('rfm_tie_policy') == 'value' -%}
+{%- set by_value = settings().rfm_tie_policy == 'value' -%}
 
 with
 

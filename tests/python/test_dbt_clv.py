@@ -396,7 +396,11 @@ def test_predictions_in_sql_without_stored_parameters_name_the_var(demo_dir, dem
         demo_dir,
         "build",
         {"clv_predict_in_sql": True},
-        extra_args=["--select", "int_customers_value_scored", "customer_value_predictions"],
+        extra_args=[
+            "--select",
+            "int_customers_value_scored",
+            "customer_value_predictions",
+        ],
     )
     assert run.returncode != 0
     assert "need var clv_parameters" in run.output

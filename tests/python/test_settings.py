@@ -63,7 +63,6 @@ def test_every_flag_switches_off_whole_folders(tmp_path: Path):
     folders = [
         "models/intermediate/clustering/",
         "models/intermediate/clustering_sql/",
-        "models/intermediate/history/",
         "models/intermediate/value/",
         "models/marts/clusters/",
         "models/marts/clusters_sql/",
@@ -73,6 +72,8 @@ def test_every_flag_switches_off_whole_folders(tmp_path: Path):
     ]
     assert [p for p in listed if p.startswith(tuple(folders))] == []
     assert "models/marts/campaigns/segment_budget.sql" in listed
+    # The RFM chain serves the current segments too: it stays, on one date.
+    assert "models/intermediate/rfm/int_customer_dates_scored.sql" in listed
     assert "exposure:customer_segmentation.segment_report" not in listed
     in_sql = _listed(tmp_path / "in_sql", {"clv_predict_in_sql": True})
     assert [p for p in in_sql if p.startswith("python_models/clv/")] == []
@@ -114,11 +115,94 @@ def _listed(work_dir: Path, dbt_vars: dict) -> list[str]:
             {"audience_consent": "yes"},
             "var audience_consent is 'yes': use auto, required or not_required.",
         ),
+        (
+            {"lookback_days": 0},
+            "var lookback_days is '0': use a whole number of days (1 or more),"
+            " or null to count all history.",
+        ),
+        (
+            {"rfm_buckets": 11},
+            "var rfm_buckets is '11': use a whole number from 2 to 10",
+        ),
+        (
+            {"campaign_budget": "lots"},
+            "var campaign_budget is 'lots': use a number of at least 0.01",
+        ),
     ],
 )
 def test_a_bad_value_names_the_var_and_what_it_accepts(
     tmp_path: Path, dbt_vars: dict, expected: str
 ):
-    run = run_dbt(tmp_path, "parse", dbt_vars)
+    """Compiling even one model that reads no such var stops: settings()
+    checks every var whichever model asks first."""
+    run = run_dbt(tmp_path, "compile", dbt_vars, ["--select", "int_segment_cells"])
     assert run.returncode != 0
     assert expected in run.output, run.output[-3000:]
+
+
+def test_the_default_values_pass_the_checks(tmp_path: Path):
+    """The counterpart of the bad values above: the same compile with the
+    defaults, and with good non-default values, succeeds."""
+    for name, dbt_vars in [
+        ("defaults", {}),
+        (
+            "set",
+            {"lookback_days": 365, "rfm_buckets": 4, "audience_consent": "required"},
+        ),
+    ]:
+        run = run_dbt(
+            tmp_path / name, "compile", dbt_vars, ["--select", "int_segment_cells"]
+        )
+        assert run.returncode == 0, run.output[-3000:]
+
+
+def _project_files(*suffixes: str) -> list[Path]:
+    roots = ["models", "python_models", "macros", "tests", "snapshots", "analyses"]
+    return [
+        path
+        for root in roots
+        for path in sorted((PROJECT_DIR / root).rglob("*"))
+        if path.suffix in suffixes
+        and "python" not in path.relative_to(PROJECT_DIR).parts[:2]
+    ]
+
+
+def test_no_default_is_restated_outside_dbt_project_yml():
+    """var('name', default) would state a second default, which drifts."""
+    restated = [
+        f"{path.relative_to(PROJECT_DIR)}: {match.group(0)}"
+        for path in _project_files(".sql", ".yml", ".py")
+        for match in re.finditer(
+            r"(?<![\w.])var\(\s*['\"]\w+['\"]\s*,[^)]*\)", path.read_text()
+        )
+    ]
+    assert restated == []
+
+
+def test_the_sql_reads_checked_vars_only_through_settings():
+    """A var settings() checks is read through it, so no SQL sees an
+    unchecked value."""
+    checked = set(re.findall(r"^        '(\w+)': \{'kind'", SETTINGS_MACRO, re.M))
+    direct = [
+        f"{path.relative_to(PROJECT_DIR)}: var('{name}')"
+        for path in _project_files(".sql")
+        if path.parent.name != "settings"
+        for name in re.findall(
+            r"(?<![\w.])var\(\s*['\"](\w+)['\"]\s*\)", path.read_text()
+        )
+        if name in checked
+    ]
+    assert direct == []
+
+
+def test_no_model_yml_switches_a_model_on_or_off():
+    """Feature switches are folder flags in dbt_project.yml; a model whose
+    condition is narrower says so in its own config() block, where macro
+    is_built can read the flags."""
+    switched = [
+        f"{path.relative_to(PROJECT_DIR)}: {line.strip()}"
+        for path in _project_files(".yml")
+        for line in path.read_text().splitlines()
+        if re.match(r"^\s+\+?enabled:", line)
+    ]
+    assert switched == []

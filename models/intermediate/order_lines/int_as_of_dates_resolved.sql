@@ -47,7 +47,7 @@ order_span as (
     cross join clock
     where
         order_lines.ordered_at
-        >= cast('{{ var("min_order_date") }}' as timestamp)
+        >= cast('{{ settings().min_order_date }}' as timestamp)
         and order_lines.ordered_at <= clock.future_after
 
 ),

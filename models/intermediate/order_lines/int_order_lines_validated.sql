@@ -150,7 +150,7 @@ classified as (
             when ordered_at is null then 'unparseable_timestamp'
             when
                 ordered_at
-                < cast('{{ var("min_order_date") }}' as timestamp)
+                < cast('{{ settings.min_order_date }}' as timestamp)
                 then 'timestamp_before_min_order_date'
             when ordered_at > future_after then 'timestamp_in_future'
             when ordered_at >= as_of_date then null

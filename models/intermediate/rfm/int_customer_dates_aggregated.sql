@@ -4,7 +4,7 @@
 -- row per customer and date with at least one purchase counted; customers
 -- who only returned goods are not scored. Built from the customer's periods
 -- (int_customer_periods_aggregated), not from the orders once per date.
-{%- set lookback = lookback_days_var() %}
+{%- set lookback = settings().lookback_days %}
 {%- if var('history_enabled') %}
     {{- log_history_dates(ref('int_history_as_of_dates_resolved')) }}
 {%- endif %}

@@ -4,7 +4,7 @@
 -- first whose window starts after the order's first line). Running sums of
 -- these rows give the customer's figures on every as-of date
 -- (int_customer_dates_aggregated) without reading an order once per date.
-{%- set lookback = lookback_days_var() %}
+{%- set lookback = settings().lookback_days %}
 {%- set is_windowed = 'false' if lookback is none else 'true' %}
 {%- set last_counted_day = dbt.dateadd(
     'day', lookback or 0, 'cast(orders_counted_from.first_line_at as date)'

@@ -5,20 +5,21 @@
 -- history_as_of_dates; the current as-of date always, last, and alone when
 -- var history_enabled is false. Stops the build when a date of the var has
 -- nothing to count or is after the as-of date.
-{%- set settings = history_settings() %}
-{%- set lookback = lookback_days_var() %}
+{%- set settings = settings() %}
+{%- set lookback = settings.lookback_days %}
+{%- set frequency = settings.history_frequency %}
 {%- if not var('history_enabled') %}
     {%- set use_period_starts = 'false' %}
     {%- set explicit_dates_sql = 'select cast(null as date) as as_of_date'
         ~ ' where 1 = 0' %}
-{%- elif settings.as_of_dates is none %}
+{%- elif settings.history_as_of_dates is none %}
     {%- set use_period_starts = 'true' %}
     {%- set explicit_dates_sql = 'select cast(null as date) as as_of_date'
         ~ ' where 1 = 0' %}
 {%- else %}
     {%- set use_period_starts = 'false' %}
     {%- set selects = [] %}
-    {%- for date_text in settings.as_of_dates %}
+    {%- for date_text in settings.history_as_of_dates %}
         {%- do selects.append(
             "select cast('" ~ date_text ~ "' as date) as as_of_date"
         ) %}
@@ -56,7 +57,7 @@ first_purchase as (
 
 period_numbers as (
 
-    {{ dbt.generate_series(settings.max_as_of_dates) }}
+    {{ dbt.generate_series(settings.history_max_as_of_dates) }}
 
 ),
 
@@ -67,9 +68,9 @@ period_starts as (
     select
         cast(
             {{ dbt.dateadd(
-                settings.frequency,
+                frequency,
                 '1 - period_numbers.generated_number',
-                dbt.date_trunc(settings.frequency, 'as_of_dates.as_of_date')
+                dbt.date_trunc(frequency, 'as_of_dates.as_of_date')
             ) }} as date
         ) as as_of_date
     from period_numbers
@@ -168,7 +169,7 @@ kept as (
         lag(as_of_date) over (order by as_of_date) as previous_as_of_date,
         row_number() over (order by as_of_date) as as_of_date_number
     from numbered
-    where dates_back <= {{ settings.max_as_of_dates }}
+    where dates_back <= {{ settings.history_max_as_of_dates }}
 
 ),
 

@@ -4,7 +4,7 @@
 -- cell, on every as-of date (int_customer_dates_segmented) and on the
 -- current one (int_customers_segmented). A cell no rule covers has no row;
 -- one that several rules cover has several (the seed's tests reject both).
-{%- set buckets = rfm_buckets() %}
+{%- set buckets = settings().rfm_buckets %}
 
 with
 

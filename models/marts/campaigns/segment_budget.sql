@@ -10,7 +10,8 @@
 -- responders to expect and the cost per expected response. With var
 -- campaign_budget_basis predicted_clv, the weight multiplies the segment's
 -- predicted CLV (segment_value_forecast) instead of its customers.
-{%- set naming_rule_set = var('clustering')['naming_rule_set'] %}
+{%- set naming_rule_set = clustering_settings()['naming_rule_set'] %}
+{%- set budget = settings().campaign_budget %}
 {%- set by_value = settings().campaign_budget_basis == 'predicted_clv' %}
 {#- By value: the predicted CLV in whole cents, so that the shares below are
     exact ratios of integers, as with customers. #}
@@ -64,7 +65,7 @@ budget_total as (
 
     select
         cast(
-            round(cast({{ var('campaign_budget') }} as decimal(38, 4)) * 100)
+            round(cast({{ budget }} as decimal(38, 4)) * 100)
             as bigint
         ) as total_cents
 

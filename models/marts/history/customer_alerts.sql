@@ -2,10 +2,17 @@
 -- alert: inactive, lost, a fall in average order value, a move down from a
 -- top segment since the previous as-of date of the history. Thresholds are
 -- vars (alert_*); each reason states the figures.
-{%- set settings = alert_settings() %}
-{%- set period_days = settings.aov_period_days %}
+{#- Not on Spark: the reason text rounds amounts held as doubles to cents,
+    and Spark rounds a half cent up where DuckDB rounds the binary value
+    (64.365 -> 64.37 vs 64.36). #}
+{{ config(enabled=is_built('history') and target.type != 'spark') }}
+{%- set settings = settings() %}
+{%- set period_days = settings.alert_aov_period_days %}
+{%- set drop_share = settings.alert_aov_drop_share %}
+{%- set inactive_days = settings.alert_inactive_days %}
+{%- set lost_days = settings.alert_lost_days %}
 {%- set quoted_top_segments = [] %}
-{%- for segment_name in settings.top_segments %}
+{%- for segment_name in settings.alert_top_segments %}
     {%- do quoted_top_segments.append(
         "'" ~ dbt.escape_single_quotes(segment_name | string) ~ "'"
     ) %}
@@ -59,10 +66,10 @@ alert_dates as (
         is_current_as_of_date
         and {{ raise_error_if(
             '(select count(*) from top_segments) != '
-            ~ settings.top_segments | length,
+            ~ settings.alert_top_segments | length,
             "'var alert_top_segments names a segment that is not in seed "
             ~ "segment_definitions: " ~ dbt.escape_single_quotes(
-                settings.top_segments | join(', ')
+                settings.alert_top_segments | join(', ')
             ) ~ "'"
         ) }} is null
 
@@ -214,7 +221,7 @@ aov_compared as (
         current_aov.prior_aov,
         current_aov.aov_change_share,
         coalesce(
-            previous_aov.aov_change_share < -{{ settings.aov_drop_share }},
+            previous_aov.aov_change_share < -{{ drop_share }},
             false
         ) as was_dropped
     from compared
@@ -236,22 +243,22 @@ inactive_alerts as (
         'inactive' as alert_type,
         segment_name,
         'No purchase for ' || cast(recency_days as {{ text }})
-        || ' days (inactive after {{ settings.inactive_days }}, lost after '
-        || '{{ settings.lost_days }}); last order '
+        || ' days (inactive after {{ inactive_days }}, lost after '
+        || '{{ lost_days }}); last order '
         || cast(last_order_date as {{ text }}) || '.' as reason,
         cast(recency_days as double) as metric_value,
-        cast({{ settings.inactive_days }} as double) as threshold_value,
+        cast({{ inactive_days }} as double) as threshold_value,
         not coalesce(
-            previous_recency_days > {{ settings.inactive_days }}
-            and previous_recency_days <= {{ settings.lost_days }},
+            previous_recency_days > {{ inactive_days }}
+            and previous_recency_days <= {{ lost_days }},
             false
         ) as is_newly_raised,
         raised_on,
         previous_as_of_date
     from compared
     where
-        recency_days > {{ settings.inactive_days }}
-        and recency_days <= {{ settings.lost_days }}
+        recency_days > {{ inactive_days }}
+        and recency_days <= {{ lost_days }}
 
 ),
 
@@ -262,17 +269,17 @@ lost_alerts as (
         'lost' as alert_type,
         segment_name,
         'No purchase for ' || cast(recency_days as {{ text }})
-        || ' days (lost after {{ settings.lost_days }}); last order '
+        || ' days (lost after {{ lost_days }}); last order '
         || cast(last_order_date as {{ text }}) || '.' as reason,
         cast(recency_days as double) as metric_value,
-        cast({{ settings.lost_days }} as double) as threshold_value,
+        cast({{ lost_days }} as double) as threshold_value,
         not coalesce(
-            previous_recency_days > {{ settings.lost_days }}, false
+            previous_recency_days > {{ lost_days }}, false
         ) as is_newly_raised,
         raised_on,
         previous_as_of_date
     from compared
-    where recency_days > {{ settings.lost_days }}
+    where recency_days > {{ lost_days }}
 
 ),
 
@@ -291,14 +298,14 @@ aov_alerts as (
         || '% from ' || cast(cast(prior_aov as decimal(18, 2)) as {{ text }})
         || ' over ' || cast(prior_orders as {{ text }})
         || ' order(s) in the {{ period_days }} days before those (alert '
-        || 'above {{ settings.aov_drop_share * 100 }}%).' as reason,
+        || 'above {{ drop_share * 100 }}%).' as reason,
         aov_change_share as metric_value,
-        cast(-{{ settings.aov_drop_share }} as double) as threshold_value,
+        cast(-{{ drop_share }} as double) as threshold_value,
         not was_dropped as is_newly_raised,
         raised_on,
         previous_as_of_date
     from aov_compared
-    where aov_change_share < -{{ settings.aov_drop_share }}
+    where aov_change_share < -{{ drop_share }}
 
 ),
 

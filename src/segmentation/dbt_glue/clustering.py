@@ -1,7 +1,7 @@
 """The K-means segmentation as one dbt Python model.
 
-``python_models/clustering/int_kmeans_results.py`` calls :func:`kmeans_results`: it reads
-the customers and the naming rules, runs
+``python_models/clustering/int_kmeans_results.py`` calls :func:`kmeans_results`:
+it reads the customers and the naming rules, runs
 :func:`segmentation.clustering.segment_customers` once with var ``clustering``,
 and returns everything the run produced as one table of five parts, each row
 holding one part in a struct column of its own:
