@@ -77,15 +77,25 @@ joined as (
         predicted.p_alive,
         predicted.expected_purchases,
         predicted.expected_order_value,
-        predicted.predicted_clv,
-        -- 10 = the highest predicted CLV; ties between equal values are
-        -- handled by var rfm_tie_policy, as for the RFM scores.
-        ntile(10) over (
-            order by predicted.predicted_clv, current_histories.customer_id
-        ) as value_bucket
+        predicted.predicted_clv
     from current_histories
     inner join predicted
         on current_histories.customer_id = predicted.customer_id
+
+),
+
+-- The NTILE position among the customers with a predicted CLV, lowest
+-- first; ties between equal values follow var rfm_tie_policy, as for the
+-- RFM scores.
+positioned as (
+
+    select
+        *,
+        rank() over (
+            partition by predicted_clv is null order by predicted_clv
+        ) + {{ ntile_tie_rank('predicted_clv') }} as value_position,
+        count(predicted_clv) over () as valued_customers
+    from joined
 
 ),
 
@@ -93,11 +103,12 @@ scored as (
 
     select
         *,
+        -- 10 = the highest predicted CLV.
         case
             when predicted_clv is not null
-                then {{ ntile_score('value_bucket', 'predicted_clv') }}
+                then {{ ntile_score('value_position', 'valued_customers', 10) }}
         end as value_decile
-    from joined
+    from positioned
 
 ),
 
