@@ -23,7 +23,7 @@ from dbt_project_runner import PROJECT_DIR, DbtRun, run_dbt
 from segmentation.clustering import parse_config
 
 CLUSTER_MODELS = (
-    "path:python_models path:models/intermediate/clustering path:models/marts/clusters"
+    "int_kmeans_results path:models/intermediate/clustering path:models/marts/clusters"
 )
 ASSIGNMENTS = "select customer_id, cluster_id, cluster_name from customer_clusters"
 GATES = {

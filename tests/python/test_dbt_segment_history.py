@@ -476,9 +476,10 @@ def test_segment_drift_fails_the_build_on_a_constructed_shift(changed_run, work_
         pytest.approx(expected)
     )
     rows = changed_run.query(drift_test_sql(work_dir))
-    assert [(row[0], row[1], row[2], row[3], row[-1]) for row in rows] == [
+    assert [(row[0], row[1], row[2], row[3], row[-2]) for row in rows] == [
         (D2, D3, 100, 100, 2)
     ]
+    assert rows[0][-1].endswith("above var segment_drift_psi_error = 0.25")
     assert rows[0][4] == pytest.approx(expected)  # about 0.416
 
 
@@ -494,7 +495,8 @@ def test_segment_drift_warns_on_a_moderate_shift(changed_run, work_dir, tmp_path
     assert expected == pytest.approx(0.2 * math.log(1.4) + 0.2 * math.log(5 / 3))
     assert len(rows) == 1
     assert rows[0][4] == pytest.approx(expected)
-    assert rows[0][-1] == 1
+    assert rows[0][-2] == 1
+    assert rows[0][-1].endswith("above var segment_drift_psi_warn = 0.1")
 
 
 def test_snapshot_records_segment_and_cluster_changes_and_leavers(
