@@ -104,7 +104,17 @@ final as (
         cast(cluster_id as integer) as cluster_id,
         case
             when predicted_clv is not null
-                then {{ ntile_score('value_bucket', 'predicted_clv') }}
+                {#- Under var rfm_tie_policy 'value' equal values share the
+                    lowest decile among them, as equal R, F or M values
+                    share a score. #}
+                {%- if var('rfm_tie_policy') == 'row' %}
+                then cast(value_bucket as bigint)
+                {%- else %}
+                    then cast(
+                        min(value_bucket) over (partition by predicted_clv)
+                        as bigint
+                    )
+                {%- endif %}
         end as value_decile,
         repeat_purchases,
         first_to_last_days,
