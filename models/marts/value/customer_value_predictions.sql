@@ -5,6 +5,14 @@
 -- not run (or var clv_predict_in_sql), from var clv_parameters in SQL:
 -- P(alive) and the expected order value only (docs/clv.md).
 {%- set settings = clv_settings() %}
+{#- Under var rfm_tie_policy 'value' equal values share the lowest decile
+    among them, as equal R, F or M values share a score. #}
+{%- if var('rfm_tie_policy') == 'row' %}
+    {%- set value_decile = 'cast(value_bucket as bigint)' %}
+{%- else %}
+    {%- set value_decile = 'cast(min(value_bucket) over '
+        ~ '(partition by predicted_clv) as bigint)' %}
+{%- endif %}
 {%- if settings.predict_in_sql %}
     {%- set purchases = clv_stored_parameters().bg_nbd %}
     {%- set order_values = clv_stored_parameters().gamma_gamma %}
@@ -103,18 +111,7 @@ final as (
         cluster_name,
         cast(cluster_id as integer) as cluster_id,
         case
-            when predicted_clv is not null
-                {#- Under var rfm_tie_policy 'value' equal values share the
-                    lowest decile among them, as equal R, F or M values
-                    share a score. #}
-                {%- if var('rfm_tie_policy') == 'row' %}
-                then cast(value_bucket as bigint)
-                {%- else %}
-                    then cast(
-                        min(value_bucket) over (partition by predicted_clv)
-                        as bigint
-                    )
-                {%- endif %}
+            when predicted_clv is not null then {{ value_decile }}
         end as value_decile,
         repeat_purchases,
         first_to_last_days,
