@@ -198,7 +198,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 SQL_KMEANS_MODELS = "+customer_clusters_sql"
 # The K-means models and marts (a folder that a checkout lacks matches nothing).
 KMEANS_PATHS = [
-    "path:python_models",
+    "int_kmeans_results",
     "path:models/intermediate/clustering",
     "path:models/marts/clusters",
 ]

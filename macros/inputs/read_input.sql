@@ -555,7 +555,12 @@
                 'detected', '0 bytes: no header to read, so no lines') -%}
         {%- else -%}
             {%- set peek = input_peek(file['path']) -%}
-            {%- if file_format == 'parquet' and peek['kind'] != 'binary' -%}
+            {#- Parquet's bytes can pass for text lines or for UTF-16 (NUL
+                bytes); only readable text that does not open with the
+                Parquet magic 'PAR1' is surely not Parquet. #}
+            {%- if file_format == 'parquet' and peek['kind'] == 'text'
+                and peek['first_line'] is not none
+                and not peek['first_line'].startswith('PAR1') -%}
                 {{ exceptions.raise_compiler_error(
                     label ~ ": file " ~ file['path'] ~ " is text, not Parquet "
                     ~ "(it starts '" ~ peek['first_line'] ~ "'). Set format: "

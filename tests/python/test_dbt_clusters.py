@@ -23,8 +23,7 @@ from dbt_project_runner import PROJECT_DIR, DbtRun, run_dbt
 from segmentation.clustering import parse_config
 
 CLUSTER_MODELS = (
-    "path:python_models/clustering path:models/intermediate/clustering"
-    " path:models/marts/clusters"
+    "int_kmeans_results path:models/intermediate/clustering path:models/marts/clusters"
 )
 ASSIGNMENTS = "select customer_id, cluster_id, cluster_name from customer_clusters"
 GATES = {
@@ -182,10 +181,6 @@ def test_gates_fail_on_customers_that_form_one_blob(tmp_path):
     dbt_vars = {
         "order_inputs": [{"name": "blob", "path": str(data)}],
         "as_of_date": "2024-07-01",
-        # The cluster mix reads the segment assignments, value tiers
-        # included: the CLV fits on this constructed blob are not what this
-        # build tests (they find no repeat-purchase rate and stop).
-        "clv_enabled": False,
     }
     built = run_dbt(
         tmp_path,

@@ -46,6 +46,9 @@ def dbt_vars(csv: Path, max_quarantine_share: float) -> str:
     return json.dumps(
         {
             "clustering_enabled": False,
+            # Four customers over two months: too few for the CLV fits and
+            # shorter than the default holdout.
+            "clv_enabled": False,
             "order_inputs": [{"name": "shop", "path": str(csv)}],
             "max_quarantine_share": max_quarantine_share,
         }

@@ -20,7 +20,24 @@ from segmentation.report.cli import main
 from segmentation.report.i18n import translation_table
 from segmentation.report.seed_texts import read_seed_translations
 
-PAGES = ["overview", "segments", "movement", "clusters", "budget", "appendix"]
+PAGES = [
+    "overview",
+    "segments",
+    "movement",
+    "clusters",
+    "value",
+    "budget",
+    "appendix",
+]
+# The customer value tables, which the default build publishes.
+VALUE_TABLES = [
+    "customer_value_predictions",
+    "clv_model_parameters",
+    "segment_value_forecast",
+    "clv_holdout_validation",
+    "segment_churn",
+    "segment_churn_alerts",
+]
 
 
 def money(value: float, currency: str | None, decimals: int = 0) -> str:
@@ -522,6 +539,8 @@ def test_a_customer_table_is_profiled_in_its_own_terms(published_demo, tmp_path)
             "cluster_segment_mix",
         ],
         sql=[
+            # The recorded currency wins over the report's option.
+            "update publish_metadata set reporting_currency = 'EUR'",
             "delete from cluster_feature_profiles",
             "insert into cluster_feature_profiles (cluster_id, feature_position, "
             "feature, feature_role, mean_value, centroid_z) values " + values,
@@ -779,15 +798,23 @@ def test_a_build_database_is_refused(published_demo, tmp_path, capsys):
     assert out.exists()
 
 
-def test_no_value_page_without_the_value_tables(report_en):
-    assert 'id="value"' not in report_en.text
+def test_no_value_page_without_the_value_tables(published_demo, tmp_path):
+    db = copy_published(
+        published_demo.path, tmp_path / "no_value.duckdb", dropped=VALUE_TABLES
+    )
+    report = make_report(db, tmp_path / "r.html")
+    assert 'id="value"' not in report.text
+    assert 'id="budget"' in report.text
 
 
 @pytest.fixture(scope="module")
 def value_file(published_demo, tmp_path_factory):
     folder = tmp_path_factory.mktemp("value")
     return copy_published(
-        published_demo.path, folder / "value.duckdb", sql=VALUE_TABLES_SQL
+        published_demo.path,
+        folder / "value.duckdb",
+        dropped=VALUE_TABLES,
+        sql=VALUE_TABLES_SQL,
     )
 
 
