@@ -15,7 +15,6 @@ tests/python/test_settings.py runs the check.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from dataclasses import dataclass
@@ -49,11 +48,17 @@ class Setting:
 
 
 def _default(value: object) -> str:
-    text = "null" if value is None else json.dumps(value, ensure_ascii=False)
-    if isinstance(value, bool):
+    """A default as the table shows it: texts unquoted, lists as [a, b]."""
+    if value is None:
+        text = "null"
+    elif isinstance(value, bool):
         text = "true" if value else "false"
-    if len(text) > LONGEST_DEFAULT:
-        return "see `dbt_project.yml`"
+    elif isinstance(value, list):
+        text = "[" + ", ".join(str(item) for item in value) + "]"
+    else:
+        text = str(value)
+    if len(text) > LONGEST_DEFAULT or isinstance(value, dict):
+        return "see dbt_project.yml"
     return f"`{text}`"
 
 

@@ -15,7 +15,17 @@ from dbt_project_runner import PROJECT_DIR
 from segmentation import cli
 
 PAGES = sorted([PROJECT_DIR / "README.md", *(PROJECT_DIR / "docs").glob("*.md")])
-PROJECT_VARS = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+PROJECT_TEXT = (PROJECT_DIR / "dbt_project.yml").read_text()
+JINJA_LITERALS = {"true": True, "false": False, "none": None}
+# The feature switches are vars too, whose defaults the folder flags of
+# `models: +meta: built:` give (dbt reads that block before `vars:`).
+PROJECT_VARS = {
+    **{
+        name: JINJA_LITERALS.get(default.strip(), default.strip())
+        for name, default in re.findall(r"var\('(\w+)', ([^)]+)\)", PROJECT_TEXT)
+    },
+    **yaml.safe_load(PROJECT_TEXT)["vars"],
+}
 MAKEFILE = (PROJECT_DIR / "Makefile").read_text()
 MAKE_TARGETS = set(re.findall(r"^([a-z][a-z0-9-]*):", MAKEFILE, re.MULTILINE))
 MODELS = {
