@@ -4,6 +4,7 @@ against an independent pandas implementation of the same definitions."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
@@ -142,9 +143,9 @@ def test_every_rfm_segment_is_populated_on_real_data(real_run):
 
 
 def test_campaign_budget_splits_by_playbook_weight_on_real_data(real_run):
-    # Each plan (RFM segments, clusters) spends the whole default budget of
-    # 10,000, by weight x customers, to the cent; no response data ships
-    # with the demo, so no response figures.
+    # Each plan (RFM segments, clusters, value tiers) spends the whole
+    # default budget of 10,000, by weight x customers, to the cent; no
+    # response data ships with the demo, so no response figures.
     segment_sizes = dict(
         real_run.query(
             "select segment_name, count(*) from customer_segments group by 1"
@@ -164,6 +165,18 @@ def test_campaign_budget_splits_by_playbook_weight_on_real_data(real_run):
         )
     )
     cluster_weights = playbook_weights("cluster", "rfm")
+    # Value tiers: ranges of the CLV decile, from the seed people edit.
+    with (PROJECT_DIR / "seeds" / "value_tiers.csv").open() as handle:
+        tiers = list(csv.DictReader(handle))
+    tier_sizes = {
+        tier["tier_name"]: real_run.query(
+            "select count(*) from customer_value_predictions"
+            f" where value_decile between {int(tier['min_value_decile'])}"
+            f" and {int(tier['max_value_decile'])}"
+        )[0][0]
+        for tier in tiers
+    }
+    tier_weights = playbook_weights("value_tier")
     expected = {
         "rfm_segment": budget_cents(
             10_000,
@@ -178,12 +191,20 @@ def test_campaign_budget_splits_by_playbook_weight_on_real_data(real_run):
             },
             {name: cluster_id for name, _, cluster_id in cluster_rows},
         ),
+        "value_tier": budget_cents(
+            10_000,
+            {name: tier_weights[name] * size for name, size in tier_sizes.items()},
+            {tier["tier_name"]: int(tier["tier_rank"]) for tier in tiers},
+        ),
     }
     rows = real_run.query(
         "select segment_type, segment_name, budget, response_rate,"
         " expected_responders, cost_per_expected_response from segment_budget"
     )
-    assert len(rows) == len(ranks) + len(cluster_rows) == 11 + len(cluster_sizes)
+    assert len(rows) == len(ranks) + len(cluster_rows) + len(tiers)
+    assert (
+        len(ranks) == 11 and len(tiers) == 4 and len(cluster_rows) == len(cluster_sizes)
+    )
     for kind, name, budget, rate, responders, cost in rows:
         assert budget * 100 == expected[kind][name], (kind, name)
         assert rate is responders is cost is None
