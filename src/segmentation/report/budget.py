@@ -1,5 +1,8 @@
-"""The budget page: the campaign budget split per RFM segment and per
-cluster, as tables and bars, in the reporting currency."""
+"""The budget page: the campaign budget split per RFM segment, per
+cluster and per value tier, as tables and bars, in the reporting
+currency. Segments and clusters open their profiles, where their playbook
+is; value tiers have no profile, so their table carries the message and
+the offer."""
 
 from __future__ import annotations
 
@@ -8,10 +11,12 @@ from segmentation.report.charts import Chart
 from segmentation.report.content import Cell, Table
 from segmentation.report.context import Context
 from segmentation.report.labels import cluster_name, segment_name
+from segmentation.report.seed_texts import PLAYBOOK, VALUE_TIER
 
 PLANS = (
     ("rfm_segment", "budget.plan_segments"),
     ("cluster", "budget.plan_clusters"),
+    ("value_tier", "budget.plan_value_tiers"),
 )
 
 
@@ -28,16 +33,10 @@ def build_budget(ctx: Context) -> None:
         )
         if rows.empty:
             continue
-        names = [
-            segment_name(lang, n) if segment_type == "rfm_segment" else _cluster(ctx, r)
-            for n, r in zip(rows["segment_name"], rows.itertuples(), strict=True)
-        ]
-        anchors = [
-            f"segment-{r.segment_rank}"
-            if segment_type == "rfm_segment"
-            else f"cluster-{r.cluster_id}"
-            for r in rows.itertuples()
-        ]
+        names = [_name(ctx, segment_type, r) for r in rows.itertuples()]
+        anchors = [_anchor(segment_type, r) for r in rows.itertuples()]
+        # Value tiers open no profile: their playbook is in the table.
+        texts = ("message", "offer") if segment_type == "value_tier" else ()
         table_rows = [
             (
                 [
@@ -51,6 +50,10 @@ def build_budget(ctx: Context) -> None:
                     Cell(
                         lang.money(r.budget_per_customer, 2),
                         float(r.budget_per_customer or 0),
+                    ),
+                    *(
+                        Cell(lang.seed(*PLAYBOOK[c], getattr(r, c)), None)
+                        for c in texts
                     ),
                 ],
                 anchor,
@@ -67,6 +70,7 @@ def build_budget(ctx: Context) -> None:
                     (lang.money_label("table.budget"), True),
                     (lang.t("table.budget_share"), True),
                     (lang.money_label("table.budget_per_customer"), True),
+                    *((lang.t(f"playbook.{c}"), False) for c in texts),
                 ],
                 table_rows,
                 filterable=False,
@@ -98,6 +102,22 @@ def build_budget(ctx: Context) -> None:
                 ),
             )
         )
+
+
+def _name(ctx: Context, segment_type: str, row) -> str:
+    if segment_type == "rfm_segment":
+        return segment_name(ctx.lang, row.segment_name)
+    if segment_type == "value_tier":
+        return ctx.lang.seed(*VALUE_TIER, row.segment_name)
+    return _cluster(ctx, row)
+
+
+def _anchor(segment_type: str, row) -> str | None:
+    if segment_type == "rfm_segment":
+        return f"segment-{row.segment_rank}"
+    if segment_type == "cluster":
+        return f"cluster-{row.cluster_id}"
+    return None
 
 
 def _cluster(ctx: Context, row) -> str:

@@ -49,6 +49,7 @@ RFM_SEGMENT = ("segment_definitions", "segment_name")
 RFM_DESCRIPTION = ("segment_definitions", "description")
 RFM_ACTION = ("segment_definitions", "recommended_action")
 CLUSTER_NAME = ("cluster_naming_rules", "name")
+VALUE_TIER = ("value_tiers", "tier_name")
 CLUSTER_DESCRIPTION = ("cluster_naming_rules", "description")
 PERSONA = {c: ("cluster_playbook", c) for c in ("persona", "strategy", "kpis")}
 PLAYBOOK = {

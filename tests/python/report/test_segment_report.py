@@ -612,7 +612,7 @@ def test_a_large_segment_lists_its_top_customers(published_demo, tmp_path):
 
 
 def test_budget_tables(published_demo, report_en, currency):
-    for plan in ("rfm_segment", "cluster"):
+    for plan in ("rfm_segment", "cluster", "value_tier"):
         rows = report_en.table(f"table-budget-{plan}")[1:]
         budgets = [
             float(b)
@@ -624,6 +624,26 @@ def test_budget_tables(published_demo, report_en, currency):
             )
         ]
         assert [r[3] for r in rows] == [money(b, currency, 2) for b in budgets]
+
+
+def test_value_tiers_plan_carries_its_playbook(published_demo, report_en, report_fr):
+    """Value tiers open no profile, so their table says what to send."""
+    published = query(
+        published_demo.path,
+        "select segment_name, message, offer from segment_budget "
+        "where segment_type = 'value_tier' order by segment_rank, segment_name",
+    )
+    assert [row[0] for row in published] == [
+        "Top Value",
+        "High Value",
+        "Mid Value",
+        "Low Value",
+    ]
+    rows = report_en.table("table-budget-value_tier")[1:]
+    assert [(r[0], r[6], r[7]) for r in rows] == published
+    french = report_fr.table("table-budget-value_tier")[1:]
+    assert french[0][0] == "Valeur maximale"
+    assert french[3][6] == "Nos nouvelles"
 
 
 def test_data_quality_figures(published_demo, report_en):
@@ -674,8 +694,6 @@ def test_french_report_translates_seed_texts(published_demo, report_fr):
     texts = read_seed_translations(SEED_TRANSLATIONS)
     text = report_fr.visible
     shown = 0
-    # The report shows the playbook of the RFM segments and the clusters;
-    # the value tiers' plan is published in segment_budget only.
     for (seed, column, english), row in texts.table.items():
         published = query(
             published_demo.path,
@@ -695,13 +713,11 @@ def test_french_report_translates_seed_texts(published_demo, report_fr):
                 (
                     "segment_playbook",
                     "offer",
-                ): "select count(*) from segment_budget where offer = $1"
-                " and segment_type in ('rfm_segment', 'cluster')",
+                ): "select count(*) from segment_budget where offer = $1",
                 (
                     "segment_playbook",
                     "message",
-                ): "select count(*) from segment_budget where message = $1"
-                " and segment_type in ('rfm_segment', 'cluster')",
+                ): "select count(*) from segment_budget where message = $1",
             }.get((seed, column), "select 0 where $1 is not null"),
             [english],
         )[0][0]
