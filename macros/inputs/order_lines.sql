@@ -447,6 +447,11 @@
         cast(null as {{ dbt.type_string() }})
     {%- elif target.type == 'duckdb' -%}
         _input_file
+    {%- elif reading['files'] | length == 1
+        and not (reading['files'][0] | select('in', '*?[{') | list) -%}
+        {#- One file named in full: its name as given, as DuckDB gives it
+            (Spark's file_path is an absolute URI). #}
+        {{ input_literal(reading['files'][0]) }}
     {%- else -%}
         _metadata.file_path
     {%- endif -%}

@@ -211,8 +211,17 @@
         {%- set described = run_query(
             "describe query select * from " ~ reading['relation_sql']
         ) -%}
+        {#- The checks speak DuckDB's type names: Spark's text is STRING
+            (or VARCHAR(n), CHAR(n)) and its 32-bit integer INT. #}
+        {%- set type_names = {'STRING': 'VARCHAR', 'INT': 'INTEGER',
+            'LONG': 'BIGINT', 'SHORT': 'SMALLINT', 'BYTE': 'TINYINT'} -%}
         {%- for row in described.rows -%}
-            {%- do reading['columns'].update({row[0]: row[1] | upper}) -%}
+            {%- set type = row[1] | upper -%}
+            {%- if type.startswith('VARCHAR(') or type.startswith('CHAR(') -%}
+                {%- set type = 'VARCHAR' -%}
+            {%- endif -%}
+            {%- do reading['columns'].update(
+                {row[0]: type_names.get(type, type)}) -%}
         {%- endfor -%}
     {%- endif -%}
     {{- return(reading) -}}
@@ -235,8 +244,17 @@
         {%- set described = run_query(
             "describe select * from " ~ reading['relation_sql']
         ) -%}
+        {#- The checks speak DuckDB's type names: Spark's text is STRING
+            (or VARCHAR(n), CHAR(n)) and its 32-bit integer INT. #}
+        {%- set type_names = {'STRING': 'VARCHAR', 'INT': 'INTEGER',
+            'LONG': 'BIGINT', 'SHORT': 'SMALLINT', 'BYTE': 'TINYINT'} -%}
         {%- for row in described.rows -%}
-            {%- do reading['columns'].update({row[0]: row[1] | upper}) -%}
+            {%- set type = row[1] | upper -%}
+            {%- if type.startswith('VARCHAR(') or type.startswith('CHAR(') -%}
+                {%- set type = 'VARCHAR' -%}
+            {%- endif -%}
+            {%- do reading['columns'].update(
+                {row[0]: type_names.get(type, type)}) -%}
         {%- endfor -%}
     {%- endif -%}
     {{- return(reading) -}}
