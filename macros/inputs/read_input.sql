@@ -208,23 +208,26 @@
             'relation_sql': "parquet.`" ~ path | replace('`', '``') ~ "`"}) -%}
     {%- endif -%}
     {%- if execute -%}
-        {%- set described = run_query(
-            "describe query select * from " ~ reading['relation_sql']
-        ) -%}
-        {#- The checks speak DuckDB's type names: Spark's text is STRING
-            (or VARCHAR(n), CHAR(n)) and its 32-bit integer INT. #}
-        {%- set type_names = {'STRING': 'VARCHAR', 'INT': 'INTEGER',
-            'LONG': 'BIGINT', 'SHORT': 'SMALLINT', 'BYTE': 'TINYINT'} -%}
-        {%- for row in described.rows -%}
-            {%- set type = row[1] | upper -%}
-            {%- if type.startswith('VARCHAR(') or type.startswith('CHAR(') -%}
-                {%- set type = 'VARCHAR' -%}
-            {%- endif -%}
-            {%- do reading['columns'].update(
-                {row[0]: type_names.get(type, type)}) -%}
-        {%- endfor -%}
+        {%- do input_describe(reading,
+            "describe query select * from " ~ reading['relation_sql']) -%}
     {%- endif -%}
     {{- return(reading) -}}
+{% endmacro %}
+
+{#- The columns of a reading and their types, from the engine's
+    `describe` statement, in DuckDB's type names, which the checks speak:
+    Spark's text is STRING (or VARCHAR(n), CHAR(n)), its 32-bit integer
+    INT. #}
+{% macro input_describe(reading, describe_sql) %}
+    {%- set type_names = {'STRING': 'VARCHAR', 'INT': 'INTEGER',
+        'LONG': 'BIGINT', 'SHORT': 'SMALLINT', 'BYTE': 'TINYINT'} -%}
+    {%- for row in run_query(describe_sql).rows -%}
+        {%- set type = row[1] | upper -%}
+        {%- if type.startswith('VARCHAR(') or type.startswith('CHAR(') -%}
+            {%- set type = 'VARCHAR' -%}
+        {%- endif -%}
+        {%- do reading['columns'].update({row[0]: type_names.get(type, type)}) -%}
+    {%- endfor -%}
 {% endmacro %}
 
 {% macro duckdb__read_input(spec, label, fix, own_keys, typed, light) %}
@@ -241,21 +244,8 @@
         {%- do input_read_files(spec, reading, typed) -%}
     {%- endif -%}
     {%- if execute -%}
-        {%- set described = run_query(
-            "describe select * from " ~ reading['relation_sql']
-        ) -%}
-        {#- The checks speak DuckDB's type names: Spark's text is STRING
-            (or VARCHAR(n), CHAR(n)) and its 32-bit integer INT. #}
-        {%- set type_names = {'STRING': 'VARCHAR', 'INT': 'INTEGER',
-            'LONG': 'BIGINT', 'SHORT': 'SMALLINT', 'BYTE': 'TINYINT'} -%}
-        {%- for row in described.rows -%}
-            {%- set type = row[1] | upper -%}
-            {%- if type.startswith('VARCHAR(') or type.startswith('CHAR(') -%}
-                {%- set type = 'VARCHAR' -%}
-            {%- endif -%}
-            {%- do reading['columns'].update(
-                {row[0]: type_names.get(type, type)}) -%}
-        {%- endfor -%}
+        {%- do input_describe(reading,
+            "describe select * from " ~ reading['relation_sql']) -%}
     {%- endif -%}
     {{- return(reading) -}}
 {% endmacro %}
