@@ -19,7 +19,7 @@
 {% macro order_line_currencies() %}
     {%- set settings = settings() -%}
     {%- set reporting = settings['reporting_currency'] -%}
-    {%- set lines = ref('stg_orders__order_lines') -%}
+    {%- set lines = ref('stg_orders__new_order_lines') -%}
     {#- A unit test's ref is a fixture, with no schema to look in. #}
     {%- if not execute or lines.schema is none or load_relation(lines) is none -%}
         {{- return({'convert': true, 'blanks': true}) -}}

@@ -505,7 +505,8 @@
     select
         {{ input_literal(decided['name']) }} as source_name,
         {{ decided['position'] }} as source_position,
-        {{ order_input_line_number(decided) }} as source_line_number,
+        {{ decided.get('line_offset', 0) }}
+        + {{ order_input_line_number(decided) }} as source_line_number,
         {{ order_input_file(decided) }} as source_file,
         {%- for name in ['customer_id', 'order_id'] %}
         {{ normalize_id(t[name], types[name]) }} as {{ name }},
@@ -561,12 +562,66 @@
 {%- endmacro %}
 
 {#- Every input of var order_inputs as order lines, one `select` per input
-    glued with `union all`. Used once, by stg_orders__order_lines. #}
-{% macro union_order_inputs() %}
-    {%- for decided in order_inputs_read() %}
+    glued with `union all`: all their lines (stg_orders__order_lines), or
+    with `unread_only` the lines a refresh adds to the stored build's
+    (stg_orders__new_order_lines; macro order_inputs_unread). #}
+{% macro union_order_inputs(unread_only=false) %}
+    {%- set inputs = order_inputs_read() -%}
+    {%- if unread_only -%}
+        {%- set inputs = order_inputs_unread(inputs) -%}
+    {%- endif -%}
+    {%- for decided in inputs %}
     {{ order_input_select(decided) }}
         {%- if not loop.last %}
     union all
         {%- endif %}
     {%- endfor %}
+{% endmacro %}
+
+{#- The staged order lines (the body of stg_orders__order_lines and
+    stg_orders__new_order_lines): every raw line of the inputs renamed and
+    typed, or with `unread_only` those a refresh adds. #}
+{% macro staged_order_lines(unread_only=false) %}
+with
+
+raw_order_lines as (
+
+    {{ union_order_inputs(unread_only) }}
+
+),
+
+final as (
+
+    select
+        -- A number, not text: this key is joined and tested on every line.
+        source_position * 1000000000000 + source_line_number as order_line_id,
+        source_name,
+        source_file,
+        customer_id,
+        order_id,
+        product_id,
+        line_number,
+        line_key,
+        country,
+        currency,
+        email,
+        phone,
+        ordered_at_text,
+        quantity_text,
+        unit_price_text,
+        line_amount_text,
+        source_position,
+        source_line_number,
+        quantity,
+        coalesce(unit_price, abs(line_amount / nullif(quantity, 0)))
+            as unit_price,
+        coalesce(line_amount, quantity * unit_price) as line_amount,
+        has_marketing_consent,
+        is_return_flagged,
+        ordered_at
+    from raw_order_lines
+
+)
+
+select * from final
 {% endmacro %}

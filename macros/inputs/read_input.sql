@@ -592,7 +592,14 @@
             ~ "is nothing to read. Point " ~ fix ~ " at the data."
         ) }}
     {%- endif -%}
-    {%- do reading.update({'files': kept}) -%}
+    {%- set sizes = {} -%}
+    {%- for file in files if file['path'] in kept -%}
+        {%- do sizes.update({file['path']: file['size']}) -%}
+    {%- endfor -%}
+    {#- The sizes and `typed` let a refresh read only the files a stored
+        build has not read, the same way (macro order_inputs_unread). #}
+    {%- do reading.update({'files': kept, 'file_sizes': sizes,
+        'typed': typed}) -%}
 
     {%- if file_format == 'csv' -%}
         {%- do input_decide_encoding(reading, kinds) -%}

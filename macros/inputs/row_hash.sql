@@ -28,3 +28,13 @@
 {% macro spark__row_hash(columns) %}
     xxhash64({{ columns | join(', ') }})
 {%- endmacro %}
+
+{#- The columns two order lines must share to be copies of one line
+    (int_order_lines_duplicated): all that describes the line, its key
+    included. #}
+{% macro duplicate_line_columns() %}
+    {{- return([
+        'customer_id', 'order_id', 'line_key', 'country', 'currency',
+        'ordered_at', 'quantity', 'unit_price', 'line_amount'
+    ]) -}}
+{% endmacro %}

@@ -100,6 +100,7 @@
         'churn_alert_monthly_rate': {'kind': 'share', 'exclusive': true},
         'churn_alert_min_customers': {'kind': 'whole', 'min': 1,
             'unit': 'customers'},
+        'refresh_from_stored': {'kind': 'boolean'},
         'campaign_budget_basis': {'kind': 'choice',
             'values': ['customers', 'predicted_clv'],
             'meanings': {'customers': 'budget_weight x customers',

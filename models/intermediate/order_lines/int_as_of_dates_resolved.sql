@@ -17,9 +17,9 @@
 
 with
 
-order_lines as (
+input_files as (
 
-    select * from {{ ref('stg_orders__order_lines') }}
+    select * from {{ ref('int_order_input_files_read') }}
 
 ),
 
@@ -39,16 +39,12 @@ clock as (
 order_span as (
 
     -- Lines dated in the future or before var min_order_date are bad data,
-    -- not the edge of the business: they must not move the default as-of.
+    -- not the edge of the business: they must not move the default as-of
+    -- (each file's span leaves them out).
     select
-        min(order_lines.ordered_at) as first_order_at,
-        max(order_lines.ordered_at) as last_order_at
-    from order_lines
-    cross join clock
-    where
-        order_lines.ordered_at
-        >= cast('{{ settings().min_order_date }}' as timestamp)
-        and order_lines.ordered_at <= clock.future_after
+        min(first_order_at) as first_order_at,
+        max(last_order_at) as last_order_at
+    from input_files
 
 ),
 

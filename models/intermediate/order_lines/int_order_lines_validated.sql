@@ -5,11 +5,21 @@
 -- reporting currency. One row per raw line. A table, the only one with a row
 -- per raw line: the orders, the quarantine and the line tests all read it,
 -- and each would otherwise redo the duplicate join and the checks.
+-- Incremental: a refresh (var refresh_from_stored) adds the lines it reads
+-- (stg_orders__new_order_lines) and keeps the stored ones, whose status
+-- cannot change; it stops where one could (refresh_stale_lines_check).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+) }}
 {%- set settings = settings() %}
 {%- set pattern = settings['return_order_pattern'] %}
 {%- set reporting = settings['reporting_currency'] %}
 {%- set currencies = order_line_currencies() %}
 {%- set converts = currencies['convert'] %}
+{%- if is_incremental() %}
+    {{- refresh_stale_lines_check(currencies['blanks']) }}
+{%- endif %}
 {#- A storefront writes the currency on an order's first line only: a blank
     takes the currency of the order's other lines. #}
 {%- if currencies['blanks'] %}
@@ -41,7 +51,7 @@ with
 
 order_lines as (
 
-    select * from {{ ref('stg_orders__order_lines') }}
+    select * from {{ ref('stg_orders__new_order_lines') }}
 
 ),
 
@@ -220,7 +230,13 @@ final as (
                 then -cast(round(reported_amount, 4) as decimal(18, 4))
             else cast(round(reported_amount, 4) as decimal(18, 4))
         end as net_amount,
-        ordered_at
+        ordered_at,
+        -- What a refresh compares a new line with to find the stored line
+        -- it repeats (int_order_lines_duplicated); null without a line key.
+        case
+            when line_key is not null
+                then {{ row_hash(duplicate_line_columns()) }}
+        end as line_hash
     from checked
 
 )

@@ -15,6 +15,16 @@
     total per customer is cheaper. #}
 {%- set is_all_history = 'true' if lookback is none and var('history_enabled')
     else 'false' %}
+{#- Incremental: a refresh (var refresh_from_stored) computes only the
+    dates macro refreshed_as_of_dates names. #}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=(
+        'delete+insert' if target.type == 'duckdb' else 'append'
+    ),
+    unique_key='as_of_date',
+    pre_hook="{{ drop_stale_as_of_dates() }}",
+) }}
 
 with
 
@@ -27,6 +37,12 @@ periods as (
 as_of_dates as (
 
     select * from {{ ref('int_history_as_of_dates_resolved') }}
+
+),
+
+computed_dates as (
+
+    {{ refreshed_as_of_dates() }}
 
 ),
 
@@ -80,7 +96,7 @@ date_spans as (
     from as_of_dates as span_starts
     inner join span_ends
         on span_starts.as_of_date < span_ends.span_end_date
-    inner join as_of_dates as dates_inside
+    inner join computed_dates as dates_inside
         on
             span_starts.as_of_date <= dates_inside.as_of_date
             and span_ends.span_end_date > dates_inside.as_of_date
@@ -116,7 +132,7 @@ window_totals as (
     -- of dates). Also the current date alone, without the history.
     select
         periods.customer_id,
-        as_of_dates.as_of_date,
+        computed_dates.as_of_date,
         sum(periods.purchase_orders) as frequency,
         sum(periods.return_only_orders) as return_only_orders,
         sum(periods.net_revenue) as net_revenue,
@@ -125,15 +141,15 @@ window_totals as (
         min(periods.first_purchase_at) as first_purchase_at,
         max(periods.last_purchase_at) as last_purchase_at
     from periods
-    inner join as_of_dates
+    inner join computed_dates
         on
-            periods.counted_from_date <= as_of_dates.as_of_date
+            periods.counted_from_date <= computed_dates.as_of_date
             and (
                 periods.counted_until_date is null
-                or periods.counted_until_date > as_of_dates.as_of_date
+                or periods.counted_until_date > computed_dates.as_of_date
             )
     where not {{ is_all_history }}
-    group by periods.customer_id, as_of_dates.as_of_date
+    group by periods.customer_id, computed_dates.as_of_date
 
 ),
 

@@ -6,11 +6,25 @@
 -- customers with lower values before it, counted per value) plus, under
 -- 'row', its rank among its ties: one pass over the rows, then work on the
 -- distinct values, instead of sorting every row once per axis.
+-- Incremental: a refresh (var refresh_from_stored) recomputes only the
+-- dates macro refreshed_as_of_dates names, from the dates model above.
+{{ config(
+    materialized='incremental',
+    incremental_strategy=(
+        'delete+insert' if target.type == 'duckdb' else 'append'
+    ),
+    unique_key='as_of_date',
+    pre_hook="{{ drop_stale_as_of_dates() }}",
+) }}
+
 with
 
 customers as (
 
     select * from {{ ref('int_customer_dates_aggregated') }}
+    {%- if is_incremental() %}
+    where as_of_date in ({{ refreshed_as_of_dates() }})
+    {%- endif %}
 
 ),
 

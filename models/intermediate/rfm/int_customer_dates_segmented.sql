@@ -1,11 +1,25 @@
 -- Each customer and as-of date with the named segment its (R, FM) cell falls
 -- in (int_segment_cells, from the editable rule map). A customer whose cell
 -- no rule covers is kept, with a null segment, and fails the tests.
+-- Incremental: a refresh (var refresh_from_stored) recomputes only the
+-- dates macro refreshed_as_of_dates names, from the dates model above.
+{{ config(
+    materialized='incremental',
+    incremental_strategy=(
+        'delete+insert' if target.type == 'duckdb' else 'append'
+    ),
+    unique_key='as_of_date',
+    pre_hook="{{ drop_stale_as_of_dates() }}",
+) }}
+
 with
 
 customers as (
 
     select * from {{ ref('int_customer_dates_scored') }}
+    {%- if is_incremental() %}
+    where as_of_date in ({{ refreshed_as_of_dates() }})
+    {%- endif %}
 
 ),
 

@@ -2,7 +2,13 @@
 -- silently. Lines dated after the as-of date are not here: they are outside
 -- the window, not bad (order_line_reconciliation counts them). Where the
 -- input stored a value as text, its original text is kept so a person can
--- see what did not parse.
+-- see what did not parse. A refresh (var refresh_from_stored) adds the
+-- lines it reads, the stored ones keep their reasons.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+) }}
+
 with
 
 validated_order_lines as (
@@ -13,7 +19,7 @@ validated_order_lines as (
 
 order_lines as (
 
-    select * from {{ ref('stg_orders__order_lines') }}
+    select * from {{ ref('stg_orders__new_order_lines') }}
 
 ),
 

@@ -1,0 +1,240 @@
+{#- Whether this run adds what is new to the tables of a stored build (var
+    refresh_from_stored, which `segmentation publish --refresh` sets on a
+    copy of the last published build) instead of building every table
+    anew. Incremental models ask is_incremental(), which the project's
+    +full_refresh ties to the same var. #}
+{% macro is_refresh() %}
+    {{- return(settings().refresh_from_stored) -}}
+{% endmacro %}
+
+{#- A model's relation in the target, by name: the stored build's tables a
+    refresh reads (the lines and files it already read), and models of
+    this run that only a refresh reads, where a ref() would make every unit
+    test of the model give them. Stops the run when it is missing, since
+    then nothing can be refreshed. #}
+{% macro stored_relation(name) %}
+    {%- set relation = adapter.get_relation(
+        database=this.database, schema=this.schema, identifier=name
+    ) -%}
+    {%- if relation is none -%}
+        {{ exceptions.raise_compiler_error(
+            "var refresh_from_stored is true, but " ~ this.database
+            ~ " holds no stored build (no table " ~ name ~ "): nothing to "
+            ~ "refresh. Build in full first (var refresh_from_stored: false,"
+            ~ " or segmentation publish without --refresh)."
+        ) }}
+    {%- endif -%}
+    {{- return(relation) -}}
+{% endmacro %}
+
+{#- The inputs of order_inputs_read(), each reading only the files the
+    stored build has not read, its lines numbered after the stored ones:
+    what a full build would number them, as long as every new file sorts
+    after the files already read (lines are numbered file by file in name
+    order). Without a refresh, the inputs as they are. Anything a refresh
+    cannot add without changing lines already stored stops the run with
+    the reason: a file read before that changed or went, a new file that
+    sorts before one already read, an input read from a relation. #}
+{% macro order_inputs_unread(inputs) %}
+    {%- if not (execute and is_refresh()) -%}
+        {{- return(inputs) -}}
+    {%- endif -%}
+    {%- set full = " Build in full instead (var refresh_from_stored: false, "
+        ~ "or segmentation publish without --refresh)." -%}
+    {%- if target.type != 'duckdb' -%}
+        {{ exceptions.raise_compiler_error(
+            "var refresh_from_stored: a refresh runs on DuckDB only; this "
+            ~ "target is " ~ target.type ~ "." ~ full
+        ) }}
+    {%- endif -%}
+    {%- set stored = run_query(
+        "select source_name, source_file, file_size_bytes, order_lines from "
+        ~ stored_relation('int_order_input_files_read')
+        ~ " order by source_name, source_file"
+    ) -%}
+    {%- set stored_files = {} -%}
+    {%- for row in stored.rows -%}
+        {%- do stored_files.setdefault(row[0], []).append(
+            {'path': row[1], 'size': row[2], 'lines': row[3]}) -%}
+    {%- endfor -%}
+    {%- set names = [] -%}
+    {%- set unread = [] -%}
+    {%- for decided in inputs -%}
+        {%- set reading = decided['reading'] -%}
+        {%- set label = decided['label'] -%}
+        {%- do names.append(decided['name']) -%}
+        {%- if reading['format'] == 'relation' -%}
+            {{ exceptions.raise_compiler_error(
+                label ~ " is read from a relation, whose new rows cannot be "
+                ~ "told from the old ones." ~ full
+            ) }}
+        {%- endif -%}
+        {%- set before = stored_files.get(decided['name'], []) -%}
+        {%- set offset = [0] -%}
+        {%- for file in before -%}
+            {%- if file['path'] not in reading['files'] -%}
+                {{ exceptions.raise_compiler_error(
+                    label ~ ": file " ~ file['path'] ~ " was read by the "
+                    ~ "stored build and is gone (or now empty); its lines "
+                    ~ "would have to leave the stored tables." ~ full
+                ) }}
+            {%- elif reading['file_sizes'][file['path']] != file['size'] -%}
+                {{ exceptions.raise_compiler_error(
+                    label ~ ": file " ~ file['path'] ~ " has changed since "
+                    ~ "the stored build read it (" ~ file['size'] ~ " bytes, "
+                    ~ "now " ~ reading['file_sizes'][file['path']] ~ "). A "
+                    ~ "refresh reads new files only; write new lines to a "
+                    ~ "new file." ~ full
+                ) }}
+            {%- endif -%}
+            {%- do offset.append(offset.pop() + file['lines']) -%}
+        {%- endfor -%}
+        {%- set read_paths = before | map(attribute='path') | list -%}
+        {%- set new_files = reading['files'] | reject('in', read_paths)
+            | list -%}
+        {%- set last_read = read_paths | max if read_paths else none -%}
+        {%- for path in new_files if last_read is not none
+            and path < last_read -%}
+            {{ exceptions.raise_compiler_error(
+                label ~ ": new file " ~ path ~ " sorts before " ~ last_read
+                ~ ", which the stored build read: lines are numbered file "
+                ~ "by file in name order, so every stored line would be "
+                ~ "numbered anew. Name new files so that they sort last "
+                ~ "(e.g. by date)." ~ full
+            ) }}
+        {%- endfor -%}
+        {%- set new_reading = {} -%}
+        {%- do new_reading.update(reading) -%}
+        {%- if new_files -%}
+            {%- do new_reading.update({'relation_sql': input_relation_sql(
+                new_files, reading, reading['typed'])}) -%}
+        {%- else -%}
+            {#- Nothing new: the input's columns, no rows, nothing read. -#}
+            {%- do new_reading.update({'relation_sql': '(select * from '
+                ~ reading['relation_sql'] ~ ' limit 0)'}) -%}
+        {%- endif -%}
+        {%- set new_decided = {} -%}
+        {%- do new_decided.update(decided) -%}
+        {%- do new_decided.update({'reading': new_reading,
+            'line_offset': offset[0]}) -%}
+        {%- do unread.append(new_decided) -%}
+    {%- endfor -%}
+    {%- for name in stored_files if name not in names -%}
+        {{ exceptions.raise_compiler_error(
+            "var order_inputs no longer has input '" ~ name ~ "', whose "
+            ~ "lines the stored build holds." ~ full
+        ) }}
+    {%- endfor -%}
+    {{- return(unread) -}}
+{% endmacro %}
+
+{#- The size in bytes of each file the inputs read, as rows (source_name,
+    source_file, file_size_bytes): what a refresh compares to tell a file
+    that changed. #}
+{% macro order_input_file_sizes() %}
+    {%- set rows = [] -%}
+    {%- for decided in order_inputs_read() if execute -%}
+        {%- for path, size in decided['reading'].get('file_sizes', {}).items()
+        -%}
+            {%- do rows.append('(' ~ input_literal(decided['name']) ~ ', '
+                ~ input_literal(path) ~ ', cast(' ~ size ~ ' as bigint))') -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if rows -%}
+        select * from (values {{ rows | join(', ') }})
+            as file_sizes (source_name, source_file, file_size_bytes)
+    {%- else -%}
+        select
+            cast(null as {{ dbt.type_string() }}) as source_name,
+            cast(null as {{ dbt.type_string() }}) as source_file,
+            cast(null as bigint) as file_size_bytes
+        where false
+    {%- endif -%}
+{% endmacro %}
+
+{#- Stops a refresh when a stored line's status could change: a line
+    dated after the stored build's as-of date, or too far in the future
+    then, that now falls before the as-of date or the clock; or an input
+    whose blank currencies take their order's currency, which a new file
+    may hold. Each would need the stored lines validated again. #}
+{% macro refresh_stale_lines_check(currency_blanks) %}
+    {%- if not execute -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- set full = " Build in full instead (var refresh_from_stored: false, "
+        ~ "or segmentation publish without --refresh)." -%}
+    {%- if currency_blanks -%}
+        {{ exceptions.raise_compiler_error(
+            "Some new order lines have no currency and take the currency of "
+            ~ "their order's other lines, which may be stored lines: a "
+            ~ "refresh cannot look them up." ~ full
+        ) }}
+    {%- endif -%}
+    {%- set query -%}
+        select count(*)
+        from {{ this }} as stored
+        cross join {{ ref('int_as_of_dates_resolved') }} as as_of_dates
+        where
+            (
+                stored.line_status = 'after_as_of_date'
+                and stored.ordered_at < as_of_dates.as_of_date
+            )
+            or (
+                stored.quarantine_reason = 'timestamp_in_future'
+                and stored.ordered_at <= as_of_dates.future_after
+            )
+    {%- endset -%}
+    {%- set stale = run_query(query).columns[0].values()[0] -%}
+    {%- if stale > 0 -%}
+        {{ exceptions.raise_compiler_error(
+            stale ~ " stored order lines were dated after the stored build's "
+            ~ "as-of date (or in the future) and now fall inside the window "
+            ~ "(var as_of_date, or the clock): they would count now." ~ full
+        ) }}
+    {%- endif -%}
+{% endmacro %}
+
+{#- The as-of dates a model of the dated RFM chain computes in this run,
+    as a query: every date on a full build; on a refresh, the dates the
+    stored model lacks (a new current date) and those the new lines reach.
+    A line can change the figures of a date only if that date is after the
+    first line of the line's order (an order counts for a date once all its
+    lines are before it, and a window keeps it by its first line), so the
+    dates after the earliest first line of an order with a new line. #}
+{% macro refreshed_as_of_dates() %}
+    {%- if not is_incremental() %}
+    select as_of_date from {{ ref('int_history_as_of_dates_resolved') }}
+    {%- else %}
+    select as_of_date
+    from {{ stored_relation('int_history_as_of_dates_resolved') }}
+    where
+        as_of_date not in (select distinct as_of_date from {{ this }})
+        or as_of_date > (
+            select min(orders.first_line_at)
+            from {{ stored_relation('int_orders_aggregated') }} as orders
+            inner join (
+                select distinct
+                    customer_id,
+                    order_id
+                from {{ stored_relation('stg_orders__new_order_lines') }}
+            ) as new_orders
+                on
+                    orders.customer_id = new_orders.customer_id
+                    and orders.order_id = new_orders.order_id
+        )
+    {%- endif %}
+{% endmacro %}
+
+{#- A pre-hook of the dated chain's incremental models: on a refresh, the
+    stored rows of dates no longer computed (the previous current date, a
+    date past var history_max_as_of_dates) go; the dates recomputed are
+    replaced by the model's delete+insert. #}
+{% macro drop_stale_as_of_dates() %}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where as_of_date not in (
+            select as_of_date
+            from {{ stored_relation('int_history_as_of_dates_resolved') }}
+        )
+    {%- endif -%}
+{% endmacro %}

@@ -1,0 +1,6 @@
+-- The raw order lines this run adds: on a refresh (var refresh_from_stored)
+-- the lines of the files the stored build has not read, numbered after its
+-- lines; on a full build every line, as stg_orders__order_lines. What the
+-- incremental models read, so that a refresh never reads old lines again.
+-- depends_on: {{ source('orders', 'order_lines') }}
+{{ staged_order_lines(unread_only=true) }}
