@@ -60,8 +60,11 @@ class Build:
             self.status_file,
         ]
 
-    def set_status(self, status: str) -> None:
-        _write_status(self.status_file, self._status_record(status), exclusive=False)
+    def set_status(self, status: str, **facts: str | None) -> None:
+        """Record the outcome, with any facts a later run reads (the
+        fingerprint a refresh compares)."""
+        record = {**self._status_record(status), **facts}
+        _write_status(self.status_file, record, exclusive=False)
 
     def _status_record(self, status: str) -> dict:
         return {

@@ -124,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="where the audit writes its report (default: "
         "<builds-dir>/<build id>_audit, removed with the build)",
     )
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="start from the last published build and add only the input files "
+        "it has not read; a full build when the project or arguments changed",
+    )
     parser.add_argument("--dbt", default=None, help="dbt executable (default: venv's)")
     return parser
 
@@ -150,5 +156,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         keep_failed=args.keep_failed,
         lock_timeout=args.lock_timeout,
         dbt_executable=args.dbt,
+        refresh=args.refresh,
     )
     return result.exit_code

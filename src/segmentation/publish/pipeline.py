@@ -1,7 +1,9 @@
 """Write-audit-publish in one call: dbt builds a fresh candidate file, the
 audit checks it, and only a candidate that passed both replaces the file BI
 tools read. Any failure leaves the published file untouched and the rejected
-candidate in the builds folder for inspection.
+candidate in the builds folder for inspection. With `refresh`, the candidate
+starts as a copy of the last published build and dbt adds only the new input
+files (segmentation.publish.refresh).
 
 Exit codes: 0 published, 1 dbt build failed, 2 audit failed, 3 publish
 failed (64: bad command line, from the CLI).
@@ -34,6 +36,12 @@ from segmentation.publish.publisher import (
     DEFAULT_STORAGE_VERSION,
     PUBLISHED_NAME,
     publish_candidate,
+)
+from segmentation.publish.refresh import (
+    find_refresh_base,
+    project_fingerprint,
+    start_from,
+    with_refresh_var,
 )
 from segmentation.publish.snapshots import carry_over_snapshots, project_snapshot_names
 from segmentation.publish.table_copy import TableRef
@@ -70,6 +78,7 @@ def run_pipeline(
     keep_failed: int = 5,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     dbt_executable: str | None = None,
+    refresh: bool = False,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> PipelineResult:
@@ -79,6 +88,8 @@ def run_pipeline(
     added to `dbt build` (e.g. ["--vars", "{...}"]). `audit` defaults to
     segmentation.audit.run_audit, writing its report to `audit_docs_dir`
     (default: `<builds_dir>/<build_id>_audit`, pruned with its build).
+    `refresh` starts from the last published build when the project and
+    `dbt_args` are the ones it was built with, and builds in full otherwise.
     """
     out, err = out or sys.stdout, err or sys.stderr
     project = Path(project_dir).resolve()
@@ -91,9 +102,11 @@ def run_pipeline(
         print(f"Cannot start a build in {builds}: {error}. {unchanged}", file=err)
         return PipelineResult(EXIT_DBT_FAILED, None, None, None)
 
+    fingerprint = project_fingerprint(project, dbt_args)
+
     def finish(code: int, status: str, path: Path | None = None) -> PipelineResult:
         """Record the outcome, prune old builds, say where things are."""
-        build.set_status(status)
+        build.set_status(status, fingerprint=fingerprint)
         deleted = prune_builds(
             builds,
             keep_published=keep_published,
@@ -109,15 +122,33 @@ def run_pipeline(
         return PipelineResult(code, build.build_id, build.candidate, path)
 
     print(f"Build {build.build_id}: dbt build into {build.candidate}", file=out)
+    base, why_not = (
+        find_refresh_base(builds, fingerprint, current=build.build_id)
+        if refresh
+        else (None, "")
+    )
+    if refresh and base is None:
+        print(f"Full build, not a refresh: {why_not}.", file=out)
     try:
-        carried = carry_over_snapshots(
-            publish / PUBLISHED_NAME, build.candidate, project_snapshot_names(project)
-        )
-    except (OSError, duckdb.Error) as error:
-        print(f"Could not carry the published snapshots over: {error}", file=err)
+        if base is not None:
+            # The copy holds the base build's snapshots too.
+            start_from(base, build.candidate)
+            dbt_args = with_refresh_var(dbt_args)
+            print(f"Refresh: starting from build {base.build_id}", file=out)
+        else:
+            carried = carry_over_snapshots(
+                publish / PUBLISHED_NAME,
+                build.candidate,
+                project_snapshot_names(project),
+            )
+            if carried:
+                print(
+                    f"Snapshots carried over from the published file: {carried}",
+                    file=out,
+                )
+    except (OSError, ValueError, duckdb.Error) as error:
+        print(f"Could not prepare the candidate: {error}", file=err)
         return finish(EXIT_DBT_FAILED, "dbt_failed")
-    if carried:
-        print(f"Snapshots carried over from the published file: {carried}", file=out)
     out.flush()
     if audit is None and not skip_audit:
         preload_default_audit()
