@@ -4,7 +4,7 @@
     clustering; 'null' when that is null too (the gate checks nothing).
 #}
 {% macro cluster_gate_threshold(given, setting) %}
-    {%- set value = clustering_settings()[setting] if given is none
+    {%- set value = settings().clustering[setting] if given is none
         else given -%}
     {{- return('null' if value is none else value) -}}
 {% endmacro %}
