@@ -1,16 +1,22 @@
 {#
     Every var the SQL reads, checked once and handed out as a dict keyed by
     the var's name: `settings().alert_lost_days`. The defaults live in
-    dbt_project.yml only (docs/settings.md lists them); here is what each
-    var accepts. A value the models cannot use stops the build at compile
+    dbt_project.yml only (docs/settings.md lists them), those of var
+    clustering in src/segmentation/clustering/config.py only; here is what
+    each var accepts. A value the models cannot use stops the build at compile
     time with a message naming the var and what it accepts
     (checked_setting). Also some values derived from them:
       missing_values      var missing_value_placeholders lower-cased and
                           trimmed, with the empty text first;
       sql_kmeans_rounds   var sql_kmeans_iterations, null resolved per engine.
+      clustering          var clustering over the default of every K-means
+                          setting (clustering_settings, written from their
+                          declarations in src/segmentation/clustering/
+                          config.py), for the quality gates and the SQL
+                          K-means (kmeans_sql_settings checks its features).
     Vars read only by other code are checked there: the inputs' specs by
-    the reader (macros/inputs/), var clustering and the Python models'
-    settings by their Python modules. The feature switches are not vars of
+    the reader (macros/inputs/), the K-means settings' values and the
+    Python models' settings by their Python modules. The feature switches are not vars of
     dbt_project.yml but flags of its folder configs: macro is_built.
 #}
 {% macro settings() %}
@@ -151,6 +157,7 @@
             none if code is none else code | replace('+', ''),
         'missing_values': missing,
         'sql_kmeans_rounds': rounds,
+        'clustering': clustering_settings(),
     }) -%}
     {{- return(checked) -}}
 {% endmacro %}

@@ -16,9 +16,12 @@
     reason_column='chosen_k_reason'
 ) %}
 {{ config(severity=settings().cluster_gate_severity) }}
-{%- set threshold = clustering_settings()[setting] %}
-{%- set floor = 'null' if threshold is none else threshold %}
+{%- set floor = cluster_gate_threshold(none, setting) %}
 {%- set text = dbt.type_string() %}
+{%- set observed -%}
+    'the chosen k = ' || cast(k as {{ text }}) || ' has {{ column_name }} '
+    || coalesce(cast(round({{ column_name }}, 3) as {{ text }}), 'unmeasured')
+{%- endset %}
 
 with
 
@@ -26,7 +29,8 @@ chosen as (
 
     select
         k,
-        {{ column_name }} as figure,
+        {{ column_name }},
+        {{ floor }} as threshold,
         {{ reason_column }} as chosen_k_reason
     from {{ model }}
     where {{ chosen_column }}
@@ -35,20 +39,14 @@ chosen as (
 
 validation_errors as (
 
-    select
-        k,
-        figure as {{ column_name }},
-        {{ floor }} as threshold,
-        'the chosen k = ' || cast(k as {{ text }}) || ' has '
-        || '{{ column_name }} '
-        || coalesce(cast(round(figure, 3) as {{ text }}), 'unmeasured')
-        || ', below var clustering.{{ setting }} = {{ floor }}; '
-        || coalesce(chosen_k_reason, '') as failure_reason
-    from chosen
-    where
-        -- A null threshold compares as null: nothing to check.
-        {{ floor }} is not null
-        and (figure is null or figure < {{ floor }})
+    {{ bound_errors(
+        'chosen', column_name, observed,
+        columns=['k', column_name, 'threshold'],
+        min_value=floor,
+        min_name='var clustering.' ~ setting,
+        missing_fails=true,
+        tail="'; ' || coalesce(chosen_k_reason, '')"
+    ) }}
 
 )
 

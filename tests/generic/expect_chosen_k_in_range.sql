@@ -9,7 +9,7 @@
     model, column_name, min_k=none, max_k=none, chosen_column='is_chosen'
 ) %}
 {{ config(severity=settings().cluster_gate_severity) }}
-{%- set business_k_range = clustering_settings()['business_k_range'] %}
+{%- set business_k_range = cluster_gate_threshold(none, 'business_k_range') %}
 {%- if min_k is none %}{% set min_k = business_k_range[0] %}{% endif %}
 {%- if max_k is none %}{% set max_k = business_k_range[1] %}{% endif %}
 {%- set text = dbt.type_string() %}

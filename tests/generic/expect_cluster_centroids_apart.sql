@@ -18,11 +18,13 @@
     used_column='is_clustered_on'
 ) %}
 {{ config(severity=settings().cluster_gate_severity) }}
-{%- if min_distance is none %}
-    {%- set min_distance = clustering_settings()['min_centroid_distance'] %}
-{%- endif %}
-{%- set floor = 'null' if min_distance is none else min_distance %}
+{%- set floor = cluster_gate_threshold(min_distance, 'min_centroid_distance') %}
 {%- set text = dbt.type_string() %}
+{%- set observed -%}
+    'the centroids of clusters ' || cast(cluster_id as {{ text }})
+    || ' and ' || cast(other_cluster_id as {{ text }}) || ' are '
+    || cast(round(centroid_distance, 3) as {{ text }}) || ' apart (z units)'
+{%- endset %}
 
 with
 
@@ -56,19 +58,13 @@ pairs as (
 
 validation_errors as (
 
-    select
-        cluster_id,
-        other_cluster_id,
-        centroid_distance,
-        {{ floor }} as min_distance,
-        'the centroids of clusters ' || cast(cluster_id as {{ text }})
-        || ' and ' || cast(other_cluster_id as {{ text }}) || ' are '
-        || cast(round(centroid_distance, 3) as {{ text }})
-        || ' apart (z units), closer than var '
-        || 'clustering.min_centroid_distance = {{ floor }}' as failure_reason
-    from pairs
-    -- A null threshold compares as null: nothing to check.
-    where centroid_distance < {{ floor }}
+    {{ bound_errors(
+        'pairs', 'centroid_distance', observed,
+        columns=['*', floor ~ ' as min_distance'],
+        min_value=floor,
+        min_name='var clustering.min_centroid_distance',
+        min_word='closer than'
+    ) }}
 
 )
 

@@ -8,10 +8,13 @@
 #}
 {% test expect_cluster_outliers_at_most(model, column_name, max_share=none) %}
 {{ config(severity=settings().cluster_gate_severity) }}
-{%- if max_share is none %}
-    {%- set max_share = clustering_settings()['max_outlier_share'] %}
-{%- endif %}
+{%- set max_share = cluster_gate_threshold(max_share, 'max_outlier_share') %}
 {%- set text = dbt.type_string() %}
+{%- set observed -%}
+    cast(outliers as {{ text }}) || ' of ' || cast(customers as {{ text }})
+    || ' customers (' || {{ percent_text('outliers', 'customers', 2) }}
+    || '%) are outliers'
+{%- endset %}
 
 with
 
@@ -24,20 +27,23 @@ totals as (
 
 ),
 
-validation_errors as (
+shares as (
 
     select
-        customers,
-        outliers,
-        outliers * 1.0 / customers as outlier_share,
-        {{ max_share }} as max_share,
-        cast(outliers as {{ text }}) || ' of '
-        || cast(customers as {{ text }}) || ' customers ('
-        || cast(round(100.0 * outliers / customers, 2) as {{ text }})
-        || '%) are outliers, above var clustering.max_outlier_share = '
-        || '{{ max_share }}' as failure_reason
+        *,
+        outliers * 1.0 / nullif(customers, 0) as outlier_share
     from totals
-    where outliers * 1.0 / nullif(customers, 0) > {{ max_share }}
+
+),
+
+validation_errors as (
+
+    {{ bound_errors(
+        'shares', 'outlier_share', observed,
+        columns=['*', max_share ~ ' as max_share'],
+        max_value=max_share,
+        max_name='var clustering.max_outlier_share'
+    ) }}
 
 )
 

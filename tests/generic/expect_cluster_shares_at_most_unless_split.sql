@@ -12,32 +12,19 @@
     model, column_name, max_share=none, sub_cluster_column='sub_cluster_id'
 ) %}
 {{ config(severity=settings().cluster_gate_severity) }}
-{%- if max_share is none %}
-    {%- set max_share = clustering_settings()['max_cluster_share'] %}
-{%- endif %}
-{%- set limit = 'null' if max_share is none else max_share %}
+{%- set limit = cluster_gate_threshold(max_share, 'max_cluster_share') %}
 {%- set text = dbt.type_string() %}
+{%- set observed -%}
+    'cluster ' || cast(cluster_id as {{ text }}) || ' holds '
+    || {{ percent_text('customers', 'all_customers') }}
+    || '% of the customers'
+{%- endset %}
 
 with
 
-cluster_sizes as (
+{{ cluster_sizes(model, column_name, sub_cluster_column) }},
 
-    select
-        {{ column_name }} as cluster_id,
-        count(*) as customers,
-        count({{ sub_cluster_column }}) as customers_in_sub_clusters
-    from {{ model }}
-    group by {{ column_name }}
-
-),
-
-totals as (
-
-    select sum(customers) as customers from cluster_sizes
-
-),
-
-validation_errors as (
+unsplit_clusters as (
 
     select
         cluster_sizes.cluster_id,
@@ -45,21 +32,25 @@ validation_errors as (
         cluster_sizes.customers_in_sub_clusters,
         cluster_sizes.customers * 1.0 / totals.customers as customer_share,
         {{ limit }} as max_share,
-        'cluster ' || cast(cluster_sizes.cluster_id as {{ text }})
-        || ' holds '
-        || cast(
-            round(100.0 * cluster_sizes.customers / totals.customers, 1)
-            as {{ text }}
-        )
-        || '% of the customers, above var clustering.max_cluster_share = '
-        || '{{ limit }}, and was not split into sub-clusters'
-            as failure_reason
+        totals.customers as all_customers
     from cluster_sizes
     cross join totals
-    where
-        -- A null limit compares as null: no cluster is too large.
-        cluster_sizes.customers * 1.0 / totals.customers > {{ limit }}
-        and cluster_sizes.customers_in_sub_clusters < cluster_sizes.customers
+    where cluster_sizes.customers_in_sub_clusters < cluster_sizes.customers
+
+),
+
+validation_errors as (
+
+    {{ bound_errors(
+        'unsplit_clusters', 'customer_share', observed,
+        columns=[
+            'cluster_id', 'customers', 'customers_in_sub_clusters',
+            'customer_share', 'max_share'
+        ],
+        max_value=limit,
+        max_name='var clustering.max_cluster_share',
+        tail="', and was not split into sub-clusters'"
+    ) }}
 
 )
 

@@ -11,34 +11,22 @@
     model, column_name, min_customers=none, min_share=none
 ) %}
 {{ config(severity=settings().cluster_gate_severity) }}
-{%- set settings = clustering_settings() %}
-{%- if min_customers is none %}
-    {%- set min_customers = settings['min_cluster_customers'] %}
-{%- endif %}
-{%- if min_share is none %}
-    {%- set min_share = settings['min_cluster_share'] %}
-{%- endif %}
+{%- set min_customers = cluster_gate_threshold(
+    min_customers, 'min_cluster_customers'
+) %}
+{%- set min_share = cluster_gate_threshold(min_share, 'min_cluster_share') %}
 {%- set text = dbt.type_string() %}
+{%- set observed -%}
+    'cluster ' || cast(cluster_id as {{ text }}) || ' holds '
+    || cast(customers as {{ text }}) || ' customers ('
+    || {{ percent_text('customers', 'all_customers') }} || '% of all)'
+{%- endset %}
 
 with
 
-cluster_sizes as (
+{{ cluster_sizes(model, column_name) }},
 
-    select
-        {{ column_name }} as cluster_id,
-        count(*) as customers
-    from {{ model }}
-    group by {{ column_name }}
-
-),
-
-totals as (
-
-    select sum(customers) as customers from cluster_sizes
-
-),
-
-validation_errors as (
+shares as (
 
     select
         cluster_sizes.cluster_id,
@@ -46,24 +34,28 @@ validation_errors as (
         cluster_sizes.customers * 1.0 / totals.customers as customer_share,
         {{ min_customers }} as min_customers,
         {{ min_share }} as min_share,
-        'cluster ' || cast(cluster_sizes.cluster_id as {{ text }})
-        || ' holds ' || cast(cluster_sizes.customers as {{ text }})
-        || ' customers ('
-        || cast(
-            round(100.0 * cluster_sizes.customers / totals.customers, 1)
-            as {{ text }}
-        )
-        || '% of all), below var clustering.'
-        || case
-            when cluster_sizes.customers < {{ min_customers }}
-                then 'min_cluster_customers = {{ min_customers }}'
-            else 'min_cluster_share = {{ min_share }}'
-        end as failure_reason
+        totals.customers as all_customers
     from cluster_sizes
     cross join totals
-    where
-        cluster_sizes.customers < {{ min_customers }}
-        or cluster_sizes.customers * 1.0 / totals.customers < {{ min_share }}
+
+),
+
+validation_errors as (
+
+    {#- Too few customers is said first: it is the threshold that binds on
+        a small base. -#}
+    {{ bound_errors(
+        'shares', 'customer_share', observed,
+        columns=[
+            'cluster_id', 'customers', 'customer_share', 'min_customers',
+            'min_share'
+        ],
+        min_value=min_share,
+        min_name='var clustering.min_cluster_share',
+        or_when='customers < ' ~ min_customers,
+        or_reason=observed ~ " || ', below var clustering."
+            ~ "min_cluster_customers = " ~ min_customers ~ "'"
+    ) }}
 
 )
 

@@ -11,6 +11,12 @@
     model, column_name, max_share, where=none, var_name=none, rows='rows'
 ) %}
 {%- set string = dbt.type_string() %}
+{%- set observed -%}
+    {{ percent_text('flagged_rows', 'total_rows') }}
+    || '% of ' || cast(total_rows as {{ string }})
+    || ' {{ rows }} flagged in {{ column_name }} ('
+    || coalesce(commonest_flags, '') || ')'
+{%- endset %}
 
 with
 
@@ -59,23 +65,28 @@ flags as (
 
 ),
 
-validation_errors as (
+shares as (
 
     select
         totals.total_rows,
         totals.flagged_rows,
-        totals.flagged_rows * 1.0 / totals.total_rows as flagged_share,
+        totals.flagged_rows * 1.0 / nullif(totals.total_rows, 0)
+            as flagged_share,
         {{ max_share }} as max_share,
-        flags.commonest_flags,
-        cast(round(100.0 * totals.flagged_rows / totals.total_rows, 1) as {{ string }})
-        || '% of ' || cast(totals.total_rows as {{ string }})
-        || ' {{ rows }} flagged in {{ column_name }} ('
-        || coalesce(flags.commonest_flags, '') || '), above '
-        || '{{ "var " ~ var_name if var_name else "max_share" }} = '
-        || cast({{ max_share }} as {{ string }}) as failure_reason
+        flags.commonest_flags
     from totals
     cross join flags
-    where totals.flagged_rows * 1.0 / nullif(totals.total_rows, 0) > {{ max_share }}
+
+),
+
+validation_errors as (
+
+    {{ bound_errors(
+        'shares', 'flagged_share', observed,
+        max_value=max_share,
+        max_name='var ' ~ var_name if var_name else 'max_share',
+        cast_bounds=true
+    ) }}
 
 )
 

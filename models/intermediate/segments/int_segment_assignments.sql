@@ -4,7 +4,7 @@
 -- segmentation: rfm_segment, cluster or value_tier. A new segmentation
 -- joins those marts by adding its rows here.
 {%- set built = segmentations() %}
-{%- set response_column = clustering_settings()['response_column'] %}
+{%- set response_column = settings().clustering['response_column'] %}
 {%- if built | length == 0 %}
     {{ exceptions.raise_compiler_error(
         "int_segment_assignments: no segmentation to assign customers to. "

@@ -10,7 +10,7 @@
 -- responders to expect and the cost per expected response. With var
 -- campaign_budget_basis predicted_clv, the weight multiplies the segment's
 -- predicted CLV (segment_value_forecast) instead of its customers.
-{%- set naming_rule_set = clustering_settings()['naming_rule_set'] %}
+{%- set naming_rule_set = settings().clustering['naming_rule_set'] %}
 {%- set budget = settings().campaign_budget %}
 {%- set by_value = settings().campaign_budget_basis == 'predicted_clv' %}
 {#- By value: the predicted CLV in whole cents, so that the shares below are

@@ -5,7 +5,7 @@
 -- when the clustered customers are the RFM ones. The per-feature means,
 -- medians and centroids are in cluster_feature_profiles, so this table
 -- keeps its columns whatever features var clustering lists.
-{%- set naming_rule_set = clustering_settings()['naming_rule_set'] %}
+{%- set naming_rule_set = settings().clustering['naming_rule_set'] %}
 
 with
 

@@ -255,18 +255,12 @@ def _quality(ctx: Context) -> None:
             (lang.t("quality.input_lines"), lang.number(total)),
             (
                 lang.t("quality.clean_lines"),
-                lang.t(
-                    "fact.count_and_share",
-                    count=lang.number(clean),
-                    share=lang.percent(clean / total if total else 0),
-                ),
+                lang.count_and_share(lang.number(clean), clean / total if total else 0),
             ),
             (
                 lang.t("quality.quarantined_lines"),
-                lang.t(
-                    "fact.count_and_share",
-                    count=lang.number(total - clean),
-                    share=lang.percent((total - clean) / total if total else 0),
+                lang.count_and_share(
+                    lang.number(total - clean), (total - clean) / total if total else 0
                 ),
             ),
         ]

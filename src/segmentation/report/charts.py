@@ -126,6 +126,17 @@ def hover(texts: Sequence[str]) -> dict:
     return {"hovertext": list(texts), "hoverinfo": "text"}
 
 
+def hover_texts(
+    lang: Language, key: str, names: Sequence[str], **values: Sequence[str]
+) -> list[str]:
+    """One hover text per name: translation `key` with the name and that
+    name's item of each of `values` (already formatted)."""
+    return [
+        lang.t(key, name=name, **{field: texts[i] for field, texts in values.items()})
+        for i, name in enumerate(names)
+    ]
+
+
 def size_bars(
     names: Sequence[str],
     customers: Sequence[int],

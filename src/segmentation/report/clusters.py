@@ -177,19 +177,11 @@ def _profile(ctx: Context, row, features, groups: dict[str, Group]) -> Profile:
     facts = [
         (
             lang.t("fact.customers"),
-            lang.t(
-                "fact.count_and_share",
-                count=lang.number(row.customers),
-                share=lang.percent(row.customer_share),
-            ),
+            lang.count_and_share(lang.number(row.customers), row.customer_share),
         ),
         (
             lang.t("fact.revenue"),
-            lang.t(
-                "fact.count_and_share",
-                count=lang.money(row.revenue),
-                share=lang.percent(row.revenue_share),
-            ),
+            lang.count_and_share(lang.money(row.revenue), row.revenue_share),
         ),
     ]
     means = []
@@ -489,18 +481,14 @@ def _side_by_side(ctx: Context) -> None:
     measures = [
         (
             "comparison.smallest",
-            lambda r: lang.t(
-                "fact.count_and_share",
-                count=lang.number(r.min_cluster_customers),
-                share=lang.percent(r.min_cluster_share),
+            lambda r: lang.count_and_share(
+                lang.number(r.min_cluster_customers), r.min_cluster_share
             ),
         ),
         (
             "comparison.largest",
-            lambda r: lang.t(
-                "fact.count_and_share",
-                count=lang.number(r.max_cluster_customers),
-                share=lang.percent(r.max_cluster_share),
+            lambda r: lang.count_and_share(
+                lang.number(r.max_cluster_customers), r.max_cluster_share
             ),
         ),
         ("comparison.separation", lambda r: _separation(lang, r.silhouette)),
@@ -588,11 +576,7 @@ def _sub_clusters(ctx: Context, groups: dict[str, Group]) -> None:
             ),
             (
                 lang.t("fact.revenue"),
-                lang.t(
-                    "fact.count_and_share",
-                    count=lang.money(row.revenue),
-                    share=lang.percent(row.revenue_share),
-                ),
+                lang.count_and_share(lang.money(row.revenue), row.revenue_share),
             ),
         ]
         for column, key, unit in (

@@ -179,6 +179,10 @@ class Language:
             pattern = f"{pattern[:last_digit]}.{'0' * decimals}{pattern[last_digit:]}"
         return format_percent(share, format=pattern, locale=self.locale)
 
+    def count_and_share(self, count: str, share: float | None) -> str:
+        """A count already formatted, with its share: "1,234 (12.3%)"."""
+        return self.t("fact.count_and_share", count=count, share=self.percent(share))
+
     def signed_percent_points(self, points: float, decimals: int = 1) -> str:
         """A change of a share, in percentage points: +1.2 pp."""
         sign = "+" if points > 0 else ("−" if points < 0 else "±")

@@ -87,19 +87,11 @@ def _profile(ctx: Context, row, groups: dict[str, Group]) -> Profile:
         facts = [
             (
                 lang.t("fact.customers"),
-                lang.t(
-                    "fact.count_and_share",
-                    count=lang.number(row.customers),
-                    share=lang.percent(row.customer_share),
-                ),
+                lang.count_and_share(lang.number(row.customers), row.customer_share),
             ),
             (
                 lang.t("fact.revenue"),
-                lang.t(
-                    "fact.count_and_share",
-                    count=lang.money(row.revenue),
-                    share=lang.percent(row.revenue_share),
-                ),
+                lang.count_and_share(lang.money(row.revenue), row.revenue_share),
             ),
             (lang.t("fact.mean_order_value"), lang.money(row.mean_order_value, 2)),
             (lang.t("fact.orders_per_customer"), lang.number(row.mean_frequency, 1)),

@@ -57,10 +57,8 @@ def value_facts(ctx: Context, segment_type: str, name: str) -> list[tuple[str, s
         (lang.t("fact.p_alive"), lang.percent(row["mean_p_alive"])),
         (
             lang.t("fact.likely_lost"),
-            lang.t(
-                "fact.count_and_share",
-                count=lang.number(row["likely_lost_customers"]),
-                share=lang.percent(row["likely_lost_share"]),
+            lang.count_and_share(
+                lang.number(row["likely_lost_customers"]), row["likely_lost_share"]
             ),
         ),
     ]
@@ -181,10 +179,8 @@ def _table(ctx: Context, key: str, rows: pd.DataFrame, names: list[str]) -> None
                     ),
                     Cell(lang.percent(r.mean_p_alive), _num(r.mean_p_alive)),
                     Cell(
-                        lang.t(
-                            "fact.count_and_share",
-                            count=lang.number(r.likely_lost_customers),
-                            share=lang.percent(r.likely_lost_share),
+                        lang.count_and_share(
+                            lang.number(r.likely_lost_customers), r.likely_lost_share
                         ),
                         _num(r.likely_lost_customers),
                     ),
@@ -202,40 +198,60 @@ def _num(value: object) -> float | None:
     return None if missing(value) else float(value)
 
 
+def _bar_chart(
+    ctx: Context,
+    chart_id: str,
+    titles: tuple[str, str, str],
+    names: list[str],
+    values: list[float],
+    labels: list[str],
+    hovers: list[str],
+    colour: str,
+    tickformat: str = "~s",
+) -> None:
+    """One horizontal bar chart of the value page; `titles` are the chart's
+    title, its caption and its axis title."""
+    title, caption, axis_title = titles
+    figure = charts.bars(
+        names,
+        values,
+        labels,
+        hovers,
+        axis_title,
+        ctx.lang,
+        colour_=colour,
+        tickformat=tickformat,
+    )
+    ctx.content.add_chart(Chart(chart_id, title, caption, figure))
+
+
+def _texts(format_, values) -> list[str]:
+    return [format_(value) for value in values]
+
+
 def _clv_chart(ctx: Context, key: str, rows: pd.DataFrame, names: list[str]) -> None:
     lang, days = ctx.lang, ctx.data.value.horizon_days or "?"
     totals = [0.0 if missing(v) else float(v) for v in rows["predicted_clv_total"]]
-    figure = charts.bars(
-        names,
-        totals,
-        [lang.money_compact(v) for v in totals],
-        [
-            lang.t(
-                "hover.clv",
-                name=n,
-                total=lang.money(t),
-                mean=lang.money(m, 2),
-                share=lang.percent(s),
-            )
-            for n, t, m, s in zip(
-                names,
-                totals,
-                rows["predicted_clv_mean"],
-                rows["predicted_clv_share"],
-                strict=True,
-            )
-        ],
-        lang.money_label("chart.predicted_clv_axis", days=days),
-        lang,
-        colour_=charts.VALUE_COLOUR,
-    )
-    ctx.content.add_chart(
-        Chart(
-            f"chart-clv-{key}",
+    _bar_chart(
+        ctx,
+        f"chart-clv-{key}",
+        (
             lang.t(f"chart.clv_{key}_title", days=days),
             lang.t("caption.clv"),
-            figure,
-        )
+            lang.money_label("chart.predicted_clv_axis", days=days),
+        ),
+        names,
+        totals,
+        _texts(lang.money_compact, totals),
+        charts.hover_texts(
+            lang,
+            "hover.clv",
+            names,
+            total=_texts(lang.money, totals),
+            mean=_texts(lambda m: lang.money(m, 2), rows["predicted_clv_mean"]),
+            share=_texts(lang.percent, rows["predicted_clv_share"]),
+        ),
+        charts.VALUE_COLOUR,
     )
 
 
@@ -245,74 +261,57 @@ def _at_risk_charts(ctx: Context, rows: pd.DataFrame, names: list[str]) -> None:
         (float(r) / float(t)) if t else 0.0
         for r, t in zip(rows["likely_lost_revenue"], rows["revenue_total"], strict=True)
     ]
-    figure = charts.bars(
-        names,
-        shares,
-        [lang.percent(s) for s in shares],
-        [
-            lang.t(
-                "hover.revenue_at_risk",
-                name=n,
-                share=lang.percent(s),
-                revenue=lang.money(r),
-                total=lang.money(t),
-            )
-            for n, s, r, t in zip(
-                names,
-                shares,
-                rows["likely_lost_revenue"],
-                rows["revenue_total"],
-                strict=True,
-            )
-        ],
-        lang.t("chart.revenue_at_risk_axis"),
-        lang,
-        colour_=charts.REVENUE_COLOUR,
-        tickformat=".0%",
-    )
-    ctx.content.add_chart(
-        Chart(
-            "chart-revenue-at-risk",
+    _bar_chart(
+        ctx,
+        "chart-revenue-at-risk",
+        (
             lang.t("chart.revenue_at_risk_title"),
             lang.t("caption.revenue_at_risk"),
-            figure,
-        )
+            lang.t("chart.revenue_at_risk_axis"),
+        ),
+        names,
+        shares,
+        _texts(lang.percent, shares),
+        charts.hover_texts(
+            lang,
+            "hover.revenue_at_risk",
+            names,
+            share=_texts(lang.percent, shares),
+            revenue=_texts(lang.money, rows["likely_lost_revenue"]),
+            total=_texts(lang.money, rows["revenue_total"]),
+        ),
+        charts.REVENUE_COLOUR,
+        tickformat=".0%",
     )
     lost = [int(v) for v in rows["likely_lost_customers"]]
-    figure = charts.bars(
-        names,
-        lost,
-        [
-            lang.t("fact.count_and_share", count=lang.number(n), share=lang.percent(s))
-            for n, s in zip(lost, rows["likely_lost_share"], strict=True)
-        ],
-        [
-            lang.t(
-                "hover.likely_lost",
-                name=n,
-                lost=lang.number(c),
-                customers=lang.number(t),
-                share=lang.percent(s),
-            )
-            for n, c, t, s in zip(
-                names, lost, rows["customers"], rows["likely_lost_share"], strict=True
-            )
-        ],
-        lang.t("chart.likely_lost_axis"),
-        lang,
-        colour_="#b23a48",
-        tickformat=",d",
-    )
-    ctx.content.add_chart(
-        Chart(
-            "chart-likely-lost",
+    lost_shares = list(rows["likely_lost_share"])
+    _bar_chart(
+        ctx,
+        "chart-likely-lost",
+        (
             lang.t("chart.likely_lost_title"),
             lang.t(
                 "caption.likely_lost",
                 threshold=lang.percent(ctx.data.value.threshold, 0),
             ),
-            figure,
-        )
+            lang.t("chart.likely_lost_axis"),
+        ),
+        names,
+        lost,
+        [
+            lang.count_and_share(lang.number(n), s)
+            for n, s in zip(lost, lost_shares, strict=True)
+        ],
+        charts.hover_texts(
+            lang,
+            "hover.likely_lost",
+            names,
+            lost=_texts(lang.number, lost),
+            customers=_texts(lang.number, rows["customers"]),
+            share=_texts(lang.percent, lost_shares),
+        ),
+        "#b23a48",
+        tickformat=",d",
     )
 
 

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from export_shapes.truth import (
     Case,
     Customer,
-    Row,
     catalogue,
     counter_ids,
     cp1252_safe,
-    csv_text,
     de_amount,
     make_rng,
     names,
     simulate,
-    truth_row,
 )
+from export_shapes.writer import CsvExport
 
 TILL_ITEMS = [
     "Gutschein 10 €",
@@ -58,23 +55,26 @@ def cp1252_euro_sign() -> Case:
         next_return_id=counter_ids("S{:06d}", 1),
         night_share=0.0,
     )
-    header = [
-        "Bon-Nr.",
-        "Datum",
-        "Kunde",
-        "Name",
-        "Artikel",
-        "Menge",
-        "Einzelpreis €",
-        "Summe €",
-    ]
-    rows_out = [header]
-    truth: list[Row] = []
+    export = CsvExport(
+        file,
+        [
+            "Bon-Nr.",
+            "Datum",
+            "Kunde",
+            "Name",
+            "Artikel",
+            "Menge",
+            "Einzelpreis €",
+            "Summe €",
+        ],
+        delimiter=";",
+        line_end="\r\n",
+    )
     for order in orders:
         customer = order.customer
         for line in order.lines:
             quantity = -line.quantity if order.is_return else line.quantity
-            rows_out.append(
+            export.write_line(
                 [
                     order.order_id,
                     order.at.strftime("%d.%m.%Y %H:%M"),
@@ -84,14 +84,11 @@ def cp1252_euro_sign() -> Case:
                     str(quantity),
                     de_amount(line.unit_price),
                     de_amount(line.unit_price * quantity),
-                ]
+                ],
+                order,
+                line,
             )
-            truth.append(
-                truth_row(
-                    file, len(rows_out) - 1, order, line, Decimal(1), order.at.date()
-                )
-            )
-    blob = csv_text(rows_out, delimiter=";", line_end="\r\n").encode("cp1252")
+    blob = export.text().encode("cp1252")
     if not any(0x80 <= byte <= 0x9F for byte in blob):
         raise ValueError(f"{file}: no byte where cp1252 and latin-1 differ")
     return Case(
@@ -115,32 +112,24 @@ def cp1252_euro_sign() -> Case:
             "quantity": "Menge",
             "unit_price": "Einzelpreis €",
         },
-        reading={
-            "format": "csv",
-            "delimiter": ";",
-            "quote": '"',
-            "header": True,
-            "encoding": "windows-1252",
-            "encoding_note": "not latin-1: the euro sign is byte 0x80, in the "
-            "header too",
-            "bom": False,
-            "line_end": "\r\n",
-            "decimal_separator": ",",
-            "thousands": ".",
-            "timestamp_format": "%d.%m.%Y %H:%M",
-            "day_boundary": "as written (no zone)",
-            "null_strings": [""],
-            "customer_id": "as written",
-            "returns": {
+        reading=export.reading(
+            encoding="windows-1252",
+            encoding_note="not latin-1: the euro sign is byte 0x80, in the header too",
+            decimal_separator=",",
+            thousands=".",
+            timestamp_format="%d.%m.%Y %H:%M",
+            day_boundary="as written (no zone)",
+            customer_id="as written",
+            returns={
                 "rule": "negative_quantity",
                 "words": "A line with a negative Menge is a return; its "
                 "amount is subtracted.",
             },
-            "line_key": "none: no article number",
-            "currency": {"constant": "EUR", "column": None},
-        },
+            line_key="none: no article number",
+            currency={"constant": "EUR", "column": None},
+        ),
         as_of=as_of,
         reporting_currency="EUR",
-        rows=truth,
+        rows=export.truth,
         blobs={file: blob},
     )

@@ -10,18 +10,16 @@ from export_shapes.truth import (
     Customer,
     Line,
     Order,
-    Row,
     catalogue,
     counter_ids,
     cp1252_safe,
-    csv_text,
     de_amount,
     email_of,
     make_rng,
     names,
     simulate,
-    truth_row,
 )
+from export_shapes.writer import CsvExport
 
 EURO_ITEMS = [
     'Kaffeebecher "Guten Morgen"',
@@ -104,22 +102,25 @@ def european_spreadsheet() -> Case:
         )
     )
 
-    header = [
-        "Belegnummer",
-        "Belegdatum",
-        "Kundennummer",
-        "Kunde",
-        "E-Mail",
-        "Land",
-        "Artikelnummer",
-        "Artikelbezeichnung",
-        "Menge",
-        "Einzelpreis",
-        "Gesamtbetrag",
-        "Währung",
-    ]
-    rows_out = [header]
-    truth: list[Row] = []
+    export = CsvExport(
+        file,
+        [
+            "Belegnummer",
+            "Belegdatum",
+            "Kundennummer",
+            "Kunde",
+            "E-Mail",
+            "Land",
+            "Artikelnummer",
+            "Artikelbezeichnung",
+            "Menge",
+            "Einzelpreis",
+            "Gesamtbetrag",
+            "Währung",
+        ],
+        delimiter=";",
+        line_end="\r\n",
+    )
     for order in orders:
         customer = order.customer
         currency = customer.currency if customer else "EUR"
@@ -131,7 +132,7 @@ def european_spreadsheet() -> Case:
             if order.order_id in broken_price and index == 0:
                 price, total = "#NV", "#NV"
                 kind, detail = "unparseable_amount", "#NV"
-            rows_out.append(
+            row = export.write_line(
                 [
                     order.order_id,
                     order.at.strftime("%d.%m.%Y %H:%M"),
@@ -145,22 +146,16 @@ def european_spreadsheet() -> Case:
                     price,
                     total,
                     currency,
-                ]
-            )
-            row = truth_row(
-                file,
-                len(rows_out) - 1,
+                ],
                 order,
                 line,
                 EURO_RATES[currency],
-                order.at.date(),
             )
             if customer is None:
                 row.kind = "missing_customer_id"
             elif kind:
                 row.kind, row.detail = kind, detail
-            truth.append(row)
-    blob = csv_text(rows_out, delimiter=";", line_end="\r\n").encode("cp1252")
+    blob = export.text().encode("cp1252")
     if any(0x80 <= byte <= 0x9F for byte in blob):
         raise ValueError(f"{file}: a byte where cp1252 and latin-1 differ")
     return Case(
@@ -193,37 +188,31 @@ def european_spreadsheet() -> Case:
             "currency": "Währung",
             "email": "E-Mail",
         },
-        reading={
-            "format": "csv",
-            "delimiter": ";",
-            "quote": '"',
-            "header": True,
-            "encoding": "windows-1252",
-            "encoding_note": "no byte in 0x80-0x9F: latin-1 reads this file "
+        reading=export.reading(
+            encoding="windows-1252",
+            encoding_note="no byte in 0x80-0x9F: latin-1 reads this file "
             "exactly as windows-1252 does",
-            "bom": False,
-            "line_end": "\r\n",
-            "decimal_separator": ",",
-            "thousands": ".",
-            "timestamp_format": "%d.%m.%Y %H:%M",
-            "day_boundary": "as written (local time, no zone)",
-            "null_strings": ["", "#NV"],
-            "customer_id": "customer number as written",
-            "returns": {
+            decimal_separator=",",
+            thousands=".",
+            timestamp_format="%d.%m.%Y %H:%M",
+            day_boundary="as written (local time, no zone)",
+            null_strings=("", "#NV"),
+            customer_id="customer number as written",
+            returns={
                 "rule": "negative_quantity",
                 "words": "A line with a negative Menge is a return (credit "
                 "notes GS-...); its amount is subtracted.",
             },
-            "currency": {
+            currency={
                 "column": "Währung",
                 "reporting": "EUR",
                 "rates": "rates.csv",
                 "words": "1 CHF = 1.05 EUR for the whole period.",
             },
-        },
+        ),
         as_of=as_of,
         reporting_currency="EUR",
-        rows=truth,
+        rows=export.truth,
         blobs={file: blob},
         rates=EURO_RATES,
     )

@@ -9,14 +9,12 @@ from decimal import Decimal
 from export_shapes.truth import (
     Case,
     Customer,
-    Row,
     catalogue,
-    csv_text,
     make_rng,
     money,
     simulate,
-    truth_row,
 )
+from export_shapes.writer import CsvExport
 
 MARKETPLACE_COLUMNS = [
     "amazon-order-id",
@@ -109,8 +107,7 @@ def marketplace_report() -> Case:
     pending = {
         id(o) for o in rng.sample([o for o in early if id(o) not in cancelled], 3)
     }
-    rows_out = [MARKETPLACE_COLUMNS]
-    truth: list[Row] = []
+    export = CsvExport(file, MARKETPLACE_COLUMNS, delimiter="\t")
     for order in sorted(orders, key=lambda order: order.at):
         customer = order.customer
         channel = rng.choice(MARKETPLACES[customer.currency])
@@ -140,8 +137,7 @@ def marketplace_report() -> Case:
             tax_rate = (
                 Decimal("0.20") if customer.currency == "GBP" else Decimal("0.19")
             )
-            values = dict.fromkeys(MARKETPLACE_COLUMNS, "")
-            values.update(
+            row = export.write_line(
                 {
                     "amazon-order-id": order.order_id,
                     "purchase-date": stamp,
@@ -167,20 +163,13 @@ def marketplace_report() -> Case:
                     "ship-country": customer.country,
                     "is-business-order": "false",
                     "buyer-email": customer.key,
-                }
-            )
-            rows_out.append([values[column] for column in MARKETPLACE_COLUMNS])
-            row = truth_row(
-                file,
-                len(rows_out) - 1,
+                },
                 order,
                 line,
                 MARKETPLACE_RATES[customer.currency],
-                order.at.date(),
             )
             row.kind, row.detail = kind, detail
-            truth.append(row)
-    blob = csv_text(rows_out, delimiter="\t").encode("utf-8")
+    blob = export.text().encode("utf-8")
     return Case(
         name=name,
         description=(
@@ -209,33 +198,26 @@ def marketplace_report() -> Case:
             "country": "ship-country",
             "email": "buyer-email",
         },
-        reading={
-            "format": "csv",
-            "delimiter": "\t",
-            "quote": '"',
-            "header": True,
-            "encoding": "utf-8",
-            "bom": False,
-            "line_end": "\n",
-            "decimal_separator": ".",
-            "thousands": None,
-            "timestamp_format": "%Y-%m-%dT%H:%M:%S%z",
-            "day_boundary": "UTC (every value is +00:00)",
-            "null_strings": [""],
-            "customer_id": "relay e-mail as written",
-            "amount": "item-price is the line amount: quantity x unit price",
-            "returns": {"rule": "none", "words": "The report has no returns."},
-            "currency": {
+        reading=export.reading(
+            encoding="utf-8",
+            decimal_separator=".",
+            thousands=None,
+            timestamp_format="%Y-%m-%dT%H:%M:%S%z",
+            day_boundary="UTC (every value is +00:00)",
+            customer_id="relay e-mail as written",
+            amount="item-price is the line amount: quantity x unit price",
+            returns={"rule": "none", "words": "The report has no returns."},
+            currency={
                 "column": "currency",
                 "reporting": "EUR",
                 "rates": "rates.csv",
                 "words": "1 GBP = 1.2 EUR for the whole period.",
             },
-            "line_key": "amazon-order-id + sku",
-        },
+            line_key="amazon-order-id + sku",
+        ),
         as_of=as_of,
         reporting_currency="EUR",
-        rows=truth,
+        rows=export.truth,
         blobs={file: blob},
         rates=MARKETPLACE_RATES,
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from decimal import Decimal
 
 from export_shapes.truth import (
     Case,
@@ -13,11 +12,10 @@ from export_shapes.truth import (
     Row,
     catalogue,
     counter_ids,
-    csv_text,
     make_rng,
     simulate,
-    truth_row,
 )
+from export_shapes.writer import CsvExport
 
 
 def monthly_drop() -> Case:
@@ -78,7 +76,7 @@ def monthly_drop() -> Case:
         if layout is None:
             blobs[file] = b""
             continue
-        rows_out = [layout]
+        export = CsvExport(file, layout, truth=truth)
         month_orders = by_month.get(file, [])
         plan = [(o, True) for o in overlap] if file.endswith("03.csv") else []
         plan += [(o, False) for o in month_orders]
@@ -93,9 +91,8 @@ def monthly_drop() -> Case:
                     "unit_price": f"{line.unit_price:.2f}",
                     "channel": rng.choice(["web", "app"]),
                 }
-                rows_out.append([values[column] for column in layout])
-                number = len(rows_out) - 1
                 if is_copy:
+                    number = export.write(values)
                     truth.append(
                         Row(
                             file,
@@ -106,12 +103,8 @@ def monthly_drop() -> Case:
                         )
                     )
                 else:
-                    truth.append(
-                        truth_row(
-                            file, number, order, line, Decimal(1), order.at.date()
-                        )
-                    )
-        blobs[file] = csv_text(rows_out).encode("utf-8")
+                    export.write_line(values, order, line)
+        blobs[file] = export.text().encode("utf-8")
     return Case(
         name=name,
         description=(

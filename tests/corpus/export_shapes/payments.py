@@ -15,7 +15,6 @@ from export_shapes.truth import (
     Line,
     Row,
     counter_ids,
-    csv_text,
     email_of,
     en_amount,
     make_rng,
@@ -24,6 +23,7 @@ from export_shapes.truth import (
     pick_price,
     simulate,
 )
+from export_shapes.writer import CsvExport
 
 PAYMENT_COLUMNS = [
     "id",
@@ -117,8 +117,7 @@ def payments() -> Case:
         max_lines=1,
         max_quantity=1,
     )
-    rows_out = [PAYMENT_COLUMNS]
-    truth: list[Row] = []
+    export = CsvExport(file, PAYMENT_COLUMNS)
     for order in sorted(drafts, key=lambda order: order.at, reverse=True):
         customer = order.customer
         currency = customer.currency
@@ -177,8 +176,7 @@ def payments() -> Case:
             "Payment Source Type": "sepa_debit" if is_sepa else "card",
             "PaymentIntent ID": stripe_id(rng, "pi_3"),
         }
-        rows_out.append([values[column] for column in PAYMENT_COLUMNS])
-        number = len(rows_out) - 1
+        number = export.write(values)
         net = (amount - refunded) * rate
         row = Row(
             file,
@@ -197,8 +195,8 @@ def payments() -> Case:
             row.kind = "missing_customer_id"
         elif status == "failed":
             row.kind, row.detail = "failed_payment", "failed"
-        truth.append(row)
-    blob = csv_text(rows_out).encode("utf-8")
+        export.truth.append(row)
+    blob = export.text().encode("utf-8")
     return Case(
         name=name,
         description=(
@@ -228,30 +226,23 @@ def payments() -> Case:
             "email": "Customer Email",
             "country": "Card Issue Country",
         },
-        reading={
-            "format": "csv",
-            "delimiter": ",",
-            "quote": '"',
-            "header": True,
-            "encoding": "utf-8",
-            "bom": False,
-            "line_end": "\n",
-            "decimal_separator": ".",
-            "thousands": ",",
-            "timestamp_format": "%Y-%m-%d %H:%M",
-            "day_boundary": "UTC (the column is UTC)",
-            "null_strings": [""],
-            "customer_id": "cus_ id as written",
-            "quantity": "no column: each payment is one line of quantity 1 "
+        reading=export.reading(
+            encoding="utf-8",
+            decimal_separator=".",
+            thousands=",",
+            timestamp_format="%Y-%m-%d %H:%M",
+            day_boundary="UTC (the column is UTC)",
+            customer_id="cus_ id as written",
+            quantity="no column: each payment is one line of quantity 1 "
             "and amount Amount",
-            "include": {
+            include={
                 "column": "Status",
                 "values": ["succeeded"],
                 "words": "Only succeeded payments are sales; failed "
                 "ones are listed in bad_lines.csv as "
                 "failed_payment.",
             },
-            "returns": {
+            returns={
                 "rule": "refund_column",
                 "column": "Amount Refunded",
                 "words": "A payment's net amount is Amount minus Amount "
@@ -259,7 +250,7 @@ def payments() -> Case:
                 "return on its own, so every succeeded payment is "
                 "a purchase order, fully refunded ones included.",
             },
-            "currency": {
+            currency={
                 "column": "Currency",
                 "case": "lower",
                 "reporting": "EUR",
@@ -268,10 +259,10 @@ def payments() -> Case:
                 "the whole period. Converted Amount (eur) holds the "
                 "same figures already converted.",
             },
-        },
+        ),
         as_of=as_of,
         reporting_currency="EUR",
-        rows=truth,
+        rows=export.truth,
         blobs={file: blob},
         rates={code.upper(): rate for code, rate in PAYMENT_RATES.items()},
     )

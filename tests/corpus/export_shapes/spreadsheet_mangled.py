@@ -14,13 +14,12 @@ from export_shapes.truth import (
     Row,
     catalogue,
     counter_ids,
-    csv_text,
     en_amount,
     make_rng,
     simulate,
-    truth_row,
     visible,
 )
+from export_shapes.writer import CsvExport
 
 PLACEHOLDERS = ["NULL", "N/A", "#N/A", "-", "nan", "None"]
 ODD_SPACES = ["\u00a0", "\u200b", "\u3000", "\u2007", " "]
@@ -103,7 +102,8 @@ def spreadsheet_mangled() -> Case:
         )
     )
     placeholder_cycle = itertools.cycle(PLACEHOLDERS)
-    rows_out = [
+    export = CsvExport(
+        file,
         [
             "Order Number",
             "Customer Number",
@@ -111,9 +111,9 @@ def spreadsheet_mangled() -> Case:
             "Quantity",
             "Unit Price",
             "Country",
-        ]
-    ]
-    truth: list[Row] = []
+        ],
+        line_end="\r\n",
+    )
     for order in orders:
         customer = order.customer
         placeholder = next(placeholder_cycle) if rng.random() < 0.85 else ""
@@ -140,7 +140,7 @@ def spreadsheet_mangled() -> Case:
             price = en_amount(line.unit_price, thousands=line.unit_price >= 1000)
             if id(order) in bad_price and index == 0 and kind is None:
                 price, kind, detail = "#VALUE!", "unparseable_amount", "#VALUE!"
-            rows_out.append(
+            row = export.write_line(
                 [
                     order.order_id,
                     cell,
@@ -148,26 +148,19 @@ def spreadsheet_mangled() -> Case:
                     str(quantity),
                     price,
                     "United Kingdom",
-                ]
-            )
-            row = truth_row(
-                file,
-                len(rows_out) - 1,
+                ],
                 order,
                 line,
-                Decimal(1),
-                order.at.date(),
                 customer_id=key,
             )
             row.kind, row.detail = kind, detail
-            truth.append(row)
     # Excel keeps formatted but empty rows as rows of separators.
     for _ in range(3):
-        rows_out.append(["", "", "", "", "", ""])
-        truth.append(Row(file, len(rows_out) - 1, "empty_row", ""))
-    text = csv_text(rows_out, line_end="\r\n")
+        number = export.write(["", "", "", "", "", ""])
+        export.truth.append(Row(file, number, "empty_row", ""))
+    text = export.text()
     blob = "\ufeff".encode() + text.encode("utf-8")
-    broken = sum(row.kind == "unparseable_amount" for row in truth)
+    broken = sum(row.kind == "unparseable_amount" for row in export.truth)
     return Case(
         name=name,
         description=(
@@ -197,36 +190,31 @@ def spreadsheet_mangled() -> Case:
             "unit_price": "Unit Price",
             "country": "Country",
         },
-        reading={
-            "format": "csv",
-            "delimiter": ",",
-            "quote": '"',
-            "header": True,
-            "encoding": "utf-8",
-            "bom": True,
-            "line_end": "\r\n",
-            "decimal_separator": ".",
-            "thousands": ",",
-            "timestamp_format": "%d/%m/%Y %H:%M",
-            "timestamp_trap": "%m/%d/%Y %H:%M reads the rows whose day is 12 "
+        reading=export.reading(
+            encoding="utf-8",
+            bom=True,
+            decimal_separator=".",
+            thousands=",",
+            timestamp_format="%d/%m/%Y %H:%M",
+            timestamp_trap="%m/%d/%Y %H:%M reads the rows whose day is 12 "
             "or lower, wrongly, and fails on the others",
-            "day_boundary": "as written (no zone)",
-            "null_strings": ["", *PLACEHOLDERS],
-            "customer_id": "trim every Unicode space and zero-width "
+            day_boundary="as written (no zone)",
+            null_strings=("", *PLACEHOLDERS),
+            customer_id="trim every Unicode space and zero-width "
             "character; strip leading zeros (00123 = 123); "
             "an exponent form is not an id",
-            "leading_zeros": "strip",
-            "returns": {
+            leading_zeros="strip",
+            returns={
                 "rule": "negative_quantity",
                 "words": "A line with a negative Quantity is a return; its "
                 "amount is subtracted. It shares the order number "
                 "of the purchase it gives back from.",
             },
-            "line_key": "none: no product or line-number column",
-            "currency": {"constant": "GBP", "column": None},
-        },
+            line_key="none: no product or line-number column",
+            currency={"constant": "GBP", "column": None},
+        ),
         as_of=as_of,
         reporting_currency="GBP",
-        rows=truth,
+        rows=export.truth,
         blobs={file: blob},
     )

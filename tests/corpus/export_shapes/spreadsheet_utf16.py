@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from export_shapes.truth import (
     Case,
     Customer,
-    Row,
     catalogue,
     counter_ids,
-    csv_text,
     make_rng,
     simulate,
-    truth_row,
 )
+from export_shapes.writer import CsvExport
 
 UTF16_ITEMS = [
     "Café ☕ mug",
@@ -89,7 +86,8 @@ def spreadsheet_utf16() -> Case:
         next_return_id=lambda order: f"R{order.original.order_id}",
         night_share=0.02,
     )
-    rows_out = [
+    export = CsvExport(
+        file,
         [
             "Order ID",
             "Customer ID",
@@ -99,9 +97,10 @@ def spreadsheet_utf16() -> Case:
             "Quantity",
             "Unit Price",
             "State",
-        ]
-    ]
-    truth: list[Row] = []
+        ],
+        delimiter="\t",
+        line_end="\r\n",
+    )
     for order in orders:
         customer = order.customer
         stamp = order.at
@@ -112,7 +111,7 @@ def spreadsheet_utf16() -> Case:
             quantity = -line.quantity if order.is_return else line.quantity
             # Excel's General format drops trailing zeros: 19.9, 20.
             price = format(line.unit_price.normalize(), "f")
-            rows_out.append(
+            export.write_line(
                 [
                     order.order_id,
                     customer.key,
@@ -122,14 +121,11 @@ def spreadsheet_utf16() -> Case:
                     str(quantity),
                     price,
                     customer.extra["state"],
-                ]
+                ],
+                order,
+                line,
             )
-            truth.append(
-                truth_row(
-                    file, len(rows_out) - 1, order, line, Decimal(1), order.at.date()
-                )
-            )
-    text = csv_text(rows_out, delimiter="\t", line_end="\r\n")
+    text = export.text()
     blob = "\ufeff".encode("utf-16-le") + text.encode("utf-16-le")
     return Case(
         name=name,
@@ -155,32 +151,26 @@ def spreadsheet_utf16() -> Case:
             "unit_price": "Unit Price",
             "country": None,
         },
-        reading={
-            "format": "csv",
-            "delimiter": "\t",
-            "quote": '"',
-            "header": True,
-            "encoding": "utf-16",
-            "bom": True,
-            "line_end": "\r\n",
-            "decimal_separator": ".",
-            "thousands": None,
-            "timestamp_format": "%m/%d/%Y %H:%M",
-            "timestamp_trap": "%d/%m/%Y %H:%M reads the rows whose day is 12 "
+        reading=export.reading(
+            encoding="utf-16",
+            bom=True,
+            decimal_separator=".",
+            thousands=None,
+            timestamp_format="%m/%d/%Y %H:%M",
+            timestamp_trap="%d/%m/%Y %H:%M reads the rows whose day is 12 "
             "or lower, wrongly, and fails on the others",
-            "day_boundary": "as written (no zone)",
-            "null_strings": [""],
-            "customer_id": "as written",
-            "returns": {
+            day_boundary="as written (no zone)",
+            customer_id="as written",
+            returns={
                 "rule": "negative_quantity",
                 "words": "A line with a negative Quantity is a return (order "
                 "ids R...); its amount is subtracted.",
             },
-            "line_key": "none: no product code (Product is a display name)",
-            "currency": {"constant": "USD", "column": None},
-        },
+            line_key="none: no product code (Product is a display name)",
+            currency={"constant": "USD", "column": None},
+        ),
         as_of=as_of,
         reporting_currency="USD",
-        rows=truth,
+        rows=export.truth,
         blobs={file: blob},
     )

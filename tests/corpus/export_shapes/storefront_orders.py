@@ -13,17 +13,15 @@ from export_shapes.truth import (
     Customer,
     Line,
     Order,
-    Row,
     catalogue,
     counter_ids,
-    csv_text,
     email_of,
     make_rng,
     money,
     names,
     simulate,
-    truth_row,
 )
+from export_shapes.writer import CsvExport
 
 SHOPIFY_COLUMNS = [
     "Name",
@@ -256,8 +254,7 @@ def storefront_orders() -> Case:
             part = order.lines[0].unit_price if rng.random() < 0.5 else subtotal
             refunded[order.order_id] = (part, part == subtotal)
 
-    rows_out = [SHOPIFY_COLUMNS]
-    truth: list[Row] = []
+    export = CsvExport(file, SHOPIFY_COLUMNS)
     # Shopify lists the newest order first.
     for order in sorted(orders, key=lambda order: order.at, reverse=True):
         customer = order.customer
@@ -271,23 +268,20 @@ def storefront_orders() -> Case:
         financial = "refunded" if full else "partially_refunded" if refund else "paid"
         paid_at = shopify_time(order.at + timedelta(seconds=rng.randint(2, 40)))
         for index, line in enumerate(order.lines):
-            values = dict.fromkeys(SHOPIFY_COLUMNS, "")
-            values.update(
-                {
-                    "Name": order.order_id,
-                    "Email": customer.email if customer else "",
-                    "Created at": created,
-                    "Lineitem quantity": str(line.quantity),
-                    "Lineitem name": line.name,
-                    "Lineitem price": f"{line.unit_price:.2f}",
-                    "Lineitem sku": line.sku,
-                    "Lineitem requires shipping": "false" if is_pos else "true",
-                    "Lineitem taxable": "true",
-                    "Lineitem fulfillment status": "fulfilled",
-                    "Vendor": "Nordfaden",
-                    "Lineitem discount": "0.00",
-                }
-            )
+            values = {
+                "Name": order.order_id,
+                "Email": customer.email if customer else "",
+                "Created at": created,
+                "Lineitem quantity": str(line.quantity),
+                "Lineitem name": line.name,
+                "Lineitem price": f"{line.unit_price:.2f}",
+                "Lineitem sku": line.sku,
+                "Lineitem requires shipping": "false" if is_pos else "true",
+                "Lineitem taxable": "true",
+                "Lineitem fulfillment status": "fulfilled",
+                "Vendor": "Nordfaden",
+                "Lineitem discount": "0.00",
+            }
             if index == 0:
                 values.update(
                     shopify_first_row(
@@ -303,13 +297,10 @@ def storefront_orders() -> Case:
                         refund,
                     )
                 )
-            rows_out.append([values[column] for column in SHOPIFY_COLUMNS])
-            number = len(rows_out) - 1
-            row = truth_row(file, number, order, line, Decimal(1), order.at.date())
+            row = export.write_line(values, order, line)
             if customer is None:
                 row.kind, row.detail = "missing_customer_id", ""
-            truth.append(row)
-    blob = csv_text(rows_out).encode("utf-8")
+    blob = export.text().encode("utf-8")
     twin_order = next(
         o for o in orders if len(o.lines) == 2 and o.lines[0] == o.lines[1]
     )
@@ -344,41 +335,34 @@ def storefront_orders() -> Case:
             "unit_price": "Lineitem price",
             "email": "Email",
         },
-        reading={
-            "format": "csv",
-            "delimiter": ",",
-            "quote": '"',
-            "header": True,
-            "encoding": "utf-8",
-            "bom": False,
-            "line_end": "\n",
-            "decimal_separator": ".",
-            "thousands": None,
-            "timestamp_format": "%Y-%m-%d %H:%M:%S %z",
-            "day_boundary": "UTC: the offset is applied, then the UTC date "
+        reading=export.reading(
+            encoding="utf-8",
+            decimal_separator=".",
+            thousands=None,
+            timestamp_format="%Y-%m-%d %H:%M:%S %z",
+            day_boundary="UTC: the offset is applied, then the UTC date "
             "is the order date",
-            "null_strings": [""],
-            "customer_id": "Email as written (all lower case here)",
-            "returns": {
+            customer_id="Email as written (all lower case here)",
+            returns={
                 "rule": "none",
                 "words": "No line is a return. Refunds exist only as "
                 "order-level amounts (Refunded Amount) and are not "
                 "subtracted: the expected figures count the line "
                 "items sold.",
             },
-            "currency": {
+            currency={
                 "constant": "EUR",
                 "column": None,
                 "words": "One shop currency; the Currency column "
                 "says EUR on each order's first row and is "
                 "blank on the others, so it is not mapped.",
             },
-            "line_key": "none: Shopify writes no line number, and the same "
+            line_key="none: Shopify writes no line number, and the same "
             "SKU can appear twice in one order",
-        },
+        ),
         as_of=as_of,
         reporting_currency="EUR",
-        rows=truth,
+        rows=export.truth,
         blobs={file: blob},
         notes=[
             f"Order {twin_order.order_id}: two identical line-item rows, "

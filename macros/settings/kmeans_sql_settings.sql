@@ -1,14 +1,16 @@
 {#
-    The settings of the SQL K-means, checked at compile time: the features
-    (name, transform, direction sign) of var clustering.features, shared with
-    the Python models so that both cluster the same z-scores, and k,
-    iterations and tolerance as settings() checked vars sql_kmeans_k,
-    sql_kmeans_iterations (null: 30 on DuckDB, 8 on other engines) and
-    sql_kmeans_tol.
+    The settings of the SQL K-means, read through settings() and checked at
+    compile time: the features (name, transform, direction sign) of var
+    clustering.features, shared with the Python models so that both cluster
+    the same z-scores, and k, iterations and tolerance from vars
+    sql_kmeans_k, sql_kmeans_iterations (null: 30 on DuckDB, 8 on other
+    engines) and sql_kmeans_tol. The features are checked here, not in
+    settings(), so that a run without the SQL K-means never stops on them.
 #}
 {% macro kmeans_sql_settings() %}
-    {%- set clustering = clustering_settings() -%}
-    {%- set specs = clustering.get('features') if clustering is mapping else none -%}
+    {%- set checked = settings() -%}
+    {%- set clustering = checked.clustering -%}
+    {%- set specs = clustering.get('features') -%}
     {%- if specs is none or specs is string or specs | length == 0 -%}
         {{ exceptions.raise_compiler_error("var clustering.features must be "
             ~ "a non-empty list of features; got: " ~ specs) }}
@@ -35,7 +37,6 @@
         {%- do features.append({'name': name, 'transform': transform,
             'sign': signs[direction]}) -%}
     {%- endfor -%}
-    {%- set checked = settings() -%}
     {{- return({
         'features': features,
         'k': checked.sql_kmeans_k,
