@@ -26,12 +26,13 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export TZ := UTC
 
-.PHONY: help setup run build publish audit audiences summary personality report chromium test test-spark lint lint-sql lint-python format pytest dbt-test docs-check data bench clean docs docs-serve dag
+.PHONY: help setup run build publish refresh audit audiences summary personality report chromium test test-spark lint lint-sql lint-python format pytest dbt-test docs-check data bench clean docs docs-serve dag
 
 help:
 	@echo "make run          set up, build + audit + publish on the demo data, print the segments"
 	@echo "make build        plain dbt build into $(DB) (development; BI does not read it)"
 	@echo "make publish      build a candidate, audit it, publish it to $(PUBLISHED) (PUBLISH_ARGS=...)"
+	@echo "make refresh      publish, adding only new input files to the last published build"
 	@echo "make audit        Great Expectations audit of $(DB); Data Docs in $(AUDIT_DOCS)"
 	@echo "make audiences    ad-platform audience files from the published build into exports/"
 	@echo "make report       segment report (interactive HTML; PDF with Chromium) from the published build: $(REPORT)"
@@ -109,6 +110,11 @@ build: setup
 # Exit: 0 published, 1 dbt failed, 2 audit failed, 3 publish failed.
 publish: setup
 	$(BIN)/segmentation publish $(PUBLISH_ARGS)
+
+# The same, from a copy of the last published build, reading only the input
+# files it has not read (docs/refresh.md); a full build when it cannot.
+refresh: setup
+	$(BIN)/segmentation publish --refresh $(PUBLISH_ARGS)
 
 audit: setup
 	$(BIN)/segmentation audit --db $(DB) --docs-dir $(AUDIT_DOCS)

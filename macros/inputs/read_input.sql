@@ -726,23 +726,20 @@
 {% macro input_check_parquet_schemas(reading) %}
     {%- set options = reading['options'] -%}
     {%- if reading['files'] | length > 1 and not options.get('union_by_name') -%}
-        {%- set query -%}
-            select
-                file_name,
-                string_agg(
-                    name || ' ' || coalesce(
-                        cast(logical_type as varchar),
-                        cast(converted_type as varchar),
-                        type
-                    ),
-                    ', ' order by name
+        {#- The types DuckDB reads, not the Parquet annotations: two writers
+            annotate the same text or integer column differently (pyarrow's
+            String against DuckDB's UTF8). #}
+        {%- set rows = [] -%}
+        {%- for file in reading['files'] -%}
+            {%- set query -%}
+                select string_agg(
+                    column_name || ' ' || column_type, ', '
+                    order by column_name
                 )
-            from parquet_schema({{ input_literal(reading['files']) }})
-            where type is not null
-            group by file_name
-            order by file_name
-        {%- endset -%}
-        {%- set rows = run_query(query).rows -%}
+                from (describe select * from read_parquet({{ input_literal(file) }}))
+            {%- endset -%}
+            {%- do rows.append([file, run_query(query).columns[0].values()[0]]) -%}
+        {%- endfor -%}
         {%- for row in rows[1:] if row[1] != rows[0][1] -%}
             {{ exceptions.raise_compiler_error(
                 reading['label'] ~ ": Parquet file " ~ row[0] ~ " has other "

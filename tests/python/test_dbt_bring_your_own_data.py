@@ -7,6 +7,7 @@ the repeated line.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -221,3 +222,44 @@ def test_make_run_summary_shows_each_segment(own_data_run, capsys):
     assert re.search(r"^Hibernating +1 +33\.3% +21\.1%$", printed, re.M)
     assert re.search(r"^Champions +0 +0\.0% +0\.0%$", printed, re.M)
     assert "K-means cluster" not in printed  # clustering was switched off
+
+
+def test_parquet_files_of_two_writers_read_as_one_input(tmp_path: Path):
+    """A shop's history written by pyarrow and a day's export written by
+    DuckDB have the same columns and types, annotated differently in the
+    Parquet metadata (String against UTF8, INT32 against INT_32): one input
+    reads them both, without union_by_name."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    history = pa.table(
+        {
+            "customer_id": pa.array(["A", "B"], pa.string()),
+            "order_id": pa.array(["1", "2"], pa.string()),
+            "ordered_at": pa.array(
+                [dt.datetime(2024, 1, 5, 10), dt.datetime(2024, 1, 6, 11)],
+                pa.timestamp("us"),
+            ),
+            "quantity": pa.array([1, 2], pa.int32()),
+            "unit_price": pa.array([10.0, 5.5], pa.float64()),
+        }
+    )
+    pq.write_table(history, tmp_path / "orders_1.parquet")
+    with duckdb.connect() as con:
+        con.execute(
+            "copy (select 'A' as customer_id, '3' as order_id,"
+            " timestamp '2024-02-01 09:00' as ordered_at, 3::integer as quantity,"
+            " 2.0::double as unit_price)"
+            f" to '{tmp_path / 'orders_2.parquet'}' (format parquet)"
+        )
+    run = run_dbt(
+        tmp_path,
+        "run",
+        {"order_inputs": [{"name": "shop", "path": str(tmp_path / "orders_*")}]},
+        ["--select", "stg_orders__order_lines"],
+    )
+    assert run.returncode == 0, run.output
+    assert run.query(
+        "select customer_id, order_id, quantity, unit_price"
+        " from stg_orders__order_lines order by order_id"
+    ) == [("A", "1", 1, 10.0), ("B", "2", 2, 5.5), ("A", "3", 3, 2.0)]

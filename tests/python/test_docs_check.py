@@ -332,10 +332,12 @@ def test_the_project_lineage_starts_at_sources_and_ends_at_exposures(
     project_manifest,
 ):
     children = project_manifest["child_map"]
-    # Staging reads the order lines; input_reading_log only records, at
-    # compile time, how each input file was read.
+    # Staging reads the order lines (all of them, and those a refresh
+    # adds); input_reading_log only records, at compile time, how each
+    # input file was read.
     assert sorted(children[f"source.{PROJECT}.orders.order_lines"]) == [
         f"model.{PROJECT}.input_reading_log",
+        f"model.{PROJECT}.stg_orders__new_order_lines",
         f"model.{PROJECT}.stg_orders__order_lines",
     ]
     exposures = project_manifest["exposures"]
