@@ -1,14 +1,21 @@
 """The K-means segmentation of the customers: one run, one table of five
 parts (customers, model selection, clusters, cluster features, side-by-side
-k) that the SQL models downstream split."""
+k) that the SQL models downstream split. A refresh (var
+refresh_from_stored) matches the new clusters to the stored run's, so that
+cluster ids stay what they were."""
 
-from segmentation.dbt_glue.clustering import kmeans_results
+from segmentation.dbt_glue.clustering import kmeans_results, stored_centroids
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # A statement of its own: dbt finds config.get calls by reading the code.
+    # Statements of their own: dbt finds config.get calls by reading the code.
     clustering = dbt.config.get("clustering")
+    refresh = dbt.config.get("refresh_from_stored")
     customers = dbt.ref("int_customer_features")
     naming_rules = dbt.ref("cluster_naming_rules")
-    return kmeans_results(customers, naming_rules, clustering)
+    # Before this run replaces it, the table holds the stored run.
+    # The var may come as its text ("True"), as var clustering may.
+    is_refresh = str(refresh).lower() == "true"
+    previous = stored_centroids(session, str(dbt.this)) if is_refresh else None
+    return kmeans_results(customers, naming_rules, clustering, previous)

@@ -153,10 +153,34 @@ def results_table(result: SegmentationResult) -> pa.Table:
     return pa.concat_tables(tables)
 
 
+def stored_centroids(
+    session: duckdb.DuckDBPyConnection, stored: str
+) -> pd.DataFrame | None:
+    """The centroids of the stored run in table `stored` (the model's own
+    table in a refresh's copy of the last published build), one row per
+    cluster with ``centroid_<feature>`` in raw units, as
+    ``segment_customers`` takes them to keep cluster ids; None when the
+    stored build has no K-means run."""
+    try:
+        long = session.sql(
+            f"select cluster_feature.cluster_id, cluster_feature.feature,"
+            f" cluster_feature.centroid from {stored}"
+            " where part = 'cluster_feature'"
+        ).df()
+    except duckdb.CatalogException:
+        return None
+    if long.empty:
+        return None
+    wide = long.pivot(index="cluster_id", columns="feature", values="centroid")
+    wide.columns = [f"centroid_{feature}" for feature in wide.columns]
+    return wide.reset_index()
+
+
 def kmeans_results(
     customers: duckdb.DuckDBPyRelation,
     naming_rules: duckdb.DuckDBPyRelation,
     clustering: Mapping[str, object] | str,
+    previous_centroids: pd.DataFrame | None = None,
 ) -> pa.Table:
     """The whole K-means run for the dbt model, from its dbt inputs.
 
@@ -164,6 +188,8 @@ def kmeans_results(
         customers: ``dbt.ref("int_customer_features")``: one row per customer.
         naming_rules: ``dbt.ref("cluster_naming_rules")``.
         clustering: ``dbt.config.get("clustering")``, i.e. var clustering.
+        previous_centroids: the stored run's centroids (stored_centroids),
+            whose cluster ids the new clusters keep where they match.
 
     Raises:
         ClusteringVarError: on any error a setting or the data can fix, naming
@@ -184,7 +210,12 @@ def kmeans_results(
             .df()
         )
         rules = naming_rules.order("priority, name").df()
-        result = segment_customers(features, settings, naming_rules=rules)
+        result = segment_customers(
+            features,
+            settings,
+            naming_rules=rules,
+            previous_centroids=previous_centroids,
+        )
     except duckdb.BinderException as err:
         raise ClusteringVarError(
             f"K-means segments cannot be built: {var_name('features')} (or "
