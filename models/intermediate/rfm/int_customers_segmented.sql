@@ -1,53 +1,47 @@
--- Each customer scored on the current as-of date (int_customers_rfm_scored,
--- the dated chain's current date) with the named segment its (R, FM) cell
--- falls in (int_segment_cells), as int_customer_dates_segmented gives it on
--- every date. Read from the current date's scores, so that only they are
--- joined to the cells.
+-- Each customer scored on the current as-of date with the named segment its
+-- (R, FM) cell falls in: that date's rows of the dated chain
+-- (int_customer_dates_segmented), one per scored customer.
 with
 
-customers as (
+customer_dates as (
 
-    select * from {{ ref('int_customers_rfm_scored') }}
+    select * from {{ ref('int_customer_dates_segmented') }}
 
 ),
 
-segment_cells as (
+as_of_dates as (
 
-    select * from {{ ref('int_segment_cells') }}
+    select * from {{ ref('int_as_of_dates_resolved') }}
 
 ),
 
 final as (
 
     select
-        customers.customer_id,
-        segment_cells.segment_name,
-        cast(customers.r_score as {{ dbt.type_string() }})
-        || cast(customers.f_score as {{ dbt.type_string() }})
-        || cast(customers.m_score as {{ dbt.type_string() }}) as rfm_cell,
-        segment_cells.rule_id,
-        segment_cells.segment_rank,
-        customers.r_score,
-        customers.f_score,
-        customers.m_score,
-        customers.fm_score,
-        customers.recency_days,
-        customers.frequency,
-        customers.repeat_frequency,
-        customers.return_only_orders,
-        customers.monetary,
-        customers.gross_revenue,
-        customers.returned_amount,
-        customers.average_order_value,
-        customers.tenure_days,
-        customers.first_order_date,
-        customers.last_order_date,
-        customers.as_of_date
-    from customers
-    left join segment_cells
-        on
-            customers.r_score = segment_cells.r_score
-            and customers.fm_score = segment_cells.fm_score
+        customer_dates.customer_id,
+        customer_dates.segment_name,
+        customer_dates.rfm_cell,
+        customer_dates.rule_id,
+        customer_dates.segment_rank,
+        customer_dates.r_score,
+        customer_dates.f_score,
+        customer_dates.m_score,
+        customer_dates.fm_score,
+        customer_dates.recency_days,
+        customer_dates.frequency,
+        customer_dates.repeat_frequency,
+        customer_dates.return_only_orders,
+        customer_dates.monetary,
+        customer_dates.gross_revenue,
+        customer_dates.returned_amount,
+        customer_dates.average_order_value,
+        customer_dates.tenure_days,
+        customer_dates.first_order_date,
+        customer_dates.last_order_date,
+        customer_dates.as_of_date
+    from customer_dates
+    inner join as_of_dates
+        on customer_dates.as_of_date = as_of_dates.as_of_date
 
 )
 
