@@ -238,3 +238,26 @@
         )
     {%- endif -%}
 {% endmacro %}
+
+{#- The config of the dated chain's incremental models: a refresh replaces
+    the rows of the dates macro refreshed_as_of_dates names (delete+insert
+    by as_of_date; Spark, where no refresh runs, takes append) and drops the
+    dates no longer computed. #}
+{% macro as_of_date_incremental_config() %}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy=(
+            'delete+insert' if target.type == 'duckdb' else 'append'
+        ),
+        unique_key='as_of_date',
+        pre_hook="{{ drop_stale_as_of_dates() }}",
+    ) }}
+{% endmacro %}
+
+{#- A day ahead of the clock, as a plain timestamp: timestamps after it are
+    in the future (bad data), with a day's grace for shops whose local time
+    runs ahead of UTC. A plain timestamp, since against now() (with time
+    zone) every line would be converted first. #}
+{% macro future_after_sql() %}
+    {{ dbt.dateadd('day', 1, 'cast(' ~ dbt.current_timestamp() ~ ' as timestamp)') }}
+{% endmacro %}

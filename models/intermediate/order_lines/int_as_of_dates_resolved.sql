@@ -25,14 +25,8 @@ input_files as (
 
 clock as (
 
-    -- A plain timestamp: against DuckDB's now() (with time zone) every line
-    -- would be converted first, which costs a second at 10M lines. A day
-    -- ahead of the clock, for shops whose local time runs ahead of UTC.
-    select
-        {{ dbt.dateadd(
-            'day', 1,
-            'cast(' ~ dbt.current_timestamp() ~ ' as timestamp)'
-        ) }} as future_after
+    -- Lines after it are quarantined as dated in the future.
+    select {{ future_after_sql() }} as future_after
 
 ),
 

@@ -30,11 +30,7 @@ clock as (
     -- Lines dated before var min_order_date or more than a day ahead of
     -- the clock are bad data, not the edge of the business: they must not
     -- move the as-of date (int_order_lines_validated quarantines them).
-    select
-        {{ dbt.dateadd(
-            'day', 1,
-            'cast(' ~ dbt.current_timestamp() ~ ' as timestamp)'
-        ) }} as future_after
+    select {{ future_after_sql() }} as future_after
 
 ),
 

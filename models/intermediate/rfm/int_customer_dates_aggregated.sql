@@ -17,14 +17,7 @@
     else 'false' %}
 {#- Incremental: a refresh (var refresh_from_stored) computes only the
     dates macro refreshed_as_of_dates names. #}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=(
-        'delete+insert' if target.type == 'duckdb' else 'append'
-    ),
-    unique_key='as_of_date',
-    pre_hook="{{ drop_stale_as_of_dates() }}",
-) }}
+{{ as_of_date_incremental_config() }}
 
 with
 

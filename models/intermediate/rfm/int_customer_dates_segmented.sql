@@ -3,14 +3,7 @@
 -- no rule covers is kept, with a null segment, and fails the tests.
 -- Incremental: a refresh (var refresh_from_stored) recomputes only the
 -- dates macro refreshed_as_of_dates names, from the dates model above.
-{{ config(
-    materialized='incremental',
-    incremental_strategy=(
-        'delete+insert' if target.type == 'duckdb' else 'append'
-    ),
-    unique_key='as_of_date',
-    pre_hook="{{ drop_stale_as_of_dates() }}",
-) }}
+{{ as_of_date_incremental_config() }}
 
 with
 
