@@ -250,7 +250,7 @@
             'delete+insert' if target.type == 'duckdb' else 'append'
         ),
         unique_key='as_of_date',
-        pre_hook="{{ drop_stale_as_of_dates() }}",
+        pre_hook='{{ drop_stale_as_of_dates() }}',
     ) }}
 {% endmacro %}
 

@@ -72,7 +72,11 @@ EXPECTED = {
     "K9": (None, None, "+447700900009", "447700900009", False),
 }
 MEMBERS = {"K1", "K4", "K7", "K8"}
-RAW_CONTACTS_ALLOWED_IN = {"stg_orders__order_lines", "int_customer_contacts_latest"}
+RAW_CONTACTS_ALLOWED_IN = {
+    "stg_orders__order_lines",
+    "stg_orders__new_order_lines",
+    "int_customer_contacts_latest",
+}
 
 
 def sha256(text: str | None) -> str | None:

@@ -40,6 +40,8 @@ def broken_build(
         dbt_vars,
         [
             "--select",
+            # The raw lines the test counts (staging's view of every line).
+            "stg_orders__order_lines",
             "+order_line_reconciliation",
             "+quarantined_order_lines",
             "+int_order_lines_cleaned",
