@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import pytest
 from dbt_project_runner import PROJECT_DIR
@@ -343,12 +344,36 @@ def test_the_project_lineage_starts_at_sources_and_ends_at_exposures(
     exposures = project_manifest["exposures"]
     assert {e["name"] for e in exposures.values()} == {
         "segment_report",
+        "segment_report_value_pages",
         "segment_dashboard",
         "audience_exports",
     }
     for exposure in exposures.values():
         assert exposure["owner"]["email"], exposure["name"]
         assert exposure["depends_on"]["nodes"], exposure["name"]
+
+
+def test_the_report_exposures_list_every_mart_the_report_reads(project_manifest):
+    """The lineage ends where the data is used only if every mart the
+    report's code names is a dependency of one of the report's exposures."""
+    marts = {
+        node["name"]
+        for node in project_manifest["nodes"].values()
+        if node["resource_type"] == "model" and "/marts/" in f"/{node['path']}"
+    }
+    report_code = " ".join(
+        path.read_text()
+        for path in (PROJECT_DIR / "src" / "segmentation" / "report").glob("*.py")
+    )
+    read = {name for name in marts if re.search(rf"\b{name}\b", report_code)}
+    listed = {
+        node.split(".")[-1]
+        for exposure in project_manifest["exposures"].values()
+        if exposure["name"].startswith("segment_report")
+        for node in exposure["depends_on"]["nodes"]
+    }
+    assert read, "no mart found in the report's code"
+    assert read - listed == set()
 
 
 def test_the_architecture_page_dag_matches_the_manifest(project_manifest):
