@@ -261,3 +261,34 @@
 {% macro future_after_sql() %}
     {{ dbt.dateadd('day', 1, 'cast(' ~ dbt.current_timestamp() ~ ' as timestamp)') }}
 {% endmacro %}
+
+{#- The order lines of `relation` that this refresh added: those numbered
+    after the last line stored, per input, before this run. Tables that a
+    refresh only appends to hold the stored lines as the build that read
+    them checked them; the lines after them came from the new files. #}
+{% macro order_lines_added_by_refresh(relation) %}
+(
+    select accounted.order_line_id
+    from {{ relation }} as accounted
+    left join (
+        select
+            source_position,
+            max(last_line_number) as last_stored_line
+        from {{ ref('int_order_input_files_read') }} as files_read
+        where not exists (
+            select 1
+            from {{ ref('stg_orders__new_order_lines') }} as new_lines
+            where
+                new_lines.source_name = files_read.source_name
+                and new_lines.source_file = files_read.source_file
+        )
+        group by source_position
+    ) as stored
+        on floor(accounted.order_line_id / 1000000000000)
+        = stored.source_position
+    where
+        accounted.order_line_id
+        > floor(accounted.order_line_id / 1000000000000) * 1000000000000
+        + coalesce(stored.last_stored_line, 0)
+)
+{%- endmacro %}

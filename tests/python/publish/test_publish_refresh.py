@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
+from dbt_project_runner import run_dbt
 from pipeline_data import PROJECT_DIR
 
 from segmentation.publish import run_pipeline
@@ -166,6 +168,36 @@ def test_refresh_equals_a_full_build(runs):
     # The copies of first-file lines point at their first copy there.
     duplicates = [r for r in got["quarantined_order_lines"] if r[3] == "duplicate_line"]
     assert len(duplicates) >= 30
+
+
+def test_refresh_line_accounting_fails_when_a_new_line_is_lost(runs, tmp_path):
+    """A refresh's accounting test reads only the files it added, yet a
+    line of them missing from the tables still fails it, by name."""
+    _, folder, _, refreshed, _, _ = runs
+    shutil.copy(refreshed.candidate, tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        con.execute(
+            "delete from int_order_lines_validated where order_line_id = ("
+            " select max(order_line_id) from int_order_lines_validated"
+            " where line_status = 'clean')"
+        )
+    settings = json.loads(dbt_args(folder)[1]) | {"refresh_from_stored": True}
+    run = run_dbt(
+        tmp_path,
+        "test",
+        dbt_vars=settings,
+        extra_args=[
+            "--select",
+            "assert_every_raw_order_line_accounted_for_once",
+            "--store-failures",
+        ],
+    )
+    assert run.returncode != 0, run.output[-2000:]
+    [(reason,)] = run.query(
+        "select failure_reason"
+        " from main_dbt_test__audit.assert_every_raw_order_line_accounted_for_once"
+    )
+    assert "1 raw lines in none of clean, quarantined" in reason
 
 
 def test_refresh_after_a_read_file_changed_stops_and_publishes_nothing(runs, capfd):
