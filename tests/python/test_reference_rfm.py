@@ -104,30 +104,32 @@ SEVEN = [
 ]
 
 
+def _result(customers, tie_policy):
+    rows = []
+    for cid, rec, freq, mon in customers:
+        rows += customer_orders(cid, rec, freq, mon)
+    return rfm_scores_pandas(frame(rows), as_of_date=AS_OF, tie_policy=tie_policy)
+
+
 @pytest.mark.parametrize("tie_policy", ["value", "row"])
 def test_seven_distinct_customers(tie_policy):
-    rows = []
-    for cid, rec, freq, mon in SEVEN:
-        rows += customer_orders(cid, rec, freq, mon)
-    result = rfm_scores_pandas(frame(rows), as_of_date=AS_OF, tie_policy=tie_policy)
+    result = _result(SEVEN, tie_policy)
     assert list(result.columns) == RESULT_COLUMNS
     assert result["customer_id"].tolist() == [c for c, *_ in SEVEN]
     assert result["recency_days"].tolist() == [r for _, r, _, _ in SEVEN]
     assert result["frequency"].tolist() == [f for _, _, f, _ in SEVEN]
     assert result["monetary"].tolist() == [m for *_, m in SEVEN]
-    # 7 rows -> bucket sizes 2, 2, 1, 1, 1.
+
+
+# The scores of SEVEN, worked out by hand.
+SEVEN_SCORES = {
     # r: recency descending c7 c6 | c5 c4 | c3 | c2 | c1
-    assert scores(result, "r_score") == {
-        "c7": 1, "c6": 1, "c5": 2, "c4": 2, "c3": 3, "c2": 4, "c1": 5,
-    }  # fmt: skip
+    "r_score": {"c7": 1, "c6": 1, "c5": 2, "c4": 2, "c3": 3, "c2": 4, "c1": 5},
     # f: frequency ascending c2 c4 | c1 c6 | c5 | c7 | c3
-    assert scores(result, "f_score") == {
-        "c2": 1, "c4": 1, "c1": 2, "c6": 2, "c5": 3, "c7": 4, "c3": 5,
-    }  # fmt: skip
+    "f_score": {"c2": 1, "c4": 1, "c1": 2, "c6": 2, "c5": 3, "c7": 4, "c3": 5},
     # m: monetary ascending c3 c5 | c1 c7 | c4 | c2 | c6
-    assert scores(result, "m_score") == {
-        "c3": 1, "c5": 1, "c1": 2, "c7": 2, "c4": 3, "c2": 4, "c6": 5,
-    }  # fmt: skip
+    "m_score": {"c3": 1, "c5": 1, "c1": 2, "c7": 2, "c4": 3, "c2": 4, "c6": 5},
+}
 
 
 # Ties: ids chosen so that string order differs from numeric order
@@ -144,45 +146,44 @@ TIES = [
 ]
 
 
-def _ties_result(tie_policy):
-    rows = []
-    for cid, rec, freq, mon in TIES:
-        rows += customer_orders(cid, rec, freq, mon)
-    return rfm_scores_pandas(frame(rows), as_of_date=AS_OF, tie_policy=tie_policy)
+# The scores of each case and tie policy.
+SCORES = {
+    ("seven", "value"): SEVEN_SCORES,
+    # No ties: the policy makes no difference.
+    ("seven", "row"): SEVEN_SCORES,
+    ("ties", "row"): {
+        # r, recency desc then id: c10 c11 (30) | c12 c2 (9) | c3 (9) | c8 (5) | c9
+        "r_score": {"c10": 1, "c11": 1, "c12": 2, "c2": 2, "c3": 3, "c8": 4, "c9": 5},
+        # f, frequency asc then id: c3 c8 (1) | c9 (1) c12 (2) | c2 (2) | c10 | c11
+        "f_score": {"c3": 1, "c8": 1, "c9": 2, "c12": 2, "c2": 3, "c10": 4, "c11": 5},
+        # m, monetary asc then id: c11 (10) c8 (40) | c9 (40) c10 (70) | c12 | c2 | c3
+        "m_score": {"c11": 1, "c8": 1, "c9": 2, "c10": 2, "c12": 3, "c2": 4, "c3": 5},
+    },
+    ("ties", "value"): {
+        # r: 30 -> min(1, 1); 9 -> min(2, 2, 3); 5 -> min(4, 5): the most
+        # recent customers share 4, nobody gets 5.
+        "r_score": {"c10": 1, "c11": 1, "c12": 2, "c2": 2, "c3": 2, "c8": 4, "c9": 4},
+        # f: 1 -> min(1, 1, 2); 2 -> min(2, 3); 3 -> min(4, 5)
+        "f_score": {"c3": 1, "c8": 1, "c9": 1, "c12": 2, "c2": 2, "c10": 4, "c11": 4},
+        # m: 10 -> 1; 40 -> min(1, 2); 70 -> min(2, 3, 4, 5)
+        "m_score": {"c11": 1, "c8": 1, "c9": 1, "c10": 2, "c12": 2, "c2": 2, "c3": 2},
+    },
+}
 
 
-def test_ties_row_policy_breaks_by_customer_id_string():
-    result = _ties_result("row")
+@pytest.mark.parametrize(("case", "tie_policy"), SCORES)
+def test_scores_follow_the_tie_policy(case, tie_policy):
+    """row: ties broken by customer id as text; value: tied values share
+    the lowest bucket among them."""
+    customers = {"seven": SEVEN, "ties": TIES}[case]
+    result = _result(customers, tie_policy)
+    for score, expected in SCORES[case, tie_policy].items():
+        assert scores(result, score) == expected, score
+
+
+def test_ties_sort_customers_by_id_as_text():
+    result = _result(TIES, "row")
     assert result["customer_id"].tolist() == sorted(c for c, *_ in TIES)
-    # r, recency desc then id: c10 c11 (30) | c12 c2 (9) | c3 (9) | c8 (5) | c9 (5)
-    assert scores(result, "r_score") == {
-        "c10": 1, "c11": 1, "c12": 2, "c2": 2, "c3": 3, "c8": 4, "c9": 5,
-    }  # fmt: skip
-    # f, frequency asc then id: c3 c8 (1) | c9 (1) c12 (2) | c2 (2) | c10 | c11 (3)
-    assert scores(result, "f_score") == {
-        "c3": 1, "c8": 1, "c9": 2, "c12": 2, "c2": 3, "c10": 4, "c11": 5,
-    }  # fmt: skip
-    # m, monetary asc then id: c11 (10) c8 (40) | c9 (40) c10 (70) | c12 | c2 | c3
-    assert scores(result, "m_score") == {
-        "c11": 1, "c8": 1, "c9": 2, "c10": 2, "c12": 3, "c2": 4, "c3": 5,
-    }  # fmt: skip
-
-
-def test_ties_value_policy_shares_lowest_bucket():
-    result = _ties_result("value")
-    # r: 30 -> min(1, 1); 9 -> min(2, 2, 3); 5 -> min(4, 5): the most recent
-    # customers share 4, nobody gets 5.
-    assert scores(result, "r_score") == {
-        "c10": 1, "c11": 1, "c12": 2, "c2": 2, "c3": 2, "c8": 4, "c9": 4,
-    }  # fmt: skip
-    # f: 1 -> min(1, 1, 2); 2 -> min(2, 3); 3 -> min(4, 5)
-    assert scores(result, "f_score") == {
-        "c3": 1, "c8": 1, "c9": 1, "c12": 2, "c2": 2, "c10": 4, "c11": 4,
-    }  # fmt: skip
-    # m: 10 -> 1; 40 -> min(1, 2); 70 -> min(2, 3, 4, 5)
-    assert scores(result, "m_score") == {
-        "c11": 1, "c8": 1, "c9": 1, "c10": 2, "c12": 2, "c2": 2, "c3": 2,
-    }  # fmt: skip
 
 
 def test_fewer_customers_than_buckets():
