@@ -443,6 +443,13 @@ def kmeans_from(
     seeding, no restarts, no sample. Cluster ``i`` of the result is the one
     that started at ``start[i]``; the stopping rule is :func:`kmeans`'s.
 
+    A start the data already fit stays as it is: when the first Lloyd step
+    would move the centroids by no more than the tolerance, the start is
+    returned with its own nearest-centroid labels (``n_iter`` 0). The
+    result of :func:`kmeans` is such a start for its own data, since it
+    stopped within that tolerance, so a run started from it gives back its
+    partition, where one more step could still move a customer on a border.
+
     Raises:
         EmptyClusterError: when a cluster loses every point on the way.
     """
@@ -455,15 +462,25 @@ def kmeans_from(
         )
     with single_threaded_blas():
         xt = np.ascontiguousarray(x.T)
+        xx = squared_norms(xt)
         tol_abs = float(tol * np.mean(np.var(xt, axis=1)))
-        centroids, labels, sq_dist, n_iter, converged = lloyd(
-            xt,
-            start,
-            max_iter=max_iter,
-            tol_abs=tol_abs,
-            chunk_size=chunk_size,
-            keep_clusters=True,
-        )
+        labels, sq_dist = assign_nearest(xt, xx, start, chunk_size=chunk_size)
+        counts = np.bincount(labels, minlength=start.shape[0])
+        if (counts == 0).any():
+            raise EmptyClusterError(int(np.flatnonzero(counts == 0)[0]), 0)
+        step = _update_centroids(xt, labels, sq_dist, start)
+        if float(((step - start) ** 2).sum()) <= tol_abs:
+            centroids, n_iter, converged = start.copy(), 0, True
+        else:
+            centroids, labels, sq_dist, n_iter, converged = lloyd(
+                xt,
+                start,
+                max_iter=max_iter,
+                tol_abs=tol_abs,
+                chunk_size=chunk_size,
+                xx=xx,
+                keep_clusters=True,
+            )
     counts = np.bincount(labels, minlength=start.shape[0]).astype(np.int64)
     if (counts == 0).any():
         # The last move of the centroids can still take a cluster's points.

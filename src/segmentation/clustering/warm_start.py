@@ -17,7 +17,10 @@ sweep. Given that stored run (:class:`StoredRun`), :func:`warm_start`:
    features are mapped (see *The scaler* below);
 3. runs Lloyd once from them on the customers the fit uses (outliers left
    out, as in a full run): no seeding, no restarts, so nothing random.
-   Cluster ``i`` starts at stored centroid ``i`` and keeps its id;
+   Cluster ``i`` starts at stored centroid ``i`` and keeps its id. Stored
+   centroids that already fit the customers stay where they are
+   (:func:`.kmeans_core.kmeans_from`), so with unchanged data the stored
+   partition comes back as it was;
 4. measures the result as the model selection measures one k (silhouette,
    stability, sizes, closest centroids, with the same seeds and samples) and
    applies the same quality thresholds (:class:`.selection.Gates`).
@@ -385,11 +388,17 @@ def warm_start(
             *(key for key, _ in missed),
         )
     selection_reason = str(stored.record["selection_reason"])  # type: ignore[index]
-    how = (
-        f"{fit.n_iter} Lloyd iteration{'' if fit.n_iter == 1 else 's'} from "
-        "the stored centroids, which "
-        f"moved at most {fmt_figure(float(moved[far]))} z units"
-    )
+    if fit.n_iter:
+        how = (
+            f"{fit.n_iter} Lloyd iteration{'' if fit.n_iter == 1 else 's'} "
+            "from the stored centroids, which moved at most "
+            f"{fmt_figure(float(moved[far]))} z units"
+        )
+    else:
+        how = (
+            "the stored centroids already fit these customers: a Lloyd step "
+            "would move them less than the tolerance"
+        )
     reason = (
         f"k={k} kept from the stored run: a refresh does not choose k again "
         f"but starts one K-means run from the stored centroids ({how}); "
