@@ -226,6 +226,10 @@ def test_unchanged_data_give_the_cold_partition_again(now):
     with progress_lines() as lines:
         warm = segment_customers(now, CONFIG, stored_run=stored_from(cold))
     assert len(k_lines(lines)) == 1
+    assert (
+        "the stored centroids already fit these customers"
+        in (warm.run_record.iloc[0]["warm_start_note"])
+    )
     pd.testing.assert_series_equal(
         warm.customer_clusters["cluster_id"], cold.customer_clusters["cluster_id"]
     )
@@ -337,14 +341,21 @@ def test_no_stored_table_is_said_and_chooses_k(capsys):
     )
 
 
-def test_kmeans_from_keeps_the_order_of_its_start(retail_x):
+def test_kmeans_from_a_converged_fit_gives_it_back_in_the_start_order(retail_x):
     fit = kmeans(retail_x, 4, seed=5, n_init=2)
     order = [2, 0, 3, 1]
     again = kmeans_from(retail_x, fit.centroids[order])
-    # Started where the fit ended: cluster m is the fit's cluster order[m].
-    np.testing.assert_allclose(again.centroids, fit.centroids[order], atol=1e-2)
-    same = again.labels == np.argsort(order)[fit.labels]
-    assert same.mean() > 0.999
+    assert again.n_iter == 0
+    np.testing.assert_array_equal(again.centroids, fit.centroids[order])
+    np.testing.assert_array_equal(again.labels, np.argsort(order)[fit.labels])
+
+
+def test_kmeans_from_a_shifted_start_runs_lloyd_back_to_the_fit(retail_x):
+    fit = kmeans(retail_x, 4, seed=5, n_init=2)
+    again = kmeans_from(retail_x, fit.centroids + 0.3)
+    assert again.n_iter >= 2 and again.converged
+    np.testing.assert_allclose(again.centroids, fit.centroids, atol=0.05)
+    assert (again.labels == fit.labels).mean() > 0.99
 
 
 def test_kmeans_from_stops_when_a_cluster_empties(retail_x):
