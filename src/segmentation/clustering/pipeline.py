@@ -291,7 +291,8 @@ def segment_customers(
     warm, note = None, None
     if stored_run is not None:
         warm, note = _try_warm_start(cfg, fm, fit_mask, stored_run, setting_name)
-        if previous_centroids is None and _matchable(stored_run.centroids, fm):
+        fallback = warm is None and previous_centroids is None
+        if fallback and _matchable(stored_run.centroids, fm):
             previous_centroids = stored_run.centroids
     if warm is not None:
         model_selection, chosen_k, reason = warm.table, warm.k, warm.reason

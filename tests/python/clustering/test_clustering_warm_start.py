@@ -290,6 +290,22 @@ def test_a_cluster_that_empties_refuses_the_warm_start(now, stored_run_before):
     assert result.centroids["cluster_id"].tolist() == [1, 2, 3]
 
 
+def test_stored_centroids_lacking_a_feature_are_refused_and_not_matched(
+    now, stored_run_before
+):
+    stored = stored_from(stored_run_before)
+    partial = stored.centroids.drop(columns="centroid_tenure_days")
+    with progress_lines() as lines:
+        result, reason = fallback(
+            now, CONFIG, StoredRun(partial, stored.model_selection, stored.record)
+        )
+    assert "lacks the centroid of a feature of this run (centroid_tenure_days)" in (
+        reason
+    )
+    assert any("their ids cannot be kept" in line for line in lines)
+    assert result.profiles["previous_cluster_id"].isna().all()
+
+
 def test_a_start_that_misses_the_quality_thresholds_is_refused(now, before):
     # No k reaches a silhouette of 0.9: the stored run took the least bad
     # k, and the clusters fitted from it miss the threshold again.
