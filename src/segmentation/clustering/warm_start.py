@@ -241,7 +241,8 @@ def _check_record(
     if record is None or stored.model_selection is None:
         raise WarmStartError(
             "the stored run recorded neither its settings nor its model "
-            "selection (it was built before refreshes started from it)"
+            "selection (its table has no run part: an earlier version of the "
+            "project wrote it)"
         )
     before = json.loads(str(record["settings"]))
     now = json.loads(json.dumps(choice_settings(cfg)))
