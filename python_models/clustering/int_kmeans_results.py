@@ -1,10 +1,11 @@
-"""The K-means segmentation of the customers: one run, one table of five
+"""The K-means segmentation of the customers: one run, one table of six
 parts (customers, model selection, clusters, cluster features, side-by-side
-k) that the SQL models downstream split. A refresh (var
-refresh_from_stored) matches the new clusters to the stored run's, so that
-cluster ids stay what they were."""
+k, the run) that the SQL models downstream split. A refresh (var
+refresh_from_stored) keeps the stored run's k and starts from its
+centroids, so cluster ids stay what they were; when the stored run does not
+fit, it chooses k again and prints why."""
 
-from segmentation.dbt_glue.clustering import kmeans_results, stored_centroids
+from segmentation.dbt_glue.clustering import kmeans_results, stored_run
 
 
 def model(dbt, session):
@@ -17,5 +18,5 @@ def model(dbt, session):
     # Before this run replaces it, the table holds the stored run.
     # The var may come as its text ("True"), as var clustering may.
     is_refresh = str(refresh).lower() == "true"
-    previous = stored_centroids(session, str(dbt.this)) if is_refresh else None
+    previous = stored_run(session, str(dbt.this)) if is_refresh else None
     return kmeans_results(customers, naming_rules, clustering, previous)

@@ -267,6 +267,45 @@ def test_each_gate_fails_when_its_claim_breaks(demo_builds, tmp_path):
     assert missing.endswith("has no row in the clusters")
 
 
+def test_a_refresh_keeps_the_stored_k_and_clusters(demo_builds, tmp_path):
+    """On a copy of the demo build, the cluster models built again as a
+    refresh builds them (var refresh_from_stored): with the same customers,
+    the stored k is kept, only it is measured, and every customer keeps its
+    cluster; the published tables keep their columns and every gate
+    passes."""
+    run, first_assignments = demo_builds
+    shutil.copy(run.db_path, tmp_path / "warehouse.duckdb")
+    refreshed = run_dbt(
+        tmp_path,
+        "build",
+        {"refresh_from_stored": True},
+        extra_args=["--select", CLUSTER_MODELS],
+    )
+    assert refreshed.returncode == 0, refreshed.output
+    (chosen,) = run.query("select k from cluster_model_selection where is_chosen")[0]
+    assert f"K-means: warm start from the stored run: k={chosen} kept" in (
+        refreshed.output
+    )
+    # Only the kept k is measured; an oversized cluster's split still
+    # chooses its sub-clusters, as in every build.
+    assert f"k-means k={chosen} (1/1)" in refreshed.output
+    k_range = len(run.query("select k from cluster_model_selection"))
+    assert not re.search(rf"k-means k=\d+ \(\d+/{k_range}\)", refreshed.output)
+    assert refreshed.query(f"{ASSIGNMENTS} order by customer_id") == first_assignments
+    selection = "select * from cluster_model_selection order by k"
+    before, after = run.query(selection), refreshed.query(selection)
+    assert [row[:2] for row in after] == [row[:2] for row in before]
+    (reason,) = refreshed.query(
+        "select chosen_k_reason from cluster_model_selection where is_chosen"
+    )[0]
+    assert reason.startswith(f"k={chosen} kept from the stored run")
+    assert refreshed.query(
+        "select run.k_source, run.chosen_k from int_kmeans_results where part = 'run'"
+    ) == [("stored run", chosen)]
+    statuses = data_test_statuses(tmp_path)
+    assert {gate: statuses.get(gate) for gate in GATES} == dict.fromkeys(GATES, "pass")
+
+
 def test_only_oversized_clusters_are_split_and_profiled(demo_builds):
     run, _ = demo_builds
     project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())

@@ -21,6 +21,7 @@ from segmentation.clustering.selection import (
     SelectionParams,
     SelectionResult,
     evaluate_k_range,
+    fit_k,
 )
 
 SIZE_COLUMNS = ["k", "cluster_id", "cluster_name", "customers"]
@@ -73,7 +74,9 @@ def compare_k_values(
         ks: The k values (e.g. ``[3, 4, 5]``).
         params: Fit/measure parameters (same as the model selection's).
         fit_mask: True for customers used in fits (default all).
-        selection: Model-selection result whose fits and figures are reused.
+        selection: Model-selection result whose fits and figures are reused;
+            a k with figures but no fit is fitted (:func:`fit_k`), not
+            measured again.
         naming_rules: Rules table for the names.
         labelled: Customers already labelled and named for some k (the chosen
             fit): reused as they are, so that k reads the same everywhere.
@@ -101,6 +104,11 @@ def compare_k_values(
             if len(known)
             else extra.table
         )
+    for k in ks:
+        if k not in fits:
+            # Its figures came with the selection (a warm start carries the
+            # stored run's), its fit did not: the same fit_k, not measured.
+            fits[k] = fit_k(x_fit, k, params)
     n = features.x.shape[0]
     long_parts = []
     summary_rows = []

@@ -44,12 +44,36 @@ from segmentation.clustering.distances import (
 )
 from segmentation.clustering.errors import TooFewDistinctPointsError
 
-__all__ = ["KMeansResult", "TooFewDistinctPointsError", "kmeans", "lloyd", "predict"]
+__all__ = [
+    "EmptyClusterError",
+    "KMeansResult",
+    "TooFewDistinctPointsError",
+    "kmeans",
+    "kmeans_from",
+    "lloyd",
+    "predict",
+]
 
 #: Default number of points used for the ``n_init`` candidate runs on big inputs.
 DEFAULT_INIT_SAMPLE_SIZE = 20_000
 #: Growth of the nested samples between refinement stages.
 REFINE_FACTOR = 10
+
+
+class EmptyClusterError(RuntimeError):
+    """A run that must keep its clusters lost every point of one.
+
+    Attributes:
+        cluster: Index (``0..k-1``) of the cluster that emptied.
+        iteration: Lloyd iteration (0 = the assignment to the start).
+    """
+
+    def __init__(self, cluster: int, iteration: int) -> None:
+        self.cluster = cluster
+        self.iteration = iteration
+        super().__init__(
+            f"cluster {cluster} has no point left after {iteration} Lloyd iterations"
+        )
 
 
 @dataclass(frozen=True)
@@ -171,6 +195,7 @@ def lloyd(
     tol_abs: float,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     xx: np.ndarray | None = None,
+    keep_clusters: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
     """Lloyd iterations from ``centroids`` on transposed points ``xt`` (d x n).
 
@@ -184,6 +209,10 @@ def lloyd(
     cluster, so only the other points are measured again. The labels are those
     of measuring every point each time; the means, the stopping rule and the
     returned squared distances are computed exactly as without the bounds.
+
+    An empty cluster moves to the farthest points, unless ``keep_clusters``:
+    then cluster ``i`` must stay the one that started at ``centroids[i]``,
+    and an empty cluster raises :class:`EmptyClusterError` instead.
 
     Returns:
         ``(centroids, labels, sq_dist, n_iter, converged)`` with labels consistent
@@ -206,6 +235,9 @@ def lloyd(
                 labels, sq_dist = assign_nearest(xt, xx, c, chunk_size=chunk_size)
                 return c, labels, sq_dist, it, True
         counts = np.bincount(labels, minlength=c.shape[0])
+        if keep_clusters and (counts == 0).any():
+            # The labels are exact even where the distances are bounds.
+            raise EmptyClusterError(int(np.flatnonzero(counts == 0)[0]), it)
         if not exact and (counts == 0).any():
             # An empty cluster moves to the farthest points: measure them all.
             labels, sq_dist = assign_nearest(xt, xx, c, chunk_size=chunk_size)
@@ -396,6 +428,72 @@ def _kmeans(
         counts=np.bincount(labels, minlength=k).astype(np.int64),
         best_init=best_init,
         init_sample_size=sizes[0],
+    )
+
+
+def kmeans_from(
+    data: np.ndarray | pd.DataFrame,
+    start: np.ndarray,
+    *,
+    max_iter: int = 300,
+    tol: float = 1e-4,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> KMeansResult:
+    """One Lloyd run on all rows of ``data`` from the given centroids: no
+    seeding, no restarts, no sample. Cluster ``i`` of the result is the one
+    that started at ``start[i]``; the stopping rule is :func:`kmeans`'s.
+
+    A start the data already fit stays as it is: when the first Lloyd step
+    would move the centroids by no more than the tolerance, the start is
+    returned with its own nearest-centroid labels (``n_iter`` 0). The
+    result of :func:`kmeans` is such a start for its own data, since it
+    stopped within that tolerance, so a run started from it gives back its
+    partition, where one more step could still move a customer on a border.
+
+    Raises:
+        EmptyClusterError: when a cluster loses every point on the way.
+    """
+    x = as_float_matrix(data)
+    start = np.asarray(start, dtype=np.float64)
+    _validate_args(x.shape[0], start.shape[0], 1, max_iter, tol)
+    if start.ndim != 2 or start.shape[1] != x.shape[1]:
+        raise ValueError(
+            f"start centroids of shape {start.shape} do not fit {x.shape[1]} features"
+        )
+    with single_threaded_blas():
+        xt = np.ascontiguousarray(x.T)
+        xx = squared_norms(xt)
+        tol_abs = float(tol * np.mean(np.var(xt, axis=1)))
+        labels, sq_dist = assign_nearest(xt, xx, start, chunk_size=chunk_size)
+        counts = np.bincount(labels, minlength=start.shape[0])
+        if (counts == 0).any():
+            raise EmptyClusterError(int(np.flatnonzero(counts == 0)[0]), 0)
+        step = _update_centroids(xt, labels, sq_dist, start)
+        if float(((step - start) ** 2).sum()) <= tol_abs:
+            centroids, n_iter, converged = start.copy(), 0, True
+        else:
+            centroids, labels, sq_dist, n_iter, converged = lloyd(
+                xt,
+                start,
+                max_iter=max_iter,
+                tol_abs=tol_abs,
+                chunk_size=chunk_size,
+                xx=xx,
+                keep_clusters=True,
+            )
+    counts = np.bincount(labels, minlength=start.shape[0]).astype(np.int64)
+    if (counts == 0).any():
+        # The last move of the centroids can still take a cluster's points.
+        raise EmptyClusterError(int(np.flatnonzero(counts == 0)[0]), n_iter)
+    return KMeansResult(
+        centroids=centroids,
+        labels=labels,
+        inertia=float(sq_dist.sum()),
+        n_iter=n_iter,
+        converged=converged,
+        counts=counts,
+        best_init=0,
+        init_sample_size=x.shape[0],
     )
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from segmentation.clustering.distances import nearest_two
-from segmentation.clustering.ordering import assign_cluster_ids
+from segmentation.clustering.ordering import assign_cluster_ids, keep_cluster_ids
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ def label_customers(
     previous_z: np.ndarray | None = None,
     previous_ids: np.ndarray | None = None,
     max_distance: float | None = None,
+    keep_ids: bool = False,
 ) -> LabelledClusters:
     """Assign every row of ``x`` (outliers included) to its nearest centroid and
     number the clusters by the stable-id rules of :mod:`ordering`.
@@ -53,18 +54,25 @@ def label_customers(
         previous_z: Previous run's centroids in current z units (optional).
         previous_ids: Their cluster ids.
         max_distance: Maximum matching distance (z units), optional.
+        keep_ids: Centroid ``i`` was fitted from ``previous_z[i]`` (a warm
+            start), so it keeps ``previous_ids[i]`` without matching.
     """
     labels, d1, d2 = nearest_two(x, centroids)
     k = centroids.shape[0]
     counts = np.bincount(labels, minlength=k)
-    ids, matching = assign_cluster_ids(
-        centroids,
-        counts,
-        signs,
-        previous_z=previous_z,
-        previous_ids=previous_ids,
-        max_distance=max_distance,
-    )
+    if keep_ids:
+        if previous_z is None or previous_ids is None:
+            raise ValueError("keep_ids needs the previous centroids and their ids")
+        ids, matching = keep_cluster_ids(centroids, previous_z, previous_ids)
+    else:
+        ids, matching = assign_cluster_ids(
+            centroids,
+            counts,
+            signs,
+            previous_z=previous_z,
+            previous_ids=previous_ids,
+            max_distance=max_distance,
+        )
     order = np.argsort(ids, kind="stable")
     return LabelledClusters(
         cluster_id=ids[labels],

@@ -22,6 +22,12 @@ Matching to a previous run (optional)
     as they are. A matched cluster keeps the previous id (unless farther than
     ``max_distance``); unmatched clusters take the smallest unused ids in the
     order of the rule above.
+
+Kept ids (a warm start)
+    When the new centroids were fitted by Lloyd iterations that started from
+    the previous ones, centroid ``i`` from previous centroid ``i``, nothing is
+    matched: cluster ``i`` keeps the previous id ``i``, and the match
+    distance is how far its centroid moved from where it started.
 """
 
 from __future__ import annotations
@@ -84,6 +90,41 @@ def previous_centroids_in_z(
     )
 
 
+def _matching_table(
+    ids: np.ndarray, previous: np.ndarray, distance: np.ndarray
+) -> pd.DataFrame:
+    """One row per new cluster: its id, the previous id it kept (null when
+    new) and the distance to that previous centroid; sorted by id."""
+    return pd.DataFrame(
+        {
+            "cluster_id": ids,
+            "previous_cluster_id": pd.array(
+                [None if p < 0 else int(p) for p in previous], dtype="Int64"
+            ),
+            "match_distance": distance,
+        }
+    ).sort_values("cluster_id", ignore_index=True)
+
+
+def keep_cluster_ids(
+    centroids_z: np.ndarray, start_z: np.ndarray, start_ids: Sequence[int]
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Ids of centroids that Lloyd moved from ``start_z`` (row for row): each
+    keeps the id it started with (see the module docstring).
+
+    Returns:
+        ``(ids, matching)`` as :func:`assign_cluster_ids` returns them, the
+        ``match_distance`` being how far each centroid moved (z units).
+    """
+    ids = np.asarray(start_ids, dtype=np.int64)
+    if ids.shape != (centroids_z.shape[0],) or start_z.shape != centroids_z.shape:
+        raise ValueError("one start centroid and one id per centroid are needed")
+    if len(set(ids.tolist())) != len(ids) or (ids < 1).any():
+        raise ValueError("previous cluster ids must be distinct positive ints")
+    moved = np.sqrt(((centroids_z - start_z) ** 2).sum(axis=1))
+    return ids, _matching_table(ids, ids, moved)
+
+
 def assign_cluster_ids(
     centroids_z: np.ndarray,
     counts: np.ndarray,
@@ -136,13 +177,4 @@ def assign_cluster_ids(
                 next_id += 1
             ids[i] = next_id
             used.add(next_id)
-    matching = pd.DataFrame(
-        {
-            "cluster_id": ids,
-            "previous_cluster_id": pd.array(
-                [None if p < 0 else int(p) for p in prev_of], dtype="Int64"
-            ),
-            "match_distance": dist_of,
-        }
-    ).sort_values("cluster_id", ignore_index=True)
-    return ids, matching
+    return ids, _matching_table(ids, prev_of, dist_of)

@@ -7,17 +7,21 @@ Steps of :func:`segment_customers`:
 3. flag outliers (z beyond ``outlier_z``, at most ``max_outlier_share``) and
    leave them out of every fit;
 4. evaluate K-means for every k of ``k_range`` and choose k (``choose_k``: the
-   best k that meets every quality threshold);
+   best k that meets every quality threshold); or, given a stored run that
+   fits, keep its k and fit once from its centroids (:mod:`.warm_start`),
+   falling back to the choice, with the reason logged, when it does not;
 5. assign every customer (outliers too) to the nearest centroid of the chosen fit;
-6. number the clusters (value-score rule, or Hungarian matching to the previous
-   run's centroids when given) and name them with the naming rules;
+6. number the clusters (value-score rule, Hungarian matching to the previous
+   run's centroids when given, or the stored ids of a warm start) and name
+   them with the naming rules;
 7. profile the clusters, split oversized ones, cluster side by side for
    ``compare_k``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +33,7 @@ from segmentation.clustering.errors import (
     InputDataError,
     SettingError,
     TooFewDistinctPointsError,
+    config_key_name,
 )
 from segmentation.clustering.features import FeatureMatrix, prepare_features
 from segmentation.clustering.labelling import LabelledClusters, label_customers
@@ -47,6 +52,19 @@ from segmentation.clustering.selection import (
     judge_gates,
 )
 from segmentation.clustering.split import split_oversized_clusters
+from segmentation.clustering.warm_start import (
+    FROM_SELECTION,
+    FROM_STORED_RUN,
+    StoredRun,
+    WarmStart,
+    WarmStartError,
+    run_record,
+    warm_start,
+)
+
+# The warm start's outcome, and every reason it was refused, is shown with
+# the progress lines of the selection.
+logger = logging.getLogger(__name__)
 
 CUSTOMER_COLUMNS = [
     "customer_id",
@@ -94,6 +112,9 @@ class SegmentationResult:
         feature_report: One row per requested feature (transform, imputation,
             drop reason, mean/std).
         outliers: The outlier flags and the threshold used.
+        run_record: One row (``warm_start.RECORD_COLUMNS``): the chosen k,
+            whether it was chosen or kept from a stored run, the settings and
+            features the next refresh checks, and what the warm start did.
     """
 
     customer_clusters: pd.DataFrame
@@ -110,6 +131,7 @@ class SegmentationResult:
     comparison_sizes: pd.DataFrame
     feature_report: pd.DataFrame
     outliers: OutlierResult
+    run_record: pd.DataFrame
 
 
 def _centroid_table(
@@ -175,12 +197,52 @@ def _choose(
     return table, chosen_k, reason, {"selection": selection, "fits": fits}
 
 
+def _try_warm_start(
+    cfg: SegmentationConfig,
+    fm: FeatureMatrix,
+    fit_mask: np.ndarray,
+    stored: StoredRun,
+    setting_name: Callable[[str], str],
+) -> tuple[WarmStart | None, str]:
+    """The warm start, or None; and the line that says what happened, logged."""
+    try:
+        warm = warm_start(cfg, fm, fit_mask, stored)
+    except WarmStartError as err:
+        note = (
+            f"no warm start, so k is chosen again over {setting_name('k_range')}: "
+            f"{err.render(setting_name)}"
+        )
+        logger.warning("K-means: %s", note)
+        return None, note
+    logger.info("K-means: %s", warm.note)
+    return warm, warm.note
+
+
+def _matchable(centroids: pd.DataFrame, fm: FeatureMatrix) -> bool:
+    """Whether stored centroids give every feature of this run a finite raw
+    value, so the new clusters can be matched to them; else (logged) the
+    clusters are numbered by the value score."""
+    columns = [RAW_PREFIX + name for name in fm.features]
+    if (
+        all(c in centroids.columns for c in columns)
+        and np.isfinite(centroids[columns].to_numpy(dtype=np.float64)).all()
+    ):
+        return True
+    logger.warning(
+        "K-means: the stored clusters lack a centroid for a feature of this "
+        "run, so their ids cannot be kept: clusters are numbered by value score"
+    )
+    return False
+
+
 def segment_customers(
     features_df: pd.DataFrame,
     config: Mapping[str, object],
     *,
     previous_centroids: pd.DataFrame | None = None,
+    stored_run: StoredRun | None = None,
     naming_rules: pd.DataFrame | None = None,
+    setting_name: Callable[[str], str] = config_key_name,
 ) -> SegmentationResult:
     """Segment customers with K-means (steps in the module docstring).
 
@@ -190,8 +252,14 @@ def segment_customers(
         config: Plain dict; settings and defaults in :mod:`config`.
         previous_centroids: The previous run's ``centroids`` table, to carry ids
             over (optional).
+        stored_run: The stored run of a refresh (optional): its k is kept and
+            its centroids start the fit when it fits (:mod:`.warm_start`);
+            otherwise k is chosen and its centroids keep the ids, as
+            ``previous_centroids`` would.
         naming_rules: Rules table (the ``cluster_naming_rules`` seed); default
             :func:`default_naming_rules`.
+        setting_name: How the logged reasons name a setting (default
+            ``config key 'k_range'``).
 
     Raises:
         SettingError: on a bad setting (naming the key).
@@ -220,11 +288,24 @@ def segment_customers(
     if not fit_mask.any():
         raise InputDataError("every customer was flagged as an outlier")
 
-    model_selection, chosen_k, reason, run = _choose(cfg, fm, fit_mask)
-    prev_z = prev_ids = None
-    if previous_centroids is not None and len(previous_centroids):
-        prev_z = previous_centroids_in_z(previous_centroids, fm)
-        prev_ids = previous_centroids["cluster_id"].to_numpy(dtype=np.int64)
+    warm, note = None, None
+    if stored_run is not None:
+        warm, note = _try_warm_start(cfg, fm, fit_mask, stored_run, setting_name)
+        fallback = warm is None and previous_centroids is None
+        if fallback and _matchable(stored_run.centroids, fm):
+            previous_centroids = stored_run.centroids
+    if warm is not None:
+        model_selection, chosen_k, reason = warm.table, warm.k, warm.reason
+        run = {"selection": warm.selection, "fits": {warm.k: warm.fit}}
+        prev_z, prev_ids = warm.start_z, warm.ids
+        selection_reason, k_source = warm.selection_reason, FROM_STORED_RUN
+    else:
+        model_selection, chosen_k, reason, run = _choose(cfg, fm, fit_mask)
+        prev_z = prev_ids = None
+        if previous_centroids is not None and len(previous_centroids):
+            prev_z = previous_centroids_in_z(previous_centroids, fm)
+            prev_ids = previous_centroids["cluster_id"].to_numpy(dtype=np.int64)
+        selection_reason, k_source = reason, FROM_SELECTION
     lab = label_customers(
         fm.x,
         run["fits"][chosen_k].centroids,
@@ -232,6 +313,7 @@ def segment_customers(
         previous_z=prev_z,
         previous_ids=prev_ids,
         max_distance=cfg.max_match_distance,
+        keep_ids=warm is not None,
     )
     centroids = _centroid_table(lab, fm, naming_rules)
     name_of = dict(zip(centroids["cluster_id"], centroids["cluster_name"], strict=True))
@@ -335,4 +417,12 @@ def segment_customers(
         comparison_sizes=comparison.sizes,
         feature_report=fm.report,
         outliers=outliers,
+        run_record=run_record(
+            cfg,
+            fm,
+            chosen_k,
+            k_source=k_source,
+            selection_reason=selection_reason,
+            note=note,
+        ),
     )

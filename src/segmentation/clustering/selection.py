@@ -132,7 +132,7 @@ class Gates:
         out = []
         for key, label, value, floor in self._figures(row):
             if floor is not None and not value >= floor:
-                out.append((key, f"{label} {_fmt(value)} < {floor:g}"))
+                out.append((key, f"{label} {fmt_figure(value)} < {floor:g}"))
         return out
 
     def describe(self, row: pd.Series) -> str:
@@ -142,7 +142,7 @@ class Gates:
             if floor is None:
                 continue
             verdict = "ok" if value >= floor else f"below {key}"
-            parts.append(f"{label} {_fmt(value)} ({verdict} {floor:g})")
+            parts.append(f"{label} {fmt_figure(value)} ({verdict} {floor:g})")
         return ", ".join(parts)
 
     def _figures(self, row: pd.Series) -> list[tuple[str, str, float, float | None]]:
@@ -324,15 +324,15 @@ def evaluate_k_range(
                 position,
                 len(ks),
                 f"{fit.inertia:,.0f}",
-                _fmt(rows[-1]["silhouette"]),
-                _fmt(ari),
+                fmt_figure(rows[-1]["silhouette"]),
+                fmt_figure(ari),
                 time.perf_counter() - started,
             )
     table = pd.DataFrame(rows, columns=SELECTION_COLUMNS)
     return SelectionResult(table=table, fits=out_fits)
 
 
-def _fmt(value: float, digits: int = 3) -> str:
+def fmt_figure(value: float, digits: int = 3) -> str:
     """A figure for the reason text ("n/a" when missing)."""
     if value is None or not np.isfinite(value):
         return "n/a"
@@ -341,13 +341,14 @@ def _fmt(value: float, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
-def _row_figures(row: pd.Series) -> str:
+def row_figures(row: pd.Series) -> str:
     """The figures of one selection row, for the reason text."""
     return (
-        f"silhouette {_fmt(row['silhouette'])} ({row['silhouette_method']}, "
+        f"silhouette {fmt_figure(row['silhouette'])} ({row['silhouette_method']}, "
         f"n={int(row['silhouette_sample_size'])}), stability ARI "
-        f"{_fmt(row['stability_ari'])}, Davies-Bouldin {_fmt(row['davies_bouldin'])}, "
-        f"Calinski-Harabasz {_fmt(row['calinski_harabasz'], 1)}"
+        f"{fmt_figure(row['stability_ari'])}, Davies-Bouldin "
+        f"{fmt_figure(row['davies_bouldin'])}, Calinski-Harabasz "
+        f"{fmt_figure(row['calinski_harabasz'], 1)}"
     )
 
 
@@ -404,8 +405,7 @@ def choose_k(
             else ""
         )
         return int(fixed_k), (
-            f"k={fixed_k} fixed by configuration (fixed_k): {_row_figures(row)}"
-            f"{verdict}"
+            f"k={fixed_k} fixed by configuration (fixed_k): {row_figures(row)}{verdict}"
         )
     cand = table.loc[(table["k"] >= k_min) & (table["k"] <= k_max)]
     if cand.empty:
@@ -421,15 +421,15 @@ def choose_k(
     row = eligible.loc[sil >= sil.max() - silhouette_tolerance].iloc[0]
     k = int(row["k"])
     summary = "; ".join(
-        f"k={int(r['k'])}: silhouette {_fmt(r['silhouette'])}, ARI "
-        f"{_fmt(r['stability_ari'])}"
+        f"k={int(r['k'])}: silhouette {fmt_figure(r['silhouette'])}, ARI "
+        f"{fmt_figure(r['stability_ari'])}"
         + ("" if r["passes_gates"] else f", misses {r['gate_failures']}")
         for _, r in cand.iterrows()
     )
     return k, (
         f"k={k}: highest silhouette (within {silhouette_tolerance:g}, ties to the "
         f"smaller k) among the k of {k_min}..{k_max} that meet every quality "
-        f"threshold; {_row_figures(row)} [{summary}]"
+        f"threshold; {row_figures(row)} [{summary}]"
     )
 
 
@@ -474,9 +474,9 @@ def choose_split_k(
         k = int(row["k"])
         return k, (
             f"k={k}: no k reached stability ARI >= {min_stability:g}, so the "
-            f"most stable one was taken; {_row_figures(row)}"
+            f"most stable one was taken; {row_figures(row)}"
         )
     sil = stable["silhouette"].fillna(-np.inf)
     row = stable.loc[sil >= sil.max() - silhouette_tolerance].iloc[0]
     k = int(row["k"])
-    return k, f"k={k}: highest silhouette among the stable k; {_row_figures(row)}"
+    return k, f"k={k}: highest silhouette among the stable k; {row_figures(row)}"

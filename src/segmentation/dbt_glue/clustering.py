@@ -3,7 +3,7 @@
 ``python_models/clustering/int_kmeans_results.py`` calls :func:`kmeans_results`:
 it reads the customers and the naming rules, runs
 :func:`segmentation.clustering.segment_customers` once with var ``clustering``,
-and returns everything the run produced as one table of five parts, each row
+and returns everything the run produced as one table of six parts, each row
 holding one part in a struct column of its own:
 
 ===============  ==============================================
@@ -14,6 +14,7 @@ model_selection  k of k_range
 cluster          cluster of the chosen k
 cluster_feature  cluster of the chosen k and feature
 comparison       k of compare_k and cluster of that k
+run              run (one row): how k was decided, the settings
 ===============  ==============================================
 
 The struct column of a part has the part's name.
@@ -21,6 +22,12 @@ The struct column of a part has the part's name.
 SQL models split it (``select customer.* ... where part = 'customer'``). A
 typed error of the numerics is re-raised naming the setting as the key inside
 var ``clustering`` that fixes it.
+
+On a refresh (var ``refresh_from_stored``) :func:`stored_run` reads the
+model's own stored table back (its centroids, model selection and run row),
+and the run keeps the stored k and starts from those centroids when they fit
+(:mod:`segmentation.clustering.warm_start`); every reason it does not is
+printed, the settings named as vars.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ from segmentation.clustering import (
     parse_config,
     segment_customers,
 )
+from segmentation.clustering.warm_start import RECORD_COLUMNS, StoredRun
 
 #: The var holding the settings of segmentation.clustering.
 VAR = "clustering"
@@ -93,7 +101,11 @@ def show_progress() -> None:
     progress = logging.getLogger("segmentation.clustering")
     for handler in progress.handlers:
         if getattr(handler, "_segmentation_progress", False):
-            handler.setStream(sys.stdout)
+            try:
+                handler.setStream(sys.stdout)
+            except ValueError:
+                # The last run's stream is closed: nothing left to flush.
+                handler.stream = sys.stdout
             return
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", "%H:%M:%S"))
@@ -126,7 +138,7 @@ def _struct(frame: pd.DataFrame, columns: list[str]) -> pa.StructArray:
 
 
 def results_table(result: SegmentationResult) -> pa.Table:
-    """The run as one table of five parts (see the module docstring)."""
+    """The run as one table of six parts (see the module docstring)."""
     selection = result.model_selection
     customers = result.customer_clusters.astype(
         {"cluster_id": "int32", "sub_cluster_id": "Int32"}
@@ -141,6 +153,7 @@ def results_table(result: SegmentationResult) -> pa.Table:
         "comparison": _struct(
             result.comparison_sizes, list(result.comparison_sizes.columns)
         ),
+        "run": _struct(result.run_record, RECORD_COLUMNS),
     }
     tables = []
     for name, values in parts.items():
@@ -176,11 +189,48 @@ def stored_centroids(
     return wide.reset_index()
 
 
+def _stored_part(
+    session: duckdb.DuckDBPyConnection, stored: str, part: str
+) -> pd.DataFrame | None:
+    """The rows of one part of the stored run; None when its table has no
+    such part (a table written before the part existed)."""
+    try:
+        return session.sql(
+            f"select \"{part}\".* from {stored} where part = '{part}'"
+        ).df()
+    except (duckdb.BinderException, duckdb.CatalogException):
+        return None
+
+
+def stored_run(session: duckdb.DuckDBPyConnection, stored: str) -> StoredRun | None:
+    """The stored run of a refresh from table `stored` (the model's own table
+    in the refresh's copy of the last published build): its centroids, model
+    selection and run row. None, and the reason printed, when the stored
+    build has no K-means run."""
+    show_progress()
+    centroids = stored_centroids(session, stored)
+    if centroids is None:
+        logging.getLogger("segmentation.clustering").warning(
+            "K-means: no warm start, so k is chosen again over %s: the stored "
+            "build holds no K-means run (no clusters in %s)",
+            var_name("k_range"),
+            stored,
+        )
+        return None
+    selection = _stored_part(session, stored, "model_selection")
+    record = _stored_part(session, stored, "run")
+    return StoredRun(
+        centroids=centroids,
+        model_selection=selection if selection is not None and len(selection) else None,
+        record=record.iloc[0].to_dict() if record is not None and len(record) else None,
+    )
+
+
 def kmeans_results(
     customers: duckdb.DuckDBPyRelation,
     naming_rules: duckdb.DuckDBPyRelation,
     clustering: Mapping[str, object] | str,
-    previous_centroids: pd.DataFrame | None = None,
+    stored: StoredRun | None = None,
 ) -> pa.Table:
     """The whole K-means run for the dbt model, from its dbt inputs.
 
@@ -188,8 +238,9 @@ def kmeans_results(
         customers: ``dbt.ref("int_customer_features")``: one row per customer.
         naming_rules: ``dbt.ref("cluster_naming_rules")``.
         clustering: ``dbt.config.get("clustering")``, i.e. var clustering.
-        previous_centroids: the stored run's centroids (stored_centroids),
-            whose cluster ids the new clusters keep where they match.
+        stored: the stored run of a refresh (:func:`stored_run`): its k and
+            centroids start this run when they fit, else its cluster ids are
+            kept where the new clusters match.
 
     Raises:
         ClusteringVarError: on any error a setting or the data can fix, naming
@@ -214,7 +265,8 @@ def kmeans_results(
             features,
             settings,
             naming_rules=rules,
-            previous_centroids=previous_centroids,
+            stored_run=stored,
+            setting_name=var_name,
         )
     except duckdb.BinderException as err:
         raise ClusteringVarError(

@@ -1,4 +1,4 @@
-"""The glue of the dbt Python model: one run, one table of four parts, and
+"""The glue of the dbt Python model: one run, one table of six parts, and
 errors worded in terms of var clustering."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def _run(con: duckdb.DuckDBPyConnection, **settings: object):
     )
 
 
-def test_one_table_holds_the_five_parts(con, retail) -> None:
+def test_one_table_holds_the_six_parts(con, retail) -> None:
     table = _run(con, compare_k=[3, 4, 5])
     con.register("results", table)
     counts = dict(
@@ -42,8 +42,16 @@ def test_one_table_holds_the_five_parts(con, retail) -> None:
     assert counts["cluster"] == chosen
     assert counts["cluster_feature"] == chosen * len(RETAIL_SPEC)
     assert counts["comparison"] == 3 + 4 + 5
+    assert counts["run"] == 1
     # Each row carries its own part only.
-    parts = ["customer", "model_selection", "cluster", "cluster_feature", "comparison"]
+    parts = [
+        "customer",
+        "model_selection",
+        "cluster",
+        "cluster_feature",
+        "comparison",
+        "run",
+    ]
     stray = con.sql(
         "select count(*) from results where "
         + " or ".join(f"({p} is not null) <> (part = '{p}')" for p in parts)
