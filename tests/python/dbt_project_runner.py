@@ -72,6 +72,43 @@ COMPILE_TIME_VARS = frozenset(
     }
 )
 
+
+def selected_build(*selectors: str) -> list[str]:
+    """dbt arguments that build `selectors` with their own data tests only:
+    cautious, so a test runs only when all its parents are built, and
+    without the unit tests and the tests of staging, of the intermediate
+    and marts folders' common yml and of the seeds, which other builds run."""
+    return [
+        "--indirect-selection",
+        "cautious",
+        "--select",
+        *selectors,
+        "--exclude",
+        "resource_type:unit_test",
+        "resource_type:test,path:models/staging",
+        "resource_type:test,path:models/intermediate/_intermediate__models.yml",
+        "resource_type:test,path:models/marts/_marts__models.yml",
+        "resource_type:test,path:seeds",
+    ]
+
+
+def publish_command(builds_dir: Path, publish_dir: Path, *args: str) -> list[str]:
+    """`segmentation publish` of the project into `builds_dir` and
+    `publish_dir`, run as a user runs it: a process of its own."""
+    return [
+        sys.executable,
+        "-m",
+        "segmentation.publish",
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--builds-dir",
+        str(builds_dir),
+        "--publish-dir",
+        str(publish_dir),
+        *args,
+    ]
+
+
 _in_process = threading.Lock()
 # Pickled, so that each run gets a fresh copy.
 _parsed_manifests: dict[str, bytes] = {}

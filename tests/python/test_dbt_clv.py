@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from campaign_expectations import playbook_weights
-from dbt_project_runner import DbtRun, reused_demo_build, run_dbt
+from dbt_project_runner import DbtRun, reused_demo_build, run_dbt, selected_build
 
 from segmentation.clv import bgnbd
 from segmentation.clv.histories import purchase_histories
@@ -47,19 +47,9 @@ E,E1,2024-02-01 01:00:00,1,35
 AS_OF = date(2024, 4, 1)
 CALIBRATION = date(2024, 2, 1)  # AS_OF - 60 days (2024 is a leap year)
 HISTORY_DATES = [date(2024, 2, 1), date(2024, 3, 1)]
-SMALL_SELECT = [
-    "--indirect-selection",
-    "cautious",
-    "--select",
-    "+int_customers_purchases_summarised",
-    "+segment_churn_alerts",
-    "--exclude",
-    "resource_type:unit_test",
-    "resource_type:test,path:models/staging",
-    "resource_type:test,path:models/intermediate/_intermediate__models.yml",
-    "resource_type:test,path:models/marts/_marts__models.yml",
-    "resource_type:test,path:seeds",
-]
+SMALL_SELECT = selected_build(
+    "+int_customers_purchases_summarised", "+segment_churn_alerts"
+)
 
 
 def days(later: date, earlier: date) -> int:

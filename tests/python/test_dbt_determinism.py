@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_project_runner import PROJECT_DIR, run_dbt
+from dbt_project_runner import publish_command, run_dbt
 
 from segmentation_dev.datagen import generate_order_lines
 
@@ -83,19 +82,12 @@ def build_segments(work_dir: Path, data: Path, policy: str, threads: int) -> lis
         "GX_ANALYTICS_ENABLED": "false",
         "TZ": "UTC",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "segmentation.publish",
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--publish-dir",
-        str(work_dir / "published"),
-        "--builds-dir",
-        str(work_dir / "builds"),
+    command = publish_command(
+        work_dir / "builds",
+        work_dir / "published",
         "--vars",
         json.dumps(dbt_vars),
-    ]
+    )
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     published = work_dir / "published" / "segments.duckdb"

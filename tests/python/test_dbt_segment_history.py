@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_project_runner import DbtRun, run_dbt
+from dbt_project_runner import DbtRun, run_dbt, selected_build
 
 # Seven customers, one line per order (quantity 1, so the price is the
 # order's value), all at 10:00. 'C-G4' is a return (order ids starting
@@ -49,23 +49,10 @@ D1, D2, D3 = date(2024, 1, 1), date(2024, 3, 1), date(2024, 4, 1)
 # UTC+14: a snapshot time taken in local time would be 14 hours off.
 NON_UTC_TZ = "Pacific/Kiritimati"
 DRIFT_TEST = "segment_share_drift_between_last_two_as_of_dates"
-# The history marts, the snapshot and what they are built from, with only
-# the data tests of the history (other builds run the rest). Cautious: a
-# test runs only when all its parents are built.
-SELECT = [
-    "--indirect-selection",
-    "cautious",
-    "--select",
-    "+customer_alerts",
-    "+segment_transitions",
-    "+customer_segments_snapshot",
-    "--exclude",
-    "resource_type:unit_test",
-    "resource_type:test,path:models/staging",
-    "resource_type:test,path:models/intermediate/_intermediate__models.yml",
-    "resource_type:test,path:models/marts/_marts__models.yml",
-    "resource_type:test,path:seeds",
-]
+# The history marts, the snapshot and what they are built from.
+SELECT = selected_build(
+    "+customer_alerts", "+segment_transitions", "+customer_segments_snapshot"
+)
 
 
 def history_vars(csv_path: Path) -> dict:

@@ -8,12 +8,12 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
+from dbt_project_runner import publish_command
 from pipeline_data import ORDERS_CSV, PROJECT_DIR, Verdict
 from publish_helpers import TABLES, make_candidate, metadata, sha256
 
@@ -69,19 +69,12 @@ def pipeline_runs(tmp_path_factory) -> PipelineRuns:
     )
     failed_sha = sha256(failed_publish_dir / "segments.duckdb")
     failing = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "segmentation.publish",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--builds-dir",
-            str(tmp / "failed_builds"),
-            "--publish-dir",
-            str(failed_publish_dir),
+        publish_command(
+            tmp / "failed_builds",
+            failed_publish_dir,
             "--vars",
             dbt_vars(csv, 0.0),  # one guest line of six is over a 0% limit
-        ],
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

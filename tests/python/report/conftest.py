@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from report_pages import PROJECT_DIR, Report, make_report
+from dbt_project_runner import publish_command
+from report_pages import Report, make_report
 
 
 @dataclass(frozen=True)
@@ -33,18 +33,7 @@ def published_demo(tmp_path_factory: pytest.TempPathFactory) -> PublishedDemo:
     tmp = tmp_path_factory.mktemp("report_published")
     builds, publish = tmp / "builds", tmp / "published"
     run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "segmentation.publish",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--builds-dir",
-            str(builds),
-            "--publish-dir",
-            str(publish),
-            "--skip-audit",
-        ],
+        publish_command(builds, publish, "--skip-audit"),
         capture_output=True,
         text=True,
         check=False,
