@@ -206,23 +206,46 @@ def expected_purchases(
     t_x: np.ndarray,
     T: np.ndarray,
 ) -> np.ndarray:
-    """Expected purchases in the t time units after T, given the history:
-    P(alive) times the purchases of a customer alive at T, which depend on
-    x and T alone and are computed once per distinct (x, T)."""
+    """Expected purchases in the t time units after T, given the history."""
+    return expected_purchases_by_horizon(params, np.array([t]), x, t_x, T)[..., 0]
+
+
+def expected_purchases_by_horizon(
+    params: BgNbdParameters,
+    horizons: np.ndarray,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+) -> np.ndarray:
+    """Expected purchases in the first h time units after T for each h of
+    `horizons` (last axis of the result), given the history: P(alive) times
+    the purchases of a customer alive at T, which depend on x and T alone
+    and are computed once per distinct (x, T) and horizon."""
     x, t_x, T = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
-    if not t >= 0:
-        raise ValueError(f"the horizon t must be >= 0, got {t}")
-    pairs, inverse = np.unique(
-        np.column_stack([x.ravel(), T.ravel()]), axis=0, return_inverse=True
-    )
+    horizons = np.asarray(horizons, dtype=np.float64).ravel()
+    if not np.all(horizons >= 0):
+        raise ValueError(f"horizons must be >= 0, got {horizons}")
+    pair_x, pair_T, inverse = _distinct_pairs(x.ravel(), T.ravel())
+    grid = np.broadcast_shapes((len(pair_x), 1), (1, len(horizons)))
     if_alive = purchases_if_alive(
         params.r,
         params.alpha,
         params.a,
         params.b,
-        np.full(len(pairs), float(t)),
-        pairs[:, 0],
-        pairs[:, 1],
+        np.broadcast_to(horizons[None, :], grid),
+        np.broadcast_to(pair_x[:, None], grid),
+        np.broadcast_to(pair_T[:, None], grid),
     )
-    alive = probability_alive(params, x, t_x, T)
-    return alive * if_alive[inverse.ravel()].reshape(x.shape)
+    alive = probability_alive(params, x, t_x, T).reshape(-1, 1)
+    return (alive * if_alive[inverse]).reshape(*x.shape, len(horizons))
+
+
+def _distinct_pairs(x: np.ndarray, T: np.ndarray):
+    """The distinct (x, T), sorted, and each row's index among them."""
+    order = np.lexsort((T, x))
+    xs, ts = x[order], T[order]
+    first = np.ones(len(xs), dtype=bool)
+    first[1:] = (xs[1:] != xs[:-1]) | (ts[1:] != ts[:-1])
+    inverse = np.empty(len(xs), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return xs[first], ts[first], inverse

@@ -26,10 +26,12 @@ from scipy.special import gammaln
 
 # The sum stops when what is left of it is provably below this share of it.
 RELATIVE_TOLERANCE = 1e-15
-# Rows summed together: bounds the memory of the loop's arrays.
-CHUNK_ROWS = 1 << 16
-# Terms added between two checks of what is left (the check costs more).
-TERMS_PER_CHECK = 8
+# Terms are added in blocks between two checks of what is left: 8, then as
+# many as were added so far, at most MAX_BLOCK. Rows go in chunks, so that
+# a block holds at most CHUNK_ROWS x MAX_BLOCK values (32 MiB a table).
+MIN_BLOCK = 8
+MAX_BLOCK = 1024
+CHUNK_ROWS = 4096
 
 
 def purchases_if_alive(
@@ -58,43 +60,48 @@ def purchases_if_alive(
 
 
 def _series(r, alpha, a, b, t, x, T) -> np.ndarray:
+    """The sum for one chunk of rows. The blocks start at the same terms
+    for every row, so a row's value does not depend on the other rows."""
     total = np.zeros(len(t))
     rows = np.flatnonzero(t > 0)  # nothing is bought in no time
     k, beta_b = r + x[rows], b + x[rows]
     log_end = np.log(alpha + T[rows] + t[rows])
     log_u = np.log(alpha + T[rows]) - log_end
     log_z = np.log(t[rows]) - log_end
-    z = np.exp(log_z)
     log_pmf0 = k * log_u  # log P(N = 0)
     # Term j = 0: P(N > 0) E[(1 - p)^0].
-    pmf = np.exp(log_pmf0)  # P(N = j)
     q = -np.expm1(log_pmf0)  # P(N > j)
     m = np.ones(len(rows))  # E[(1 - p)^j]
     sums = q.copy()
     j = 0
-    while True:
-        # P(N = j) afresh from its logarithm: the running product below
-        # starts from 0 where u^k is too small for a double.
-        pmf = np.exp(
-            gammaln(k + j) - gammaln(k) - gammaln(j + 1.0) + log_pmf0 + j * log_z
-        )
-        left = _tail_bound(a, k, beta_b, log_z, j, pmf, q, m)
+    while len(rows):
+        # log P(N = j) afresh, not carried from block to block.
+        log_pmf = gammaln(k + j) - gammaln(k) - gammaln(j + 1.0) + log_pmf0
+        log_pmf += j * log_z
+        left = _tail_bound(a, k, beta_b, log_z, j, np.exp(log_pmf), q, m)
         going = ~(left <= RELATIVE_TOLERANCE * sums)
         if not going.all():
             total[rows[~going]] = sums[~going]
-            rows, k, beta_b, log_z, z, log_pmf0, pmf, q, m, sums = (
+            rows, k, beta_b, log_z, log_pmf0, log_pmf, q, m, sums = (
                 v[going]
-                for v in (rows, k, beta_b, log_z, z, log_pmf0, pmf, q, m, sums)
+                for v in (rows, k, beta_b, log_z, log_pmf0, log_pmf, q, m, sums)
             )
             if not len(rows):
-                return total
-        for _ in range(TERMS_PER_CHECK):
-            # Term j + 1.
-            pmf *= (k + j) * z / (j + 1.0)
-            q = np.maximum(q - pmf, 0.0)
-            m *= (beta_b + j) / (a + beta_b + j)
-            sums += q * m
-            j += 1
+                break
+        # Terms j + 1 .. j + n. The probabilities in logarithms: P(N = 0)
+        # may be too small for a double where the later ones are not.
+        n = min(max(j, MIN_BLOCK), MAX_BLOCK)
+        steps = j + np.arange(n, dtype=np.float64)
+        log_ratio = np.log(k[:, None] + steps) - np.log(steps + 1.0)
+        log_ratio += log_z[:, None]
+        pmfs = np.exp(log_pmf[:, None] + np.cumsum(log_ratio, axis=1))
+        qs = np.maximum(q[:, None] - np.cumsum(pmfs, axis=1), 0.0)
+        stay = (beta_b[:, None] + steps) / (a + beta_b[:, None] + steps)
+        ms = m[:, None] * np.cumprod(stay, axis=1)
+        sums = sums + np.sum(qs * ms, axis=1)
+        q, m = qs[:, -1], ms[:, -1]
+        j += n
+    return total
 
 
 def _tail_bound(a, k, beta_b, log_z, j, pmf, q, m) -> np.ndarray:
