@@ -43,6 +43,12 @@ BOUND_HINTS = {
 }
 
 
+# A fit is on that ridge when dividing a and b by 10 costs less log-likelihood
+# than this: half the 95% quantile of chi-square with one degree of freedom,
+# the likelihood-ratio test's limit for one parameter.
+RIDGE_LOG_LIKELIHOOD = 1.92
+
+
 @dataclass(frozen=True)
 class BgNbdParameters:
     """r and alpha: gamma shape and scale (time unit of the histories) of the
@@ -249,3 +255,17 @@ def _distinct_pairs(x: np.ndarray, T: np.ndarray):
     inverse = np.empty(len(xs), dtype=np.int64)
     inverse[order] = np.cumsum(first) - 1
     return xs[first], ts[first], inverse
+
+
+def dropout_spread_support(
+    params: BgNbdParameters, histories: PurchaseHistories, factor: float = 10.0
+) -> float:
+    """How much lower the log-likelihood is with a and b divided by `factor`
+    (the same mean dropout probability a / (a + b), a wider spread of it
+    across customers). Near 0, the histories cannot tell how much customers
+    differ in dropping out: a fit on such a ridge runs a and b up together,
+    and its predictions rest on the mean alone."""
+    wider = BgNbdParameters(
+        params.r, params.alpha, params.a / factor, params.b / factor
+    )
+    return log_likelihood(params, histories) - log_likelihood(wider, histories)
