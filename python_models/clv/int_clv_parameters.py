@@ -3,7 +3,7 @@ current sample (or var clv_parameters) and, for the holdout validation, a
 BG/NBD fit on the calibration sample."""
 
 from segmentation.clv.settings import clv_settings
-from segmentation.clv.warehouse import HISTORY_COLUMNS, fit_parameters
+from segmentation.clv.warehouse import HISTORY_COLUMNS, fit_parameters, show_warnings
 
 
 def model(dbt, session):
@@ -11,6 +11,7 @@ def model(dbt, session):
     # A statement of its own: dbt finds config.get calls by reading the code.
     clv = dbt.config.get("clv")
     settings = clv_settings(clv)
+    show_warnings()
     # The fits do not depend on the order of the rows: no sort needed.
     histories = dbt.ref("int_customers_purchases_summarised")
     columns = ", ".join(HISTORY_COLUMNS)

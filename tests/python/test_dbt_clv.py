@@ -8,6 +8,9 @@
    predictions from stored parameters in SQL (the path of engines without
    Python models) against the Python ones; and fits that cannot be trusted
    stopping the build with the var to change.
+3. Eleven months of the UCI orders: a calibration period shorter than the
+   holdout, and a calibration fit that cannot tell how customers differ in
+   dropping out, still build, predict and say so in the output.
 """
 
 from __future__ import annotations
@@ -16,10 +19,17 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pytest
 from campaign_expectations import playbook_weights
-from dbt_project_runner import DbtRun, reused_demo_build, run_dbt, selected_build
+from dbt_project_runner import (
+    PROJECT_DIR,
+    DbtRun,
+    reused_demo_build,
+    run_dbt,
+    selected_build,
+)
 
 from segmentation.clv import bgnbd
 from segmentation.clv.histories import purchase_histories
@@ -441,3 +451,95 @@ def test_no_prediction_is_nan(demo):
     assert np.isfinite(
         demo.query("select max(predicted_clv) from customer_value_predictions")[0][0]
     )
+
+
+# --- Eleven months of real orders ------------------------------------------
+
+UCI_2010_2011 = PROJECT_DIR / "data" / "online_retail_2010_2011.parquet"
+SHORT_HISTORY_END = "2011-11-20"
+SHORT_HISTORY_SELECT = [
+    "--indirect-selection",
+    "cautious",
+    "--select",
+    "+clv_holdout_validation",
+    "+clv_model_parameters",
+    "--exclude",
+    *SMALL_SELECT[SMALL_SELECT.index("--exclude") + 1 :],
+]
+
+
+@pytest.fixture(scope="module")
+def short_history(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
+    """The UCI order lines dated before 2011-11-20 (2010-12-01 on: 353 days
+    of history), built with the default CLV settings: the validation's
+    calibration date falls 180 days back, 173 days after the first order."""
+    work_dir = tmp_path_factory.mktemp("clv_short_history")
+    lines = work_dir / "orders.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            f"copy (select * from read_parquet('{UCI_2010_2011}')"
+            f" where InvoiceDate < '{SHORT_HISTORY_END}') to '{lines}'"
+        )
+    columns = {
+        "customer_id": "CustomerID",
+        "order_id": "InvoiceNo",
+        "ordered_at": "InvoiceDate",
+        "product_id": "StockCode",
+        "quantity": "Quantity",
+        "unit_price": "UnitPrice",
+        "country": "Country",
+    }
+    return run_dbt(
+        work_dir,
+        "build",
+        {
+            "order_inputs": [{"name": "uci", "path": str(lines), "columns": columns}],
+            # Not what is tested, and the longest step of a build.
+            "clustering_enabled": False,
+        },
+        extra_args=SHORT_HISTORY_SELECT,
+    )
+
+
+def test_a_short_real_history_builds_and_validates_with_default_settings(
+    short_history,
+):
+    assert short_history.returncode == 0, short_history.output[-5000:]
+    predicted = short_history.query(
+        "select count(*), count(*) filter (where isfinite("
+        "predicted_holdout_purchases)) from int_customers_holdout_predicted"
+    )
+    assert predicted == [(2_660, 2_660)]
+    total = short_history.query(
+        "select customers, predicted_purchases, actual_purchases,"
+        " purchase_error_share from clv_holdout_validation where is_total"
+    )[0]
+    # Every customer of the calibration sample, and the purchase orders
+    # they placed in the 180 days, counted here from the orders.
+    assert total[0] == 2_660
+    assert (
+        total[2]
+        == short_history.query(
+            "select count(*) from int_orders_aggregated where is_purchase"
+            " and last_line_at >= date '2011-11-19' - 180"
+            " and customer_id in (select customer_id from int_orders_aggregated"
+            "   where is_purchase and last_line_at < date '2011-11-19' - 180)"
+        )[0][0]
+    )
+    # A model that predicts, not merely a number.
+    assert abs(total[3]) < 0.15
+
+
+def test_a_short_real_history_says_what_limits_its_validation(short_history):
+    output = " ".join(short_history.output.split())
+    assert (
+        "reach back at most 173 days before the calibration date, fewer than "
+        "the 180 days they predict (var clv_holdout_days = 180)"
+    ) in output
+    assert "var clv_holdout_days of at most 176" in output
+    assert (
+        "the histories of the calibration date (bg_nbd_calibration) do not "
+        "tell how much customers differ in their chance of dropping out"
+    ) in output
+    # The fit on all 353 days does tell.
+    assert "the histories of the as-of date do not tell" not in output

@@ -5,16 +5,18 @@ time unit of the histories); after each purchase the customer drops out with
 a probability p (beta-distributed: a, b).
 
 Fitted by maximum likelihood (equation 6 of the paper) with the analytic
-gradient; P(alive) and the expected purchases over a horizon given a
-customer's history follow equations 10 and 13 of the paper and Fader and
-Hardie's note "Computing P(alive) using the BG/NBD model"."""
+gradient; P(alive) given a customer's history follows equation 13 of the
+paper and Fader and Hardie's note "Computing P(alive) using the BG/NBD
+model". The expected purchases over a horizon (the paper's equation 10) are
+P(alive) times a series of positive terms (purchases_if_alive.py), which
+stays finite where the closed form's hypergeometric function overflows."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
+from scipy.special import betaln, digamma, expit, gammaln
 
 from segmentation.clv.errors import TooFewCustomersError
 from segmentation.clv.histories import (
@@ -23,6 +25,7 @@ from segmentation.clv.histories import (
     distinct_histories,
 )
 from segmentation.clv.optimise import maximise
+from segmentation.clv.purchases_if_alive import purchases_if_alive
 
 MODEL = "BG/NBD"
 NAMES = ("r", "alpha", "a", "b")
@@ -38,9 +41,12 @@ BOUND_HINTS = {
         "customer seems to stop buying, or the histories are too short to tell"
     ),
 }
-# Expected purchases divide by a - 1, a removable singularity: within this
-# distance of a = 1 they are the mean of the values on either side.
-A_NEAR_ONE = 1e-6
+
+
+# A fit is on that ridge when dividing a and b by 10 costs less log-likelihood
+# than this: half the 95% quantile of chi-square with one degree of freedom,
+# the likelihood-ratio test's limit for one parameter.
+RIDGE_LOG_LIKELIHOOD = 1.92
 
 
 @dataclass(frozen=True)
@@ -199,18 +205,6 @@ def probability_alive(
     return expit(-log_odds)
 
 
-def _expected_purchases(params, t, x, t_x, T) -> np.ndarray:
-    # Equation 10 with 2F1(r+x, b+x; c; z) (alpha+T)^(r+x) / (alpha+T+t)^(r+x)
-    # rewritten by Euler's transformation as (1-z)^(a-1) 2F1(c-r-x, c-b-x;
-    # c; z): no large powers, and a series that converges fast for any x.
-    r, alpha, a, b = params.r, params.alpha, params.a, params.b
-    c = a + b + x - 1
-    z = t / (alpha + T + t)
-    series = hyp2f1(a + b - 1 - r, a - 1, c, z)
-    remaining = 1.0 - np.exp((a - 1) * np.log1p(-z)) * series
-    return c / (a - 1) * remaining * probability_alive(params, x, t_x, T)
-
-
 def expected_purchases(
     params: BgNbdParameters,
     t: float,
@@ -219,14 +213,59 @@ def expected_purchases(
     T: np.ndarray,
 ) -> np.ndarray:
     """Expected purchases in the t time units after T, given the history."""
+    return expected_purchases_by_horizon(params, np.array([t]), x, t_x, T)[..., 0]
+
+
+def expected_purchases_by_horizon(
+    params: BgNbdParameters,
+    horizons: np.ndarray,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+) -> np.ndarray:
+    """Expected purchases in the first h time units after T for each h of
+    `horizons` (last axis of the result), given the history: P(alive) times
+    the purchases of a customer alive at T, which depend on x and T alone
+    and are computed once per distinct (x, T) and horizon."""
     x, t_x, T = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
-    if t < 0:
-        raise ValueError(f"the horizon t must be >= 0, got {t}")
-    if abs(params.a - 1.0) >= A_NEAR_ONE:
-        return _expected_purchases(params, t, x, t_x, T)
-    below = BgNbdParameters(params.r, params.alpha, 1.0 - A_NEAR_ONE, params.b)
-    above = BgNbdParameters(params.r, params.alpha, 1.0 + A_NEAR_ONE, params.b)
-    return 0.5 * (
-        _expected_purchases(below, t, x, t_x, T)
-        + _expected_purchases(above, t, x, t_x, T)
+    horizons = np.asarray(horizons, dtype=np.float64).ravel()
+    if not np.all(horizons >= 0):
+        raise ValueError(f"horizons must be >= 0, got {horizons}")
+    pair_x, pair_T, inverse = _distinct_pairs(x.ravel(), T.ravel())
+    grid = np.broadcast_shapes((len(pair_x), 1), (1, len(horizons)))
+    if_alive = purchases_if_alive(
+        params.r,
+        params.alpha,
+        params.a,
+        params.b,
+        np.broadcast_to(horizons[None, :], grid),
+        np.broadcast_to(pair_x[:, None], grid),
+        np.broadcast_to(pair_T[:, None], grid),
     )
+    alive = probability_alive(params, x, t_x, T).reshape(-1, 1)
+    return (alive * if_alive[inverse]).reshape(*x.shape, len(horizons))
+
+
+def _distinct_pairs(x: np.ndarray, T: np.ndarray):
+    """The distinct (x, T), sorted, and each row's index among them."""
+    order = np.lexsort((T, x))
+    xs, ts = x[order], T[order]
+    first = np.ones(len(xs), dtype=bool)
+    first[1:] = (xs[1:] != xs[:-1]) | (ts[1:] != ts[:-1])
+    inverse = np.empty(len(xs), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return xs[first], ts[first], inverse
+
+
+def dropout_spread_support(
+    params: BgNbdParameters, histories: PurchaseHistories, factor: float = 10.0
+) -> float:
+    """How much lower the log-likelihood is with a and b divided by `factor`
+    (the same mean dropout probability a / (a + b), a wider spread of it
+    across customers). Near 0, the histories cannot tell how much customers
+    differ in dropping out: a fit on such a ridge runs a and b up together,
+    and its predictions rest on the mean alone."""
+    wider = BgNbdParameters(
+        params.r, params.alpha, params.a / factor, params.b / factor
+    )
+    return log_likelihood(params, histories) - log_likelihood(wider, histories)

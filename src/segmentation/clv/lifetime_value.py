@@ -66,15 +66,17 @@ def discounted_purchases(
     if annual_discount_rate <= -1:
         raise ValueError(f"the discount rate must be > -1, got {annual_discount_rate}")
     distinct = distinct_histories(histories)
-    x, t_x, T = distinct.x, distinct.t_x, distinct.T
-    cumulative = np.zeros(len(x))
-    discounted = np.zeros(len(x))
-    for end in step_ends(horizon, step):
-        upto = bgnbd.expected_purchases(params, float(end), x, t_x, T)
-        factor = (1.0 + annual_discount_rate) ** (-end / units_per_year)
-        discounted += (upto - cumulative) * factor
-        cumulative = upto
-    return distinct.expand(cumulative), distinct.expand(discounted)
+    ends = step_ends(horizon, step)
+    upto = bgnbd.expected_purchases_by_horizon(
+        params, ends, distinct.x, distinct.t_x, distinct.T
+    )
+    steps = np.diff(upto, axis=1, prepend=0.0)
+    factors = (1.0 + annual_discount_rate) ** (-ends / units_per_year)
+    # Step by step, in order: the same sums as adding the steps one by one.
+    discounted = np.zeros(len(distinct.x))
+    for k, factor in enumerate(factors):
+        discounted += steps[:, k] * factor
+    return distinct.expand(upto[:, -1]), distinct.expand(discounted)
 
 
 def customer_values(

@@ -9,6 +9,9 @@ first_to_last_days (t_x), customer_age_days (T) and repeat_order_value_mean
 
 from __future__ import annotations
 
+import logging
+import sys
+
 import numpy as np
 import pandas as pd
 
@@ -34,6 +37,7 @@ HISTORY_COLUMNS = [
 ]
 FITTED = "fitted"
 STORED = "var clv_parameters"
+WARNINGS = logging.getLogger("segmentation.clv")
 
 
 class ClvBuildError(RuntimeError):
@@ -76,6 +80,67 @@ def _advice(err: ClvError, settings: ClvSettings, calibration: bool) -> str:
 def _worded(err: ClvError, settings: ClvSettings, calibration: bool = False):
     return ClvBuildError(
         f"Customer lifetime value: {err}. {_advice(err, settings, calibration)}"
+    )
+
+
+def show_warnings() -> None:
+    """Print the CLV models' warnings to stdout, timestamped like dbt's own
+    lines. One handler per process, pointed at the stdout of the current
+    run: dbt may run several builds in one process."""
+    for handler in WARNINGS.handlers:
+        if getattr(handler, "_segmentation_warnings", False):
+            handler.setStream(sys.stdout)
+            return
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", "%H:%M:%S"))
+    handler._segmentation_warnings = True
+    WARNINGS.addHandler(handler)
+    WARNINGS.setLevel(logging.INFO)
+    WARNINGS.propagate = False
+
+
+def _ridge_warning(model: str, fit: bgnbd.BgNbdFit, histories, fix: str) -> None:
+    """Warns when the fit cannot tell how much customers differ in their
+    chance of dropping out (bgnbd.dropout_spread_support)."""
+    p = fit.parameters
+    support = bgnbd.dropout_spread_support(p, histories)
+    if support >= bgnbd.RIDGE_LOG_LIKELIHOOD:
+        return
+    WARNINGS.warning(
+        "Customer lifetime value, warning: the histories of %s do not tell how "
+        "much customers differ in their chance of dropping out (a = %.4g, b = "
+        "%.4g; a and b divided by 10 fit almost as well, log-likelihood lower "
+        "by %.3g, under %.2f). The predictions rest on the mean chance of "
+        "dropping out after a purchase, a / (a + b) = %.4g. %s",
+        model,
+        p.a,
+        p.b,
+        support,
+        bgnbd.RIDGE_LOG_LIKELIHOOD,
+        p.a / (p.a + p.b),
+        fix,
+    )
+
+
+def _short_calibration_warning(
+    current: PurchaseHistories, calibration: PurchaseHistories, holdout_days: int
+) -> None:
+    """Warns when the validation predicts further ahead than the calibration
+    histories reach back."""
+    reach = int(np.max(calibration.T))
+    if reach >= holdout_days:
+        return
+    WARNINGS.warning(
+        "Customer lifetime value, warning: the calibration histories of the "
+        "holdout validation reach back at most %d days before the calibration "
+        "date, fewer than the %d days they predict (var clv_holdout_days = %d): "
+        "the validation checks predictions further ahead than the fit has "
+        "seen. With these orders, var clv_holdout_days of at most %d (half the "
+        "history) checks more fairly.",
+        reach,
+        holdout_days,
+        holdout_days,
+        int(np.max(current.T)) // 2,
     )
 
 
@@ -145,6 +210,13 @@ def fit_parameters(
                 settings.min_repeat_customers,
             )
             source = FITTED
+            _ridge_warning(
+                "the as-of date",
+                purchases,
+                histories,
+                "Longer histories tell more; var clv_parameters can hold the "
+                "parameters of an earlier build (clv_model_parameters).",
+            )
         else:
             purchases = bgnbd.BgNbdFit(
                 stored.purchases,
@@ -188,13 +260,24 @@ def fit_parameters(
     )
     if calibration is not None:
         try:
+            calibration_histories = _histories(calibration)
             calibrated = bgnbd.fit(
-                _histories(calibration),
+                calibration_histories,
                 settings.max_iterations,
                 settings.min_repeat_customers,
             )
         except ClvError as err:
             raise _worded(err, settings, calibration=True) from None
+        _short_calibration_warning(
+            histories, calibration_histories, settings.holdout_days
+        )
+        _ridge_warning(
+            "the calibration date (bg_nbd_calibration)",
+            calibrated,
+            calibration_histories,
+            "This fit serves only the holdout validation; a shorter var "
+            "clv_holdout_days gives it longer histories.",
+        )
         rows += _purchase_rows("bg_nbd_calibration", calibrated, FITTED)
         rows += _rows(
             "bg_nbd_calibration", {"holdout_days": settings.holdout_days}, "var"

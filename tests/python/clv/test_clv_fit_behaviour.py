@@ -280,3 +280,12 @@ def test_without_a_holdout_the_holdout_predictions_are_empty_not_an_error():
     predicted = predict_holdout(calibration, pd.DataFrame(), settings)
     assert list(predicted.columns) == ["customer_id", "predicted_holdout_purchases"]
     assert predicted.empty
+
+
+def test_a_fit_that_identifies_the_dropout_spread_is_not_on_the_ridge(
+    simulated, simulated_fit
+):
+    # Simulated with a = 0.9, b = 3.5: the spread is plain in 40,000
+    # histories, so a tenth of a and b costs far more than the ridge limit.
+    support = bgnbd.dropout_spread_support(simulated_fit.parameters, simulated)
+    assert support > 100 * bgnbd.RIDGE_LOG_LIKELIHOOD
