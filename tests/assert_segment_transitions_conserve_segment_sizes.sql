@@ -6,6 +6,13 @@
 -- Every pair of consecutive dates of the history is checked, including
 -- segments that are empty at one of the two dates.
 -- Fails with each (date, segment, side) whose sums differ.
+{#- The two sides of a pair of dates: the transitions' column prefix, the
+    segment that stands for customers outside the segmentation on that
+    side, and what the side checks. #}
+{%- set sides = [
+    ('from', '(new)', 'out of the segment at the earlier date'),
+    ('to', '(gone)', 'into the segment at the later date'),
+] %}
 
 with
 
@@ -49,83 +56,83 @@ date_pairs as (
 
 ),
 
-outflows as (
+side_dates as (
+
+    {%- for prefix, outside, side in sides %}
+        {%- if not loop.first %}
+
+            union all
+        {%- endif %}
+
+        select
+            '{{ side }}' as side,
+            {{ prefix }}_as_of_date as as_of_date
+        from date_pairs
+    {%- endfor %}
+
+),
+
+flows as (
+
+    {%- for prefix, outside, side in sides %}
+        {%- if not loop.first %}
+
+            union all
+        {%- endif %}
+
+        select
+            '{{ side }}' as side,
+            {{ prefix }}_as_of_date as as_of_date,
+            {{ prefix }}_segment_name as segment_name,
+            customers,
+            {{ prefix }}_revenue as revenue
+        from transitions
+        where {{ prefix }}_segment_name != '{{ outside }}'
+    {%- endfor %}
+
+),
+
+flow_sizes as (
 
     select
-        from_as_of_date as as_of_date,
-        from_segment_name as segment_name,
+        side,
+        as_of_date,
+        segment_name,
         sum(customers) as customers,
-        sum(cast(from_revenue as decimal(38, 4))) as revenue
-    from transitions
-    where from_segment_name != '(new)'
-    group by from_as_of_date, from_segment_name
+        sum(cast(revenue as decimal(38, 4))) as revenue
+    from flows
+    group by side, as_of_date, segment_name
 
 ),
 
-inflows as (
+side_sizes as (
 
     select
-        to_as_of_date as as_of_date,
-        to_segment_name as segment_name,
-        sum(customers) as customers,
-        sum(cast(to_revenue as decimal(38, 4))) as revenue
-    from transitions
-    where to_segment_name != '(gone)'
-    group by to_as_of_date, to_segment_name
-
-),
-
-earlier_sizes as (
-
-    select segment_sizes.*
+        side_dates.side,
+        segment_sizes.*
     from segment_sizes
-    inner join date_pairs
-        on segment_sizes.as_of_date = date_pairs.from_as_of_date
-
-),
-
-later_sizes as (
-
-    select segment_sizes.*
-    from segment_sizes
-    inner join date_pairs
-        on segment_sizes.as_of_date = date_pairs.to_as_of_date
+    inner join side_dates
+        on segment_sizes.as_of_date = side_dates.as_of_date
 
 ),
 
 compared as (
 
     select
-        'out of the segment at the earlier date' as side,
-        coalesce(earlier_sizes.as_of_date, outflows.as_of_date) as as_of_date,
-        coalesce(earlier_sizes.segment_name, outflows.segment_name)
+        coalesce(side_sizes.side, flow_sizes.side) as side,
+        coalesce(side_sizes.as_of_date, flow_sizes.as_of_date) as as_of_date,
+        coalesce(side_sizes.segment_name, flow_sizes.segment_name)
             as segment_name,
-        coalesce(earlier_sizes.customers, 0) as segment_customers,
-        coalesce(outflows.customers, 0) as flow_customers,
-        coalesce(earlier_sizes.revenue, 0) as segment_revenue,
-        coalesce(outflows.revenue, 0) as flow_revenue
-    from earlier_sizes
-    full outer join outflows
+        coalesce(side_sizes.customers, 0) as segment_customers,
+        coalesce(flow_sizes.customers, 0) as flow_customers,
+        coalesce(side_sizes.revenue, 0) as segment_revenue,
+        coalesce(flow_sizes.revenue, 0) as flow_revenue
+    from side_sizes
+    full outer join flow_sizes
         on
-            earlier_sizes.as_of_date = outflows.as_of_date
-            and earlier_sizes.segment_name = outflows.segment_name
-
-    union all
-
-    select
-        'into the segment at the later date' as side,
-        coalesce(later_sizes.as_of_date, inflows.as_of_date) as as_of_date,
-        coalesce(later_sizes.segment_name, inflows.segment_name)
-            as segment_name,
-        coalesce(later_sizes.customers, 0) as segment_customers,
-        coalesce(inflows.customers, 0) as flow_customers,
-        coalesce(later_sizes.revenue, 0) as segment_revenue,
-        coalesce(inflows.revenue, 0) as flow_revenue
-    from later_sizes
-    full outer join inflows
-        on
-            later_sizes.as_of_date = inflows.as_of_date
-            and later_sizes.segment_name = inflows.segment_name
+            side_sizes.side = flow_sizes.side
+            and side_sizes.as_of_date = flow_sizes.as_of_date
+            and side_sizes.segment_name = flow_sizes.segment_name
 
 ),
 
