@@ -8,10 +8,12 @@
 -- Fails with each (date, segment, side) whose sums differ.
 {#- The two sides of a pair of dates: the transitions' column prefix, the
     segment that stands for customers outside the segmentation on that
-    side, and what the side checks. #}
+    side, the column of int_history_as_of_dates_resolved that holds the
+    side's date, and what the side checks. #}
 {%- set sides = [
-    ('from', '(new)', 'out of the segment at the earlier date'),
-    ('to', '(gone)', 'into the segment at the later date'),
+    ('from', '(new)', 'previous_as_of_date',
+        'out of the segment at the earlier date'),
+    ('to', '(gone)', 'as_of_date', 'into the segment at the later date'),
 ] %}
 
 with
@@ -46,93 +48,60 @@ segment_sizes as (
 
 ),
 
-date_pairs as (
+{%- for prefix, outside, date_column, side in sides %}
 
-    select
-        previous_as_of_date as from_as_of_date,
-        as_of_date as to_as_of_date
-    from as_of_dates
-    where previous_as_of_date is not null
+    {{ prefix }}_sizes as (
 
-),
+        select segment_sizes.*
+        from segment_sizes
+        inner join as_of_dates
+            on segment_sizes.as_of_date = as_of_dates.{{ date_column }}
+        where as_of_dates.previous_as_of_date is not null
 
-side_dates as (
+    ),
 
-    {%- for prefix, outside, side in sides %}
-        {%- if not loop.first %}
-
-            union all
-        {%- endif %}
+    {{ prefix }}_flows as (
 
         select
-            '{{ side }}' as side,
-            {{ prefix }}_as_of_date as as_of_date
-        from date_pairs
-    {%- endfor %}
-
-),
-
-flows as (
-
-    {%- for prefix, outside, side in sides %}
-        {%- if not loop.first %}
-
-            union all
-        {%- endif %}
-
-        select
-            '{{ side }}' as side,
             {{ prefix }}_as_of_date as as_of_date,
             {{ prefix }}_segment_name as segment_name,
-            customers,
-            {{ prefix }}_revenue as revenue
+            sum(customers) as customers,
+            sum(cast({{ prefix }}_revenue as decimal(38, 4))) as revenue
         from transitions
         where {{ prefix }}_segment_name != '{{ outside }}'
-    {%- endfor %}
+        group by {{ prefix }}_as_of_date, {{ prefix }}_segment_name
 
-),
+    ),
 
-flow_sizes as (
+    {{ prefix }}_compared as (
 
-    select
-        side,
-        as_of_date,
-        segment_name,
-        sum(customers) as customers,
-        sum(cast(revenue as decimal(38, 4))) as revenue
-    from flows
-    group by side, as_of_date, segment_name
+        select
+            '{{ side }}' as side,
+            coalesce(
+                {{ prefix }}_sizes.as_of_date, {{ prefix }}_flows.as_of_date
+            ) as as_of_date,
+            coalesce(
+                {{ prefix }}_sizes.segment_name, {{ prefix }}_flows.segment_name
+            ) as segment_name,
+            coalesce({{ prefix }}_sizes.customers, 0) as segment_customers,
+            coalesce({{ prefix }}_flows.customers, 0) as flow_customers,
+            coalesce({{ prefix }}_sizes.revenue, 0) as segment_revenue,
+            coalesce({{ prefix }}_flows.revenue, 0) as flow_revenue
+        from {{ prefix }}_sizes
+        full outer join {{ prefix }}_flows
+            on
+                {{ prefix }}_sizes.as_of_date = {{ prefix }}_flows.as_of_date
+                and {{ prefix }}_sizes.segment_name
+                = {{ prefix }}_flows.segment_name
 
-),
-
-side_sizes as (
-
-    select
-        side_dates.side,
-        segment_sizes.*
-    from segment_sizes
-    inner join side_dates
-        on segment_sizes.as_of_date = side_dates.as_of_date
-
-),
+    ),
+{%- endfor %}
 
 compared as (
 
-    select
-        coalesce(side_sizes.side, flow_sizes.side) as side,
-        coalesce(side_sizes.as_of_date, flow_sizes.as_of_date) as as_of_date,
-        coalesce(side_sizes.segment_name, flow_sizes.segment_name)
-            as segment_name,
-        coalesce(side_sizes.customers, 0) as segment_customers,
-        coalesce(flow_sizes.customers, 0) as flow_customers,
-        coalesce(side_sizes.revenue, 0) as segment_revenue,
-        coalesce(flow_sizes.revenue, 0) as flow_revenue
-    from side_sizes
-    full outer join flow_sizes
-        on
-            side_sizes.side = flow_sizes.side
-            and side_sizes.as_of_date = flow_sizes.as_of_date
-            and side_sizes.segment_name = flow_sizes.segment_name
+    select * from from_compared
+    union all
+    select * from to_compared
 
 ),
 
