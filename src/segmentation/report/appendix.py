@@ -128,8 +128,8 @@ def _selection(ctx: Context) -> None:
                 lang.t("chart.silhouette_axis"), anchor="x2", tickformat=".2f"
             ),
             annotations=[
-                _title(lang.t("chart.elbow_title"), 0),
-                _title(lang.t("chart.silhouette_title"), 0.56),
+                charts.panel_title(lang.t("chart.elbow_title"), 0, color=None),
+                charts.panel_title(lang.t("chart.silhouette_title"), 0.56, color=None),
             ],
         ),
     }
@@ -141,20 +141,6 @@ def _selection(ctx: Context) -> None:
             figure,
         )
     )
-
-
-def _title(text: str, x: float) -> dict:
-    return {
-        "text": f"<b>{text}</b>",
-        "x": x,
-        "y": 1,
-        "xref": "paper",
-        "yref": "paper",
-        "xanchor": "left",
-        "yanchor": "bottom",
-        "showarrow": False,
-        "font": {"size": 12},
-    }
 
 
 def principal_components(
