@@ -13,6 +13,7 @@ from segmentation.report import charts
 from segmentation.report.charts import Chart
 from segmentation.report.content import Cell, Table
 from segmentation.report.context import Context
+from segmentation.report.data import no_rows
 from segmentation.report.profiles import missing
 
 SCATTER_SAMPLE = 2000  # points drawn in the projection; more add no insight
@@ -26,7 +27,7 @@ def build_appendix(ctx: Context) -> None:
 
 def _selection(ctx: Context) -> None:
     lang, selection = ctx.lang, ctx.data.cluster_selection
-    if selection is None or selection.empty:
+    if no_rows(selection):
         return
     columns = [
         (lang.t("table.k"), True),
