@@ -207,27 +207,30 @@
         {%- do reading.update({'format': 'parquet', 'files': [path],
             'relation_sql': "parquet.`" ~ path | replace('`', '``') ~ "`"}) -%}
     {%- endif -%}
-    {%- if execute -%}
-        {%- do input_describe(reading,
-            "describe query select * from " ~ reading['relation_sql']) -%}
-    {%- endif -%}
-    {{- return(reading) -}}
+    {{- return(input_described(reading, 'describe query')) -}}
 {% endmacro %}
 
-{#- The columns of a reading and their types, from the engine's
-    `describe` statement, in DuckDB's type names, which the checks speak:
-    Spark's text is STRING (or VARCHAR(n), CHAR(n)), its 32-bit integer
-    INT. #}
-{% macro input_describe(reading, describe_sql) %}
+{#- The reading, its columns and their types filled in from the engine's
+    `describe` statement (`describe` the keyword(s) that start it), in
+    DuckDB's type names, which the checks speak: Spark's text is STRING (or
+    VARCHAR(n), CHAR(n)), its 32-bit integer INT. Nothing is read while dbt
+    parses. #}
+{% macro input_described(reading, describe) %}
     {%- set type_names = {'STRING': 'VARCHAR', 'INT': 'INTEGER',
         'LONG': 'BIGINT', 'SHORT': 'SMALLINT', 'BYTE': 'TINYINT'} -%}
-    {%- for row in run_query(describe_sql).rows -%}
-        {%- set type = row[1] | upper -%}
-        {%- if type.startswith('VARCHAR(') or type.startswith('CHAR(') -%}
-            {%- set type = 'VARCHAR' -%}
-        {%- endif -%}
-        {%- do reading['columns'].update({row[0]: type_names.get(type, type)}) -%}
-    {%- endfor -%}
+    {%- if execute -%}
+        {%- set describe_sql = describe ~ ' select * from '
+            ~ reading['relation_sql'] -%}
+        {%- for row in run_query(describe_sql).rows -%}
+            {%- set type = row[1] | upper -%}
+            {%- if type.startswith('VARCHAR(') or type.startswith('CHAR(') -%}
+                {%- set type = 'VARCHAR' -%}
+            {%- endif -%}
+            {%- do reading['columns'].update(
+                {row[0]: type_names.get(type, type)}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{- return(reading) -}}
 {% endmacro %}
 
 {% macro duckdb__read_input(spec, label, fix, own_keys, typed, light) %}
@@ -243,11 +246,7 @@
     {%- else -%}
         {%- do input_read_files(spec, reading, typed) -%}
     {%- endif -%}
-    {%- if execute -%}
-        {%- do input_describe(reading,
-            "describe select * from " ~ reading['relation_sql']) -%}
-    {%- endif -%}
-    {{- return(reading) -}}
+    {{- return(input_described(reading, 'describe')) -}}
 {% endmacro %}
 
 {#- csv or parquet from a file name: .csv, .tsv and .txt (also gzipped)
