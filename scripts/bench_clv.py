@@ -28,7 +28,13 @@ import time
 from pathlib import Path
 
 import duckdb
-from bench_support import PROJECT_DIR, node_seconds, peak_rss_mib, run_dbt
+from bench_support import (
+    PROJECT_DIR,
+    node_seconds,
+    peak_rss_mib,
+    project_vars,
+    run_dbt,
+)
 
 from segmentation.clv.settings import clv_settings
 from segmentation.clv.warehouse import fit_parameters, predict_current
@@ -36,14 +42,9 @@ from segmentation_dev.datagen import generate_order_lines
 
 OUT_DIR = PROJECT_DIR / "generated"
 TARGET_SECONDS = 30.0
-SETTINGS = {
-    "clv_horizon_days": 365,
-    "clv_annual_discount_rate": 0.1,
-    "clv_holdout_days": None,
-    "clv_min_repeat_customers": 30,
-    "clv_max_iterations": 1000,
-    "clv_parameters": None,
-}
+# The project's CLV vars, without the holdout: the fit on every customer is
+# what is timed.
+SETTINGS = {**project_vars(), "clv_holdout_days": None}
 
 # One row per order (returns: order ids starting with 'C' or negative
 # quantities), then one per customer, as int_orders_aggregated and

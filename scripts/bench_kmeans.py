@@ -55,6 +55,7 @@ from bench_support import (
     dbt_elapsed_seconds,
     node_seconds,
     peak_rss_mib,
+    project_vars,
     run_dbt,
 )
 
@@ -245,14 +246,6 @@ def bench_dbt(n: int, work_dir: Path, project_dir: Path) -> dict[str, object]:
     }
 
 
-def _project_vars() -> dict:
-    """The vars of dbt_project.yml (features, k, rounds, tolerance)."""
-    import yaml
-
-    with (PROJECT_DIR / "dbt_project.yml").open() as handle:
-        return yaml.safe_load(handle)["vars"]
-
-
 def bench_sql_dbt(n: int, work_dir: Path) -> dict[str, object]:
     """The dbt run of the SQL K-means models on n synthetic customers."""
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -290,7 +283,7 @@ def bench_sql_python(n: int, work_dir: Path) -> dict[str, object]:
     from segmentation.clustering import kmeans, prepare_features
     from segmentation.clustering.kmeans_core import lloyd
 
-    settings = _project_vars()
+    settings = project_vars()
     db_path = work_dir / "bench_sql_kmeans.duckdb"
     with duckdb.connect(str(db_path), read_only=True) as con:
         df = con.sql("select * from bench_customers").df()
@@ -472,7 +465,7 @@ def _print_dbt(
 
 def _print_sql(n: int, work_dir: Path) -> None:
     """Runs the SQL part and its Python counterpart, and prints the ratios."""
-    settings = _project_vars()
+    settings = project_vars()
     sql = _run_part("sql_dbt", n, True, work_dir)
     py = _run_part("sql_python", n, True, work_dir)
     k, rounds = settings["sql_kmeans_k"], (settings["sql_kmeans_iterations"] or 30)

@@ -15,6 +15,14 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
+def project_vars() -> dict:
+    """The vars of dbt_project.yml, as a build without --vars sees them."""
+    import yaml
+
+    with (PROJECT_DIR / "dbt_project.yml").open() as handle:
+        return yaml.safe_load(handle)["vars"]
+
+
 def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
     """User + system CPU time so far: on a shared machine it moves far less
     with the load than wall time does."""
