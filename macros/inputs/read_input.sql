@@ -364,13 +364,8 @@
             left(first(line), 60) as first_line
         from (
             select line
-            from read_csv(
-                {{ input_literal(file) }},
-                columns = {'line': 'VARCHAR'}, header = false,
-                auto_detect = false, delim = chr(1), quote = '', escape = '',
-                strict_mode = false, ignore_errors = true,
-                max_line_size = 100000000
-            )
+            from {{ input_lines_reader(file,
+                'ignore_errors = true, max_line_size = 100000000') }}
             limit 5
         )
     {%- endset -%}
@@ -388,6 +383,18 @@
     {{- return({'kind': kind, 'first_line': row[3]}) -}}
 {% endmacro %}
 
+{#- A file read as whole lines of text, one column `line`: no header, no
+    quotes, a delimiter that text does not hold; `options` are read_csv's
+    further options, as SQL. #}
+{% macro input_lines_reader(file, options) %}
+    read_csv(
+        {{ input_literal(file) }},
+        columns = {'line': 'VARCHAR'}, header = false,
+        auto_detect = false, delim = chr(1), quote = '', escape = '',
+        strict_mode = false, {{ options }}
+    )
+{%- endmacro %}
+
 {#- The first lines of a CSV file in its encoding, up to as many as the
     sniffer samples: a line that is not in the encoding, or longer than
     max_line_size, stops the build here, before the sniffer would fail on
@@ -400,15 +407,11 @@
         select count(*)
         from (
             select line
-            from read_csv(
-                {{ input_literal(file) }},
-                columns = {'line': 'VARCHAR'}, header = false,
-                auto_detect = false, delim = chr(1), quote = '', escape = '',
-                strict_mode = false, encoding = {{ input_literal(encoding) }},
-                max_line_size = {{ limit }}, ignore_errors = true,
-                store_rejects = true, rejects_table = 'input_text_errors',
-                rejects_scan = 'input_text_scans'
-            )
+            from {{ input_lines_reader(file,
+                'encoding = ' ~ input_literal(encoding)
+                ~ ', max_line_size = ' ~ limit ~ ', ignore_errors = true,'
+                ~ " store_rejects = true, rejects_table = 'input_text_errors',"
+                ~ " rejects_scan = 'input_text_scans'") }}
             limit 20480
         )
     {%- endset -%}
