@@ -14,7 +14,7 @@ from segmentation.report.charts import Chart
 from segmentation.report.content import Cell, Table
 from segmentation.report.context import Context
 from segmentation.report.data import no_rows
-from segmentation.report.profiles import missing
+from segmentation.report.i18n import missing
 
 SCATTER_SAMPLE = 2000  # points drawn in the projection; more add no insight
 

@@ -17,8 +17,9 @@ from segmentation.report.content import Cell, Profile, Table
 from segmentation.report.context import Context
 from segmentation.report.customer_lists import Group
 from segmentation.report.data import no_rows
+from segmentation.report.i18n import missing
 from segmentation.report.labels import cluster_name, feature_label, segment_name
-from segmentation.report.profiles import download, missing, playbook, response_kpi
+from segmentation.report.profiles import download, playbook, response_kpi
 from segmentation.report.seed_texts import PERSONA
 from segmentation.report.value import value_facts
 
