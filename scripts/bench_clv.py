@@ -24,31 +24,27 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import resource
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import duckdb
+from bench_support import (
+    PROJECT_DIR,
+    node_seconds,
+    peak_rss_mib,
+    project_vars,
+    run_dbt,
+)
 
 from segmentation.clv.settings import clv_settings
 from segmentation.clv.warehouse import fit_parameters, predict_current
 from segmentation_dev.datagen import generate_order_lines
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 OUT_DIR = PROJECT_DIR / "generated"
 TARGET_SECONDS = 30.0
-SETTINGS = {
-    "clv_horizon_days": 365,
-    "clv_annual_discount_rate": 0.1,
-    "clv_holdout_days": None,
-    "clv_min_repeat_customers": 30,
-    "clv_max_iterations": 1000,
-    "clv_parameters": None,
-}
+# The project's CLV vars, without the holdout: the fit on every customer is
+# what is timed.
+SETTINGS = {**project_vars(), "clv_holdout_days": None}
 
 # One row per order (returns: order ids starting with 'C' or negative
 # quantities), then one per customer, as int_orders_aggregated and
@@ -101,10 +97,6 @@ cross join as_of
 group by customer_id
 order by customer_id
 """
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def generated_lines(lines: int, seed: int) -> Path:
@@ -178,38 +170,16 @@ def bench_dbt(path: Path, lines: int) -> None:
         "history_enabled": False,
         "clv_holdout_days": None,
     }
-    args = [
-        str(Path(sys.executable).with_name("dbt")),
-        "build",
-        "--select",
-        "+customer_value_predictions",
-        "--indirect-selection",
-        "cautious",
-        "--target-path",
-        str(work_dir / "target"),
-        "--log-path",
-        str(work_dir / "logs"),
-        "--vars",
-        json.dumps(dbt_vars),
-    ]
-    env = {
-        **os.environ,
-        "SEGMENTATION_DB_PATH": str(db_path),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "TZ": "UTC",
-    }
     started = time.perf_counter()
-    completed = subprocess.run(
-        args, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False
-    )
+    run_dbt(
+        ["build", "--select", "+customer_value_predictions",
+         "--indirect-selection", "cautious"],
+        work_dir=work_dir,
+        db_path=db_path,
+        dbt_vars=dbt_vars,
+    )  # fmt: skip
     seconds = time.perf_counter() - started
-    if completed.returncode != 0:
-        raise SystemExit(f"dbt build failed:\n{completed.stdout[-5000:]}")
-    results = json.loads((work_dir / "target" / "run_results.json").read_text())
-    nodes = {
-        r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"]
-        for r in results["results"]
-    }
+    nodes = node_seconds(work_dir)
     print(f"dbt build +customer_value_predictions {seconds:>7.1f} s, of which:")
     for name in (
         "int_customers_purchases_summarised",

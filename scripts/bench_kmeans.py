@@ -48,6 +48,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from bench_support import (
+    PROJECT_DIR,
+    Stopwatch,
+    cpu_seconds,
+    dbt_elapsed_seconds,
+    node_seconds,
+    peak_rss_mib,
+    project_vars,
+    run_dbt,
+)
 
 FEATURES = [
     {"name": "recency_days", "transform": "log1p"},
@@ -81,18 +91,6 @@ def synthetic_customers(n: int, seed: int = 0) -> pd.DataFrame:
             "tenure_days": tenure,
         }
     )
-
-
-def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
-    """User + system CPU time so far: on a shared machine it moves far less
-    with the load than wall time does."""
-    usage = resource.getrusage(who)
-    return usage.ru_utime + usage.ru_stime
-
-
-def peak_rss_mib() -> float:
-    """Peak resident memory of this process (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def bench_kmeans(n: int, skip_sklearn: bool) -> dict[str, object]:
@@ -130,17 +128,10 @@ def bench_pipeline(n: int) -> dict[str, object]:
     from segmentation.clustering import segment_customers
 
     df = synthetic_customers(n)
-    base = peak_rss_mib()
-    t0, cpu0 = time.perf_counter(), cpu_seconds()
+    watch = Stopwatch()
     result = segment_customers(df, {"features": FEATURES, "seed": 1})
-    elapsed = time.perf_counter() - t0
     return {
-        "part": "pipeline",
-        "n": n,
-        "seconds": round(elapsed, 1),
-        "cpu_seconds": round(cpu_seconds() - cpu0, 1),
-        "peak_rss_mib": round(peak_rss_mib(), 0),
-        "peak_rss_before_mib": round(base, 0),
+        **watch.figures("pipeline", n),
         "chosen_k": result.chosen_k,
         "reason": result.chosen_k_reason,
         "sizes": result.centroids[["cluster_id", "cluster_name", "customers"]].to_dict(
@@ -163,8 +154,7 @@ def bench_sklearn_selection(n: int) -> dict[str, object]:
 
     df = synthetic_customers(n)
     cfg = parse_config({"features": FEATURES, "seed": 1})
-    base = peak_rss_mib()
-    t0, cpu0 = time.perf_counter(), cpu_seconds()
+    watch = Stopwatch()
     fm = prepare_features(df, cfg.features)
     outliers = flag_outliers(fm, max_z=cfg.outlier_z, max_share=cfg.max_outlier_share)
     x = fm.x[~outliers.mask]
@@ -183,18 +173,9 @@ def bench_sklearn_selection(n: int) -> dict[str, object]:
             bfit = KMeans(n_clusters=k, n_init=cfg.bootstrap_n_init, random_state=0)
             bfit.fit(x[b])
             adjusted_rand_score(fit.labels_[evaluation], bfit.predict(x[evaluation]))
-    elapsed = time.perf_counter() - t0
-    return {
-        "part": "sklearn_selection",
-        "n": n,
-        "seconds": round(elapsed, 1),
-        "cpu_seconds": round(cpu_seconds() - cpu0, 1),
-        "peak_rss_mib": round(peak_rss_mib(), 0),
-        "peak_rss_before_mib": round(base, 0),
-    }
+    return watch.figures("sklearn_selection", n)
 
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 SQL_KMEANS_MODELS = "+customer_clusters_sql"
 # The K-means models and marts (a folder that a checkout lacks matches nothing).
 KMEANS_PATHS = [
@@ -221,34 +202,6 @@ def _write_bench_customers(db_path: Path, n: int) -> dict:
     }
 
 
-def _dbt(project_dir: Path, work_dir: Path, db_path: Path, args: list[str], dbt_vars):
-    """One dbt command on a checkout, its Python models importing its src/."""
-    env = {
-        **os.environ,
-        "SEGMENTATION_DB_PATH": str(db_path),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "TZ": "UTC",
-        "PYTHONPATH": str(project_dir / "src"),
-    }
-    cmd = [
-        str(Path(sys.executable).with_name("dbt")),
-        *args,
-        "--project-dir",
-        str(project_dir),
-        "--profiles-dir",
-        str(project_dir),
-        "--target-path",
-        str(work_dir / "target"),
-        "--log-path",
-        str(work_dir / "logs"),
-        "--vars",
-        json.dumps(dbt_vars),
-    ]
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-    if done.returncode:
-        raise RuntimeError(f"{' '.join(cmd[:3])} failed:\n{done.stdout[-4000:]}")
-
-
 def bench_dbt(n: int, work_dir: Path, project_dir: Path) -> dict[str, object]:
     """dbt build of the K-means models and marts with their tests, on n
     synthetic customers; the customer features are built first, untimed."""
@@ -259,118 +212,64 @@ def bench_dbt(n: int, work_dir: Path, project_dir: Path) -> dict[str, object]:
         # Synthetic customers need not form clusters that pass the gates.
         "cluster_gate_severity": "warn",
     }
-    _dbt(
-        project_dir,
-        work_dir,
-        db_path,
+    where = {"work_dir": work_dir, "db_path": db_path, "dbt_vars": dbt_vars}
+    run_dbt(
         ["build", "--select", "+int_customer_features", "resource_type:seed",
          "--exclude-resource-type", "test", "unit_test"],
-        dbt_vars,
+        project_dir=project_dir,
+        **where,
     )  # fmt: skip
     t0, cpu0 = time.perf_counter(), cpu_seconds(resource.RUSAGE_CHILDREN)
-    _dbt(
-        project_dir,
-        work_dir,
-        db_path,
+    run_dbt(
         ["build", "--select", *KMEANS_PATHS, "--indirect-selection", "cautious"],
-        dbt_vars,
+        project_dir=project_dir,
+        **where,
     )
     elapsed = time.perf_counter() - t0
     cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - cpu0
-    results = json.loads((work_dir / "target" / "run_results.json").read_text())
     nodes = {
-        r["unique_id"].split(".")[-1]: round(r["execution_time"], 1)
-        for r in results["results"]
-        if r["unique_id"].startswith("model.")
+        name: round(seconds, 1)
+        for name, seconds in node_seconds(work_dir, "model").items()
     }
-    tests = sum(
-        r["execution_time"]
-        for r in results["results"]
-        if r["unique_id"].startswith("test.")
-    )
+    tests = sum(node_seconds(work_dir, "test").values())
     return {
         "part": "dbt",
         "n": n,
         "project_dir": str(project_dir),
         "seconds": round(elapsed, 1),
         "cpu_seconds": round(cpu, 1),
-        "nodes_seconds": round(results["elapsed_time"], 1),
+        "nodes_seconds": round(dbt_elapsed_seconds(work_dir), 1),
         "model_seconds": round(sum(nodes.values()), 1),
         "test_seconds": round(tests, 1),
         "models": nodes,
-        "peak_rss_mib": round(
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 0
-        ),
+        "peak_rss_mib": round(peak_rss_mib(resource.RUSAGE_CHILDREN), 0),
     }
-
-
-def _project_vars() -> dict:
-    """The vars of dbt_project.yml (features, k, rounds, tolerance)."""
-    import yaml
-
-    with (PROJECT_DIR / "dbt_project.yml").open() as handle:
-        return yaml.safe_load(handle)["vars"]
 
 
 def bench_sql_dbt(n: int, work_dir: Path) -> dict[str, object]:
     """The dbt run of the SQL K-means models on n synthetic customers."""
-    import duckdb
-
     work_dir.mkdir(parents=True, exist_ok=True)
     db_path = work_dir / "bench_sql_kmeans.duckdb"
-    db_path.unlink(missing_ok=True)
-    df = synthetic_customers(n)
-    with duckdb.connect(str(db_path)) as con:
-        con.register("customers_frame", df)
-        con.execute("create table bench_customers as select * from customers_frame")
-    del df
-    columns = {f["name"]: f["name"] for f in FEATURES}
     dbt_vars = {
         "sql_kmeans_enabled": True,
-        "customer_features_input": {
-            "relation": "main.bench_customers",
-            "id": "customer_id",
-            "columns": columns,
-        },
+        "customer_features_input": _write_bench_customers(db_path, n),
     }
-    env = {
-        **os.environ,
-        "SEGMENTATION_DB_PATH": str(db_path),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "TZ": "UTC",
-    }
-    dbt = Path(sys.executable).with_name("dbt")
-    cmd = [
-        str(dbt),
-        "run",
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--profiles-dir",
-        str(PROJECT_DIR),
-        "--target-path",
-        str(work_dir / "target"),
-        "--log-path",
-        str(work_dir / "logs"),
-        "--select",
-        SQL_KMEANS_MODELS,
-        "--vars",
-        json.dumps(dbt_vars),
-    ]
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+    run_dbt(
+        ["run", "--select", SQL_KMEANS_MODELS],
+        work_dir=work_dir,
+        db_path=db_path,
+        dbt_vars=dbt_vars,
+    )
     elapsed = time.perf_counter() - t0
-    results = json.loads((work_dir / "target" / "run_results.json").read_text())
     models = {
-        r["unique_id"].split(".")[-1]: round(r["execution_time"], 1)
-        for r in results["results"]
+        name: round(seconds, 1) for name, seconds in node_seconds(work_dir).items()
     }
     return {
         "part": "sql_dbt",
         "n": n,
         "seconds": round(elapsed, 1),
-        "peak_rss_mib": round(
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 0
-        ),
+        "peak_rss_mib": round(peak_rss_mib(resource.RUSAGE_CHILDREN), 0),
         "models": models,
         "db_path": str(db_path),
     }
@@ -384,7 +283,7 @@ def bench_sql_python(n: int, work_dir: Path) -> dict[str, object]:
     from segmentation.clustering import kmeans, prepare_features
     from segmentation.clustering.kmeans_core import lloyd
 
-    settings = _project_vars()
+    settings = project_vars()
     db_path = work_dir / "bench_sql_kmeans.duckdb"
     with duckdb.connect(str(db_path), read_only=True) as con:
         df = con.sql("select * from bench_customers").df()
@@ -566,7 +465,7 @@ def _print_dbt(
 
 def _print_sql(n: int, work_dir: Path) -> None:
     """Runs the SQL part and its Python counterpart, and prints the ratios."""
-    settings = _project_vars()
+    settings = project_vars()
     sql = _run_part("sql_dbt", n, True, work_dir)
     py = _run_part("sql_python", n, True, work_dir)
     k, rounds = settings["sql_kmeans_k"], (settings["sql_kmeans_iterations"] or 30)

@@ -6,6 +6,15 @@
 -- Every pair of consecutive dates of the history is checked, including
 -- segments that are empty at one of the two dates.
 -- Fails with each (date, segment, side) whose sums differ.
+{#- The two sides of a pair of dates: the transitions' column prefix, the
+    segment that stands for customers outside the segmentation on that
+    side, the column of int_history_as_of_dates_resolved that holds the
+    side's date, and what the side checks. #}
+{%- set sides = [
+    ('from', '(new)', 'previous_as_of_date',
+        'out of the segment at the earlier date'),
+    ('to', '(gone)', 'as_of_date', 'into the segment at the later date'),
+] %}
 
 with
 
@@ -39,93 +48,60 @@ segment_sizes as (
 
 ),
 
-date_pairs as (
+{%- for prefix, outside, date_column, side in sides %}
 
-    select
-        previous_as_of_date as from_as_of_date,
-        as_of_date as to_as_of_date
-    from as_of_dates
-    where previous_as_of_date is not null
+    {{ prefix }}_sizes as (
 
-),
+        select segment_sizes.*
+        from segment_sizes
+        inner join as_of_dates
+            on segment_sizes.as_of_date = as_of_dates.{{ date_column }}
+        where as_of_dates.previous_as_of_date is not null
 
-outflows as (
+    ),
 
-    select
-        from_as_of_date as as_of_date,
-        from_segment_name as segment_name,
-        sum(customers) as customers,
-        sum(cast(from_revenue as decimal(38, 4))) as revenue
-    from transitions
-    where from_segment_name != '(new)'
-    group by from_as_of_date, from_segment_name
+    {{ prefix }}_flows as (
 
-),
+        select
+            {{ prefix }}_as_of_date as as_of_date,
+            {{ prefix }}_segment_name as segment_name,
+            sum(customers) as customers,
+            sum(cast({{ prefix }}_revenue as decimal(38, 4))) as revenue
+        from transitions
+        where {{ prefix }}_segment_name != '{{ outside }}'
+        group by {{ prefix }}_as_of_date, {{ prefix }}_segment_name
 
-inflows as (
+    ),
 
-    select
-        to_as_of_date as as_of_date,
-        to_segment_name as segment_name,
-        sum(customers) as customers,
-        sum(cast(to_revenue as decimal(38, 4))) as revenue
-    from transitions
-    where to_segment_name != '(gone)'
-    group by to_as_of_date, to_segment_name
+    {{ prefix }}_compared as (
 
-),
+        select
+            '{{ side }}' as side,
+            coalesce(
+                {{ prefix }}_sizes.as_of_date, {{ prefix }}_flows.as_of_date
+            ) as as_of_date,
+            coalesce(
+                {{ prefix }}_sizes.segment_name, {{ prefix }}_flows.segment_name
+            ) as segment_name,
+            coalesce({{ prefix }}_sizes.customers, 0) as segment_customers,
+            coalesce({{ prefix }}_flows.customers, 0) as flow_customers,
+            coalesce({{ prefix }}_sizes.revenue, 0) as segment_revenue,
+            coalesce({{ prefix }}_flows.revenue, 0) as flow_revenue
+        from {{ prefix }}_sizes
+        full outer join {{ prefix }}_flows
+            on
+                {{ prefix }}_sizes.as_of_date = {{ prefix }}_flows.as_of_date
+                and {{ prefix }}_sizes.segment_name
+                = {{ prefix }}_flows.segment_name
 
-earlier_sizes as (
-
-    select segment_sizes.*
-    from segment_sizes
-    inner join date_pairs
-        on segment_sizes.as_of_date = date_pairs.from_as_of_date
-
-),
-
-later_sizes as (
-
-    select segment_sizes.*
-    from segment_sizes
-    inner join date_pairs
-        on segment_sizes.as_of_date = date_pairs.to_as_of_date
-
-),
+    ),
+{%- endfor %}
 
 compared as (
 
-    select
-        'out of the segment at the earlier date' as side,
-        coalesce(earlier_sizes.as_of_date, outflows.as_of_date) as as_of_date,
-        coalesce(earlier_sizes.segment_name, outflows.segment_name)
-            as segment_name,
-        coalesce(earlier_sizes.customers, 0) as segment_customers,
-        coalesce(outflows.customers, 0) as flow_customers,
-        coalesce(earlier_sizes.revenue, 0) as segment_revenue,
-        coalesce(outflows.revenue, 0) as flow_revenue
-    from earlier_sizes
-    full outer join outflows
-        on
-            earlier_sizes.as_of_date = outflows.as_of_date
-            and earlier_sizes.segment_name = outflows.segment_name
-
+    select * from from_compared
     union all
-
-    select
-        'into the segment at the later date' as side,
-        coalesce(later_sizes.as_of_date, inflows.as_of_date) as as_of_date,
-        coalesce(later_sizes.segment_name, inflows.segment_name)
-            as segment_name,
-        coalesce(later_sizes.customers, 0) as segment_customers,
-        coalesce(inflows.customers, 0) as flow_customers,
-        coalesce(later_sizes.revenue, 0) as segment_revenue,
-        coalesce(inflows.revenue, 0) as flow_revenue
-    from later_sizes
-    full outer join inflows
-        on
-            later_sizes.as_of_date = inflows.as_of_date
-            and later_sizes.segment_name = inflows.segment_name
+    select * from to_compared
 
 ),
 

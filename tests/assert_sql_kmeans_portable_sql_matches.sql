@@ -2,7 +2,6 @@
 -- runs, with a window for the farthest points) gives the centroids of
 -- cluster_centroids_sql, which on DuckDB uses arg_max: returns the
 -- centroids that differ by more than 1e-9 relative.
-{%- set settings = kmeans_sql_settings() %}
 
 with
 
@@ -14,15 +13,7 @@ built as (
 
 portable as (
 
-    {{ kmeans_lloyd(
-        points=ref('int_customer_features_standardised'),
-        initial_centroids=ref('int_cluster_centroids_initialised'),
-        features=settings.features,
-        k=settings.k,
-        iterations=settings.iterations,
-        tol=settings.tol,
-        portable=true
-    ) }}
+    {{ sql_kmeans_centroids(portable=true) }}
 
 ),
 

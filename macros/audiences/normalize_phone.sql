@@ -13,26 +13,14 @@
     "Activation"):
       google: E.164 with the plus, '+447700900123';
       meta:   the same digits without the plus, '447700900123'.
+    The engines differ only in trim_contact and regexp_replace_all.
 #}
 {% macro normalize_phone(column, platform, default_country_code=none) %}
-    {{- return(adapter.dispatch('normalize_phone', 'customer_segmentation')(
-        column, platform, default_country_code
-    )) -}}
-{% endmacro %}
-
-{% macro default__normalize_phone(column, platform, default_country_code=none) %}
-    {{ exceptions.raise_compiler_error(
-        "normalize_phone has no implementation for " ~ target.type
-        ~ " yet: add <adapter>__normalize_phone next to duckdb__normalize_phone."
-    ) }}
-{%- endmacro %}
-
-{% macro duckdb__normalize_phone(column, platform, default_country_code=none) %}
     {%- set code = default_country_code -%}
-    {%- set whitespace = "chr(32) || chr(9) || chr(10) || chr(13)" -%}
-    {%- set text = "replace(trim(cast(" ~ column ~ " as "
-        ~ dbt.type_string() ~ "), " ~ whitespace ~ "), '(0)', '')" -%}
-    {%- set digits = "regexp_replace(" ~ text ~ ", '[^0-9]', '', 'g')" -%}
+    {%- set text = "replace(" ~ trim_contact(
+        "cast(" ~ column ~ " as " ~ dbt.type_string() ~ ")"
+    ) ~ ", '(0)', '')" -%}
+    {%- set digits = regexp_replace_all(text, '[^0-9]', '') -%}
     {%- set international -%}
         case
             when {{ text }} like '+%' then {{ digits }}
@@ -56,40 +44,7 @@
         ) }}
     {%- endif -%}
     case
-        when regexp_full_match({{ international }}, '[1-9][0-9]{7,14}')
-            then {{ prefix }}{{ international }}
-    end
-{%- endmacro %}
-
-{% macro spark__normalize_phone(column, platform, default_country_code=none) %}
-    {%- set code = default_country_code -%}
-    {%- set text = "replace(" ~ trim_whitespace("cast(" ~ column ~ " as string)")
-        ~ ", '(0)', '')" -%}
-    {%- set digits = "regexp_replace(" ~ text ~ ", '[^0-9]', '')" -%}
-    {%- set international -%}
-        case
-            when {{ text }} like '+%' then {{ digits }}
-            when {{ digits }} like '00%' then substr({{ digits }}, 3)
-            {%- if code is not none %}
-            when
-                {{ digits }} like '{{ code }}%' and length({{ digits }}) >= 11
-                then {{ digits }}
-            else '{{ code }}' || regexp_replace({{ digits }}, '^0', '')
-            {%- endif %}
-        end
-    {%- endset -%}
-    {%- if platform == 'google' -%}
-        {%- set prefix = "'+' || " -%}
-    {%- elif platform == 'meta' -%}
-        {%- set prefix = "" -%}
-    {%- else -%}
-        {{ exceptions.raise_compiler_error(
-            "normalize_phone: unknown platform '" ~ platform
-            ~ "' (google or meta)."
-        ) }}
-    {%- endif -%}
-    case
-        when {{ international }} rlike '^[1-9][0-9]{7,14}$'
+        when {{ full_match(international, '[1-9][0-9]{7,14}') }}
             then {{ prefix }}{{ international }}
     end
 {%- endmacro %}

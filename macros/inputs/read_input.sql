@@ -207,27 +207,30 @@
         {%- do reading.update({'format': 'parquet', 'files': [path],
             'relation_sql': "parquet.`" ~ path | replace('`', '``') ~ "`"}) -%}
     {%- endif -%}
-    {%- if execute -%}
-        {%- do input_describe(reading,
-            "describe query select * from " ~ reading['relation_sql']) -%}
-    {%- endif -%}
-    {{- return(reading) -}}
+    {{- return(input_described(reading, 'describe query')) -}}
 {% endmacro %}
 
-{#- The columns of a reading and their types, from the engine's
-    `describe` statement, in DuckDB's type names, which the checks speak:
-    Spark's text is STRING (or VARCHAR(n), CHAR(n)), its 32-bit integer
-    INT. #}
-{% macro input_describe(reading, describe_sql) %}
+{#- The reading, its columns and their types filled in from the engine's
+    `describe` statement (`describe` the keyword(s) that start it), in
+    DuckDB's type names, which the checks speak: Spark's text is STRING (or
+    VARCHAR(n), CHAR(n)), its 32-bit integer INT. Nothing is read while dbt
+    parses. #}
+{% macro input_described(reading, describe) %}
     {%- set type_names = {'STRING': 'VARCHAR', 'INT': 'INTEGER',
         'LONG': 'BIGINT', 'SHORT': 'SMALLINT', 'BYTE': 'TINYINT'} -%}
-    {%- for row in run_query(describe_sql).rows -%}
-        {%- set type = row[1] | upper -%}
-        {%- if type.startswith('VARCHAR(') or type.startswith('CHAR(') -%}
-            {%- set type = 'VARCHAR' -%}
-        {%- endif -%}
-        {%- do reading['columns'].update({row[0]: type_names.get(type, type)}) -%}
-    {%- endfor -%}
+    {%- if execute -%}
+        {%- set describe_sql = describe ~ ' select * from '
+            ~ reading['relation_sql'] -%}
+        {%- for row in run_query(describe_sql).rows -%}
+            {%- set type = row[1] | upper -%}
+            {%- if type.startswith('VARCHAR(') or type.startswith('CHAR(') -%}
+                {%- set type = 'VARCHAR' -%}
+            {%- endif -%}
+            {%- do reading['columns'].update(
+                {row[0]: type_names.get(type, type)}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{- return(reading) -}}
 {% endmacro %}
 
 {% macro duckdb__read_input(spec, label, fix, own_keys, typed, light) %}
@@ -243,11 +246,7 @@
     {%- else -%}
         {%- do input_read_files(spec, reading, typed) -%}
     {%- endif -%}
-    {%- if execute -%}
-        {%- do input_describe(reading,
-            "describe select * from " ~ reading['relation_sql']) -%}
-    {%- endif -%}
-    {{- return(reading) -}}
+    {{- return(input_described(reading, 'describe')) -}}
 {% endmacro %}
 
 {#- csv or parquet from a file name: .csv, .tsv and .txt (also gzipped)
@@ -365,13 +364,8 @@
             left(first(line), 60) as first_line
         from (
             select line
-            from read_csv(
-                {{ input_literal(file) }},
-                columns = {'line': 'VARCHAR'}, header = false,
-                auto_detect = false, delim = chr(1), quote = '', escape = '',
-                strict_mode = false, ignore_errors = true,
-                max_line_size = 100000000
-            )
+            from {{ input_lines_reader(file,
+                'ignore_errors = true, max_line_size = 100000000') }}
             limit 5
         )
     {%- endset -%}
@@ -389,6 +383,18 @@
     {{- return({'kind': kind, 'first_line': row[3]}) -}}
 {% endmacro %}
 
+{#- A file read as whole lines of text, one column `line`: no header, no
+    quotes, a delimiter that text does not hold; `options` are read_csv's
+    further options, as SQL. #}
+{% macro input_lines_reader(file, options) %}
+    read_csv(
+        {{ input_literal(file) }},
+        columns = {'line': 'VARCHAR'}, header = false,
+        auto_detect = false, delim = chr(1), quote = '', escape = '',
+        strict_mode = false, {{ options }}
+    )
+{%- endmacro %}
+
 {#- The first lines of a CSV file in its encoding, up to as many as the
     sniffer samples: a line that is not in the encoding, or longer than
     max_line_size, stops the build here, before the sniffer would fail on
@@ -401,15 +407,11 @@
         select count(*)
         from (
             select line
-            from read_csv(
-                {{ input_literal(file) }},
-                columns = {'line': 'VARCHAR'}, header = false,
-                auto_detect = false, delim = chr(1), quote = '', escape = '',
-                strict_mode = false, encoding = {{ input_literal(encoding) }},
-                max_line_size = {{ limit }}, ignore_errors = true,
-                store_rejects = true, rejects_table = 'input_text_errors',
-                rejects_scan = 'input_text_scans'
-            )
+            from {{ input_lines_reader(file,
+                'encoding = ' ~ input_literal(encoding)
+                ~ ', max_line_size = ' ~ limit ~ ', ignore_errors = true,'
+                ~ " store_rejects = true, rejects_table = 'input_text_errors',"
+                ~ " rejects_scan = 'input_text_scans'") }}
             limit 20480
         )
     {%- endset -%}

@@ -43,6 +43,13 @@
     {%- endfor -%}
     {%- set state_columns = ['is_converged', 'converged_iteration',
         'last_shift'] -%}
+    {#- what every round carries through unchanged until it moves the
+        centroids, and the moved ones -#}
+    {%- set carried = centroid_columns + state_columns -%}
+    {%- set updated_columns = [] -%}
+    {%- for column in centroid_columns -%}
+        {%- do updated_columns.append('updated' ~ column[8:]) -%}
+    {%- endfor -%}
 with
 
 points as (
@@ -87,7 +94,7 @@ distances_{{ i }} as (
         {%- for name in names %}
         points.{{ name }},
         {%- endfor %}
-        {%- for column in centroid_columns + state_columns %}
+        {%- for column in carried %}
         centroids.{{ column }},
         {%- endfor %}
         {{- kmeans_squared_distances(features, k, 'points', 'centroids') }}
@@ -100,9 +107,7 @@ assigned_{{ i }} as (
 
     select
         {{ index_column }},
-        {%- for column in names + centroid_columns + state_columns %}
-        {{ column }},
-        {%- endfor %}
+        {{ (names + carried) | join(',\n        ') }},
         {{- farthest_rank(index_column, kmeans_min_distance(k)) }}
         {{ kmeans_nearest_centroid(k) }} as cluster_index,
         {{ kmeans_min_distance(k) }} as squared_distance
@@ -113,7 +118,7 @@ assigned_{{ i }} as (
 summary_{{ i }} as (
 
     select
-        {%- for column in centroid_columns + state_columns %}
+        {%- for column in carried %}
         max({{ column }}) as {{ column }},
         {%- endfor %}
         {%- for j in range(k) %}
@@ -140,9 +145,7 @@ summary_{{ i }} as (
 updated_{{ i }} as (
 
     select
-        {%- for column in centroid_columns + state_columns %}
-        {{ column }},
-        {%- endfor %}
+        {{ carried | join(',\n        ') }},
         {%- for j in range(k) %}
             {%- for name in names %}
         case
@@ -164,14 +167,7 @@ updated_{{ i }} as (
 shifted_{{ i }} as (
 
     select
-        {%- for column in centroid_columns + state_columns %}
-        {{ column }},
-        {%- endfor %}
-        {%- for j in range(k) %}
-            {%- for name in names %}
-        updated_{{ j }}_{{ name }},
-            {%- endfor %}
-        {%- endfor %}
+        {{ (carried + updated_columns) | join(',\n        ') }},
         {%- set terms = [] -%}
         {%- for j in range(k) -%}
             {%- for name in names -%}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import sys
 import tempfile
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -42,98 +43,143 @@ def numbered(source: str) -> str:
     )"""
 
 
-def case_sql(name: str, folder: Path, fmt: str) -> str:
+@dataclass(frozen=True)
+class Reading:
+    """How one case is read: the reader and the SQL of each column of a line.
+
+    `customer` names the column of the customer id, read trimmed and missing
+    when blank; a case with other rules gives `customer_id` and `id_kind`.
+    `currency` is the SQL of a line's currency, for amounts to convert with
+    the case's rates.csv; `lines` is the rows' alias.
+    """
+
+    source: str
+    order_id: str
+    day: str
+    is_return: str
+    amount: str
+    line_kind: str = "null"
+    customer: str | None = None
+    customer_id: str | None = None
+    id_kind: str | None = None
+    currency: str | None = None
+
+    def sql(self, folder: Path) -> str:
+        customer_id = self.customer_id or trimmed(self.customer)
+        id_kind = self.id_kind or (
+            f"case when {trimmed(self.customer)} is null then 'missing_customer_id' end"
+        )
+        amount, join = self.amount, ""
+        if self.currency:
+            amount = f"{amount} * rates.rate_to_reporting"
+            join = (
+                f"inner join read_csv('{folder}/rates.csv') as rates"
+                f" on rates.currency = {self.currency}"
+            )
+        return f"""select lines.filename, rec_no,
+            {customer_id} as customer_id,
+            {id_kind} as id_kind,
+            {self.order_id} as order_id,
+            {self.day} as day,
+            {self.is_return} as is_return,
+            {amount} as amount,
+            {self.line_kind} as line_kind
+        from {numbered(self.source)} as lines
+        {join}"""
+
+
+def parsed_day(column: str, fmt: str) -> str:
+    return f"cast(strptime({column}, '{fmt}') as date)"
+
+
+def duplicate_line(*key: str) -> str:
+    """True for every line after the first with the same key."""
+    return f"""row_number() over (
+        partition by {", ".join(key)} order by filename, rec_no
+    ) > 1"""
+
+
+def case_reading(name: str, folder: Path, fmt: str) -> Reading:
     """One row per data record: filename, rec_no, customer_id, id_kind,
     order_id, day, is_return, amount (reporting currency), line_kind."""
     if name == "storefront_orders":
-        source = (
-            f"read_csv('{folder}/orders_export_1.csv', delim=',', header=true,"
-            " all_varchar=true, filename=true)"
+        return Reading(
+            source=(
+                f"read_csv('{folder}/orders_export_1.csv', delim=',',"
+                " header=true, all_varchar=true, filename=true)"
+            ),
+            customer='"Email"',
+            order_id='"Name"',
+            day=parsed_day('"Created at"', fmt),
+            is_return="false",
+            amount="""cast("Lineitem quantity" as integer)
+                * cast("Lineitem price" as decimal(18, 2))""",
         )
-        return f"""select filename, rec_no, {trimmed('"Email"')} as customer_id,
-            case when {trimmed('"Email"')} is null then 'missing_customer_id'
-            end as id_kind,
-            "Name" as order_id,
-            cast(strptime("Created at", '{fmt}') as date) as day,
-            false as is_return,
-            cast("Lineitem quantity" as integer)
-                * cast("Lineitem price" as decimal(18, 2)) as amount,
-            null as line_kind
-        from {numbered(source)}"""
     if name == "payments":
-        source = (
-            f"read_csv('{folder}/unified_payments.csv', delim=',',"
-            " header=true, thousands=',', filename=true,"
-            " types={'Amount': 'DECIMAL(18,2)',"
-            " 'Amount Refunded': 'DECIMAL(18,2)', 'Customer ID': 'VARCHAR',"
-            " 'Created (UTC)': 'VARCHAR'})"
+        return Reading(
+            source=(
+                f"read_csv('{folder}/unified_payments.csv', delim=',',"
+                " header=true, thousands=',', filename=true,"
+                " types={'Amount': 'DECIMAL(18,2)',"
+                " 'Amount Refunded': 'DECIMAL(18,2)', 'Customer ID': 'VARCHAR',"
+                " 'Created (UTC)': 'VARCHAR'})"
+            ),
+            customer='"Customer ID"',
+            order_id="id",
+            day=parsed_day('"Created (UTC)"', fmt),
+            is_return="false",
+            amount='("Amount" - "Amount Refunded")',
+            currency='upper(lines."Currency")',
+            line_kind="""case when "Status" <> 'succeeded' then 'failed_payment'
+            end""",
         )
-        return f"""select payments.filename, rec_no,
-            {trimmed('"Customer ID"')} as customer_id,
-            case when {trimmed('"Customer ID"')} is null
-                then 'missing_customer_id' end as id_kind,
-            id as order_id,
-            cast(strptime("Created (UTC)", '{fmt}') as date) as day,
-            false as is_return,
-            ("Amount" - "Amount Refunded") * rates.rate_to_reporting as amount,
-            case when "Status" <> 'succeeded' then 'failed_payment'
-            end as line_kind
-        from {numbered(source)} as payments
-        inner join read_csv('{folder}/rates.csv') as rates
-            on rates.currency = upper(payments."Currency")"""
     if name == "pos_parquet":
-        source = (
-            f"read_parquet('{folder}/*.parquet', union_by_name=true, filename=true)"
-        )
-        return f"""select filename, rec_no,
-            cast(cast(customer_id as bigint) as varchar) as customer_id,
-            case when customer_id is null then 'missing_customer_id'
-            end as id_kind,
-            transaction_id as order_id,
-            cast(sold_at as date) as day,
-            is_return,
-            (case when is_return then -1 else 1 end) * abs(quantity)
-                * cast(unit_price as decimal(18, 2)) as amount,
-            case
-                when row_number() over (
-                    partition by transaction_id, line_no
-                    order by filename, rec_no
-                ) > 1 then 'duplicate_line'
+        return Reading(
+            source=(
+                f"read_parquet('{folder}/*.parquet', union_by_name=true, filename=true)"
+            ),
+            customer_id="cast(cast(customer_id as bigint) as varchar)",
+            id_kind="case when customer_id is null then 'missing_customer_id' end",
+            order_id="transaction_id",
+            day="cast(sold_at as date)",
+            is_return="is_return",
+            amount="""(case when is_return then -1 else 1 end) * abs(quantity)
+                * cast(unit_price as decimal(18, 2))""",
+            line_kind=f"""case
+                when {duplicate_line("transaction_id", "line_no")}
+                    then 'duplicate_line'
                 when unit_price <= 0 then 'non_positive_unit_price'
-            end as line_kind
-        from {numbered(source)}"""
+            end""",
+        )
     if name == "european_spreadsheet":
-        source = (
-            f"read_csv('{folder}/Umsatzliste_2023-2024.csv', delim=';',"
-            " header=true, encoding='latin-1', decimal_separator=',',"
-            " thousands='.', nullstr=['', '#NV'], filename=true,"
-            " types={'Kundennummer': 'VARCHAR', 'Menge': 'INTEGER',"
-            " 'Einzelpreis': 'DECIMAL(18,2)', 'Belegdatum': 'VARCHAR'})"
+        return Reading(
+            source=(
+                f"read_csv('{folder}/Umsatzliste_2023-2024.csv', delim=';',"
+                " header=true, encoding='latin-1', decimal_separator=',',"
+                " thousands='.', nullstr=['', '#NV'], filename=true,"
+                " types={'Kundennummer': 'VARCHAR', 'Menge': 'INTEGER',"
+                " 'Einzelpreis': 'DECIMAL(18,2)', 'Belegdatum': 'VARCHAR'})"
+            ),
+            customer='"Kundennummer"',
+            order_id='"Belegnummer"',
+            day=parsed_day('"Belegdatum"', fmt),
+            is_return='"Menge" < 0',
+            amount='"Menge" * "Einzelpreis"',
+            currency='lines."Währung"',
+            line_kind="""case when "Einzelpreis" is null then 'unparseable_amount'
+            end""",
         )
-        return f"""select sales.filename, rec_no,
-            {trimmed('"Kundennummer"')} as customer_id,
-            case when {trimmed('"Kundennummer"')} is null
-                then 'missing_customer_id' end as id_kind,
-            "Belegnummer" as order_id,
-            cast(strptime("Belegdatum", '{fmt}') as date) as day,
-            "Menge" < 0 as is_return,
-            "Menge" * "Einzelpreis" * rates.rate_to_reporting as amount,
-            case when "Einzelpreis" is null then 'unparseable_amount'
-            end as line_kind
-        from {numbered(source)} as sales
-        inner join read_csv('{folder}/rates.csv') as rates
-            on rates.currency = sales."Währung" """
     if name == "spreadsheet_mangled":
-        source = (
-            f"read_csv('{folder}/orders_cleaned_FINAL.csv', delim=',',"
-            " header=true, all_varchar=true, filename=true)"
-        )
         cell = trimmed('"Customer Number"')
         price = """try_cast(replace("Unit Price", ',', '') as decimal(18, 2))"""
-        return f"""select filename, rec_no,
-            case when regexp_full_match({cell}, '{EXPONENT}') then null
-                else ltrim({cell}, '0') end as customer_id,
-            case
+        return Reading(
+            source=(
+                f"read_csv('{folder}/orders_cleaned_FINAL.csv', delim=',',"
+                " header=true, all_varchar=true, filename=true)"
+            ),
+            customer_id=f"""case when regexp_full_match({cell}, '{EXPONENT}')
+                then null else ltrim({cell}, '0') end""",
+            id_kind=f"""case
                 when "Order Number" is null and "Order Date" is null
                     and "Customer Number" is null then 'empty_row'
                 when {cell} in ('NULL', 'N/A', '#N/A', '-', 'nan', 'None')
@@ -141,94 +187,90 @@ def case_sql(name: str, folder: Path, fmt: str) -> str:
                 when {cell} is null then 'missing_customer_id'
                 when regexp_full_match({cell}, '{EXPONENT}')
                     then 'exponent_id'
-            end as id_kind,
-            "Order Number" as order_id,
-            cast(strptime("Order Date", '{fmt}') as date) as day,
-            cast("Quantity" as integer) < 0 as is_return,
-            cast("Quantity" as integer) * {price} as amount,
-            case when {price} is null then 'unparseable_amount'
-            end as line_kind
-        from {numbered(source)}"""
+            end""",
+            order_id='"Order Number"',
+            day=parsed_day('"Order Date"', fmt),
+            is_return='cast("Quantity" as integer) < 0',
+            amount=f'cast("Quantity" as integer) * {price}',
+            line_kind=f"case when {price} is null then 'unparseable_amount' end",
+        )
     if name == "monthly_drop":
-        source = (
-            f"read_csv('{folder}/orders_2024-*.csv', union_by_name=true,"
-            " header=true, all_varchar=true, filename=true)"
-        )
-        return f"""select filename, rec_no, customer_id,
-            case when customer_id is null then 'missing_customer_id'
-            end as id_kind,
-            order_id,
-            cast(strptime(ordered_at, '{fmt}') as date) as day,
-            starts_with(order_id, 'RMA-') as is_return,
-            (case when starts_with(order_id, 'RMA-') then -1 else 1 end)
+        return Reading(
+            source=(
+                f"read_csv('{folder}/orders_2024-*.csv', union_by_name=true,"
+                " header=true, all_varchar=true, filename=true)"
+            ),
+            customer_id="customer_id",
+            id_kind="case when customer_id is null then 'missing_customer_id' end",
+            order_id="order_id",
+            day=parsed_day("ordered_at", fmt),
+            is_return="starts_with(order_id, 'RMA-')",
+            amount="""(case when starts_with(order_id, 'RMA-') then -1 else 1 end)
                 * abs(cast(quantity as integer))
-                * cast(unit_price as decimal(18, 2)) as amount,
-            case
-                when row_number() over (
-                    partition by order_id, sku, customer_id, ordered_at,
-                        quantity, unit_price
-                    order by filename, rec_no
-                ) > 1 then 'duplicate_line'
-            end as line_kind
-        from {numbered(source)}"""
-    if name == "spreadsheet_utf16":
-        source = (
-            f"read_csv('{folder}/Orders FY2024.txt', delim='\\t',"
-            " header=true, encoding='utf-16', all_varchar=true, filename=true)"
+                * cast(unit_price as decimal(18, 2))""",
+            line_kind=f"""case
+                when {
+                duplicate_line(
+                    "order_id",
+                    "sku",
+                    "customer_id",
+                    "ordered_at",
+                    "quantity",
+                    "unit_price",
+                )
+            } then 'duplicate_line'
+            end""",
         )
-        return f"""select filename, rec_no,
-            {trimmed('"Customer ID"')} as customer_id,
-            case when {trimmed('"Customer ID"')} is null
-                then 'missing_customer_id' end as id_kind,
-            "Order ID" as order_id,
-            cast(strptime("Order Date", '{fmt}') as date) as day,
-            cast("Quantity" as integer) < 0 as is_return,
-            cast("Quantity" as integer) * cast("Unit Price" as decimal(18, 2))
-                as amount,
-            null as line_kind
-        from {numbered(source)}"""
+    if name == "spreadsheet_utf16":
+        return Reading(
+            source=(
+                f"read_csv('{folder}/Orders FY2024.txt', delim='\\t',"
+                " header=true, encoding='utf-16', all_varchar=true,"
+                " filename=true)"
+            ),
+            customer='"Customer ID"',
+            order_id='"Order ID"',
+            day=parsed_day('"Order Date"', fmt),
+            is_return='cast("Quantity" as integer) < 0',
+            amount="""cast("Quantity" as integer)
+                * cast("Unit Price" as decimal(18, 2))""",
+        )
     if name == "cp1252_euro_sign":
         # DuckDB reads utf-8, utf-16 and latin-1 only: transcode first.
         scratch = Path(tempfile.mkdtemp()) / "Kassenjournal_2024.csv"
         raw = (folder / "Kassenjournal_2024.csv").read_bytes()
         scratch.write_text(raw.decode("cp1252"), encoding="utf-8")
-        source = (
-            f"read_csv('{scratch}', delim=';', header=true,"
-            " all_varchar=true, filename=true)"
-        )
-        return f"""select 'Kassenjournal_2024.csv' as filename, rec_no,
-            {trimmed('"Kunde"')} as customer_id,
-            case when {trimmed('"Kunde"')} is null
-                then 'missing_customer_id' end as id_kind,
-            "Bon-Nr." as order_id,
-            cast(strptime("Datum", '{fmt}') as date) as day,
-            cast("Menge" as integer) < 0 as is_return,
-            cast("Menge" as integer) * cast(
+        return Reading(
+            source=(
+                f"(select * replace ('Kassenjournal_2024.csv' as filename)"
+                f" from read_csv('{scratch}', delim=';', header=true,"
+                " all_varchar=true, filename=true))"
+            ),
+            customer='"Kunde"',
+            order_id='"Bon-Nr."',
+            day=parsed_day('"Datum"', fmt),
+            is_return='cast("Menge" as integer) < 0',
+            amount="""cast("Menge" as integer) * cast(
                 replace(replace("Einzelpreis €", '.', ''), ',', '.')
-                as decimal(18, 2)) as amount,
-            null as line_kind
-        from {numbered(source)}"""
-    if name == "marketplace_report":
-        source = (
-            f"read_csv('{folder}/All Orders Report 2024.txt', delim='\\t',"
-            " header=true, all_varchar=true, filename=true)"
+                as decimal(18, 2))""",
         )
-        return f"""select report.filename, rec_no,
-            {trimmed('"buyer-email"')} as customer_id,
-            case when {trimmed('"buyer-email"')} is null
-                then 'missing_customer_id' end as id_kind,
-            "amazon-order-id" as order_id,
-            cast(strptime("purchase-date", '{fmt}') as date) as day,
-            false as is_return,
-            cast("item-price" as decimal(18, 2)) * rates.rate_to_reporting
-                as amount,
-            case
+    if name == "marketplace_report":
+        return Reading(
+            source=(
+                f"read_csv('{folder}/All Orders Report 2024.txt', delim='\\t',"
+                " header=true, all_varchar=true, filename=true)"
+            ),
+            customer='"buyer-email"',
+            order_id='"amazon-order-id"',
+            day=parsed_day('"purchase-date"', fmt),
+            is_return="false",
+            amount='cast("item-price" as decimal(18, 2))',
+            currency="lines.currency",
+            line_kind="""case
                 when cast(quantity as integer) = 0 then 'zero_quantity'
                 when "item-price" is null then 'unparseable_amount'
-            end as line_kind
-        from {numbered(source)} as report
-        inner join read_csv('{folder}/rates.csv') as rates
-            on rates.currency = report.currency"""
+            end""",
+        )
     raise KeyError(f"no reading written for case {name}")
 
 
@@ -244,7 +286,9 @@ def check(name: str) -> list[str]:
     con = duckdb.connect()
     con.sql("set timezone = 'UTC'")
     con.sql("set threads = 1")  # record numbers follow the scan order
-    sql = case_sql(name, folder, case["reading"].get("timestamp_format"))
+    sql = case_reading(name, folder, case["reading"].get("timestamp_format")).sql(
+        folder
+    )
     con.sql(f"create table lines as {sql}")
     con.sql(f"""create table judged as select *,
         coalesce(

@@ -2,14 +2,13 @@
 -- of var audience_platforms: the email and phone normalised by that
 -- platform's rules and hashed with SHA-256 (macros normalize_email,
 -- normalize_phone, sha256_hex), and whether the consent rule lets the
--- customer into an audience. No raw contact data: the hashes only. One CTE
--- per platform, switched off by a `where false` when the var leaves it out.
+-- customer into an audience. No raw contact data: the hashes only. One
+-- select per platform, switched off by a `where false` when the var leaves
+-- it out.
 {%- set settings = settings() %}
 {%- set code = settings.audience_phone_default_country_code %}
 {%- set consent_rule = audience_consent_rule() %}
 {%- set platforms = settings.audience_platforms %}
-{%- set google_sql = 'true' if 'google' in platforms else 'false' %}
-{%- set meta_sql = 'true' if 'meta' in platforms else 'false' %}
 {%- if consent_rule == 'explicit_yes' %}
     {%- set allowed_sql = 'coalesce(has_marketing_consent, false)' %}
 {%- else %}
@@ -24,39 +23,24 @@ contacts as (
 
 ),
 
-google_contacts as (
-
-    select
-        customer_id,
-        'google' as platform,
-        {{ sha256_hex(normalize_email('email', 'google')) }} as hashed_email,
-        {{ sha256_hex(normalize_phone('phone', 'google', code)) }}
-            as hashed_phone,
-        has_marketing_consent
-    from contacts
-    where {{ google_sql }}
-
-),
-
-meta_contacts as (
-
-    select
-        customer_id,
-        'meta' as platform,
-        {{ sha256_hex(normalize_email('email', 'meta')) }} as hashed_email,
-        {{ sha256_hex(normalize_phone('phone', 'meta', code)) }}
-            as hashed_phone,
-        has_marketing_consent
-    from contacts
-    where {{ meta_sql }}
-
-),
-
 hashed_contacts as (
+    {%- for platform in ['google', 'meta'] %}
+        {%- if not loop.first %}
 
-    select * from google_contacts
-    union all
-    select * from meta_contacts
+            union all
+        {%- endif %}
+
+        select
+            customer_id,
+            '{{ platform }}' as platform,
+            {{ sha256_hex(normalize_email('email', platform)) }}
+                as hashed_email,
+            {{ sha256_hex(normalize_phone('phone', platform, code)) }}
+                as hashed_phone,
+            has_marketing_consent
+        from contacts
+        where {{ (platform in platforms) | lower }}
+    {%- endfor %}
 
 ),
 

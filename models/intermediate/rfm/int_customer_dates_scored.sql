@@ -21,53 +21,36 @@ customers as (
 
 ),
 
-recency_positions as (
+{#- Per axis: its value column, the order that puts the best customers
+    last (in the top bucket), and whether it also counts the date's scored
+    customers (once is enough). Longest recency first, so the most recent
+    buyers land in the top bucket. #}
+{%- set axes = [
+    ('recency', 'recency_days', 'desc', true),
+    ('frequency', 'frequency', 'asc', false),
+    ('monetary', 'monetary', 'asc', false),
+] %}
+{%- for axis, value_column, direction, counts_customers in axes %}
 
-    -- Longest recency first, so the most recent buyers land in the top
-    -- bucket.
-    select
-        as_of_date,
-        recency_days,
-        sum(count(*)) over (
-            partition by as_of_date
-            order by recency_days desc
-            rows between unbounded preceding and current row
-        ) - count(*) + 1 as first_position,
-        sum(count(*)) over (partition by as_of_date) as scored_customers
-    from customers
-    group by as_of_date, recency_days
+    {{ axis }}_positions as (
 
-),
+        select
+            as_of_date,
+            {{ value_column }},
+            {%- if counts_customers %}
+                sum(count(*)) over (partition by as_of_date)
+                    as scored_customers,
+            {%- endif %}
+            sum(count(*)) over (
+                partition by as_of_date
+                order by {{ value_column }} {{ direction }}
+                rows between unbounded preceding and current row
+            ) - count(*) + 1 as first_position
+        from customers
+        group by as_of_date, {{ value_column }}
 
-frequency_positions as (
-
-    select
-        as_of_date,
-        frequency,
-        sum(count(*)) over (
-            partition by as_of_date
-            order by frequency asc
-            rows between unbounded preceding and current row
-        ) - count(*) + 1 as first_position
-    from customers
-    group by as_of_date, frequency
-
-),
-
-monetary_positions as (
-
-    select
-        as_of_date,
-        monetary,
-        sum(count(*)) over (
-            partition by as_of_date
-            order by monetary asc
-            rows between unbounded preceding and current row
-        ) - count(*) + 1 as first_position
-    from customers
-    group by as_of_date, monetary
-
-),
+    ),
+{%- endfor %}
 
 positioned as (
 

@@ -194,27 +194,29 @@ expected as (
 
 final as (
 
+    -- The columns of campaign_response_rates keep the types its contract
+    -- gives them; the playbook's (a seed) are cast here.
     select
-        cast(segment_type as {{ dbt.type_string() }}) as segment_type,
-        cast(segment_name as {{ dbt.type_string() }}) as segment_name,
-        cast(segment_rule_name as {{ dbt.type_string() }}) as segment_rule_name,
+        segment_type,
+        segment_name,
+        segment_rule_name,
         cast(message as {{ dbt.type_string() }}) as message,
         cast(offer as {{ dbt.type_string() }}) as offer,
         cast(channels as {{ dbt.type_string() }}) as channels,
         cast(cadence as {{ dbt.type_string() }}) as cadence,
-        cast(response_source as {{ dbt.type_string() }}) as response_source,
-        cast(cluster_id as integer) as cluster_id,
-        cast(segment_rank as integer) as segment_rank,
-        cast(customers as integer) as customers,
+        response_source,
+        cluster_id,
+        segment_rank,
+        customers,
         cast(budget_weight as decimal(10, 4)) as budget_weight,
         -- Integer cents times 0.01 is exact in decimal arithmetic.
         cast(cast(budget_cents as bigint) * 0.01 as decimal(18, 2)) as budget,
         cast(budget_cents as double) / total_cents as budget_share,
         cast(budget_cents as double) / 100 / nullif(customers, 0)
             as budget_per_customer,
-        cast(response_rate as double) as response_rate,
-        cast(response_rate_lower as double) as response_rate_lower,
-        cast(response_rate_upper as double) as response_rate_upper,
+        response_rate,
+        response_rate_lower,
+        response_rate_upper,
         cast(expected_responders as double) as expected_responders,
         cast(expected_responders_lower as double)
             as expected_responders_lower,

@@ -34,31 +34,22 @@ date_pairs as (
 
 ),
 
-before_move as (
+{%- for side, date_column in [('before', 'from'), ('after', 'to')] %}
 
-    select
-        date_pairs.to_as_of_date,
-        history.customer_id,
-        history.segment_name,
-        history.monetary
-    from date_pairs
-    inner join history
-        on date_pairs.from_as_of_date = history.as_of_date
+    {{ side }}_move as (
 
-),
+        -- Each pair's customers on its {{ date_column }} date.
+        select
+            date_pairs.to_as_of_date,
+            history.customer_id,
+            history.segment_name,
+            history.monetary
+        from date_pairs
+        inner join history
+            on date_pairs.{{ date_column }}_as_of_date = history.as_of_date
 
-after_move as (
-
-    select
-        date_pairs.to_as_of_date,
-        history.customer_id,
-        history.segment_name,
-        history.monetary
-    from date_pairs
-    inner join history
-        on date_pairs.to_as_of_date = history.as_of_date
-
-),
+    ),
+{%- endfor %}
 
 moves as (
 

@@ -15,57 +15,62 @@ from segmentation.publish.sql_text import literal, quote
 METADATA_TABLE = "publish_metadata"
 TABLE_COMMENT = "Which build this file holds: one row, written when it was published."
 
-# name, type, description (the description becomes the column comment, which
-# BI tools that read DuckDB comments show).
-METADATA_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("build_id", "VARCHAR NOT NULL", "Id of the build this file was copied from."),
-    ("built_at", "TIMESTAMPTZ NOT NULL", "When the build started (UTC)."),
-    ("published_at", "TIMESTAMPTZ NOT NULL", "When this file was written (UTC)."),
-    ("as_of_date", "DATE", "Date the RFM figures are computed as of."),
-    (
-        "reporting_currency",
-        "VARCHAR",
-        "Currency of every amount in this file (var reporting_currency).",
-    ),
-    ("input_order_lines", "BIGINT", "Raw order lines read from all inputs."),
-    ("clean_order_lines", "BIGINT", "Order lines that passed validation."),
-    ("quarantined_order_lines", "BIGINT", "Order lines set aside with a reason."),
-    (
-        "after_as_of_order_lines",
-        "BIGINT",
-        "Order lines dated on or after the as-of date (outside the window).",
-    ),
-    (
-        "input_order_lines_by_source",
-        "MAP(VARCHAR, BIGINT)",
-        "Raw order lines per input (var order_inputs name).",
-    ),
-    (
-        "table_row_counts",
-        "MAP(VARCHAR, BIGINT) NOT NULL",
-        "Rows of each published table, counted in this file.",
-    ),
-    ("chosen_k", "INTEGER", "Number of K-means clusters chosen; null: none."),
-    ("dbt_version", "VARCHAR", "dbt-core version that ran the build."),
-    ("project_version", "VARCHAR", "`version` of dbt_project.yml."),
-    (
-        "storage_version",
-        "VARCHAR NOT NULL",
-        "Oldest DuckDB storage format that reads this file (e.g. v1.4.0+).",
-    ),
-    ("duckdb_version", "VARCHAR NOT NULL", "DuckDB library that wrote this file."),
-    ("candidate_path", "VARCHAR", "The tested build file this copy came from."),
-    (
-        "dbt_tests_passed",
-        "INTEGER",
-        "dbt data and unit tests of the build that passed; null: not known.",
-    ),
-    (
-        "dbt_tests_warned",
-        "INTEGER",
-        "dbt data tests of the build that warned (a warning does not stop it).",
-    ),
-)
+# Each column: its name and SQL type on one line, then its description,
+# indented (the description becomes the column comment, which BI tools that
+# read DuckDB comments show).
+_COLUMNS_TEXT = """
+build_id VARCHAR NOT NULL
+    Id of the build this file was copied from.
+built_at TIMESTAMPTZ NOT NULL
+    When the build started (UTC).
+published_at TIMESTAMPTZ NOT NULL
+    When this file was written (UTC).
+as_of_date DATE
+    Date the RFM figures are computed as of.
+reporting_currency VARCHAR
+    Currency of every amount in this file (var reporting_currency).
+input_order_lines BIGINT
+    Raw order lines read from all inputs.
+clean_order_lines BIGINT
+    Order lines that passed validation.
+quarantined_order_lines BIGINT
+    Order lines set aside with a reason.
+after_as_of_order_lines BIGINT
+    Order lines dated on or after the as-of date (outside the window).
+input_order_lines_by_source MAP(VARCHAR, BIGINT)
+    Raw order lines per input (var order_inputs name).
+table_row_counts MAP(VARCHAR, BIGINT) NOT NULL
+    Rows of each published table, counted in this file.
+chosen_k INTEGER
+    Number of K-means clusters chosen; null: none.
+dbt_version VARCHAR
+    dbt-core version that ran the build.
+project_version VARCHAR
+    `version` of dbt_project.yml.
+storage_version VARCHAR NOT NULL
+    Oldest DuckDB storage format that reads this file (e.g. v1.4.0+).
+duckdb_version VARCHAR NOT NULL
+    DuckDB library that wrote this file.
+candidate_path VARCHAR
+    The tested build file this copy came from.
+dbt_tests_passed INTEGER
+    dbt data and unit tests of the build that passed; null: not known.
+dbt_tests_warned INTEGER
+    dbt data tests of the build that warned (a warning does not stop it).
+"""
+
+
+def _parse_columns(text: str) -> tuple[tuple[str, str, str], ...]:
+    """(name, SQL type, description) of each column of `text`."""
+    lines = text.strip().splitlines()
+    columns = []
+    for header, description in zip(lines[::2], lines[1::2], strict=True):
+        name, sql_type = header.split(" ", 1)
+        columns.append((name, sql_type, description.strip()))
+    return tuple(columns)
+
+
+METADATA_COLUMNS: tuple[tuple[str, str, str], ...] = _parse_columns(_COLUMNS_TEXT)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from segmentation.report import charts
 from segmentation.report.charts import Chart
 from segmentation.report.content import Cell, Table
 from segmentation.report.context import Context
-from segmentation.report.profiles import missing
+from segmentation.report.data import no_rows
+from segmentation.report.i18n import missing
 
 SCATTER_SAMPLE = 2000  # points drawn in the projection; more add no insight
 
@@ -26,7 +27,7 @@ def build_appendix(ctx: Context) -> None:
 
 def _selection(ctx: Context) -> None:
     lang, selection = ctx.lang, ctx.data.cluster_selection
-    if selection is None or selection.empty:
+    if no_rows(selection):
         return
     columns = [
         (lang.t("table.k"), True),
@@ -128,8 +129,8 @@ def _selection(ctx: Context) -> None:
                 lang.t("chart.silhouette_axis"), anchor="x2", tickformat=".2f"
             ),
             annotations=[
-                _title(lang.t("chart.elbow_title"), 0),
-                _title(lang.t("chart.silhouette_title"), 0.56),
+                charts.panel_title(lang.t("chart.elbow_title"), 0, color=None),
+                charts.panel_title(lang.t("chart.silhouette_title"), 0.56, color=None),
             ],
         ),
     }
@@ -141,20 +142,6 @@ def _selection(ctx: Context) -> None:
             figure,
         )
     )
-
-
-def _title(text: str, x: float) -> dict:
-    return {
-        "text": f"<b>{text}</b>",
-        "x": x,
-        "y": 1,
-        "xref": "paper",
-        "yref": "paper",
-        "xanchor": "left",
-        "yanchor": "bottom",
-        "showarrow": False,
-        "font": {"size": 12},
-    }
 
 
 def principal_components(

@@ -10,6 +10,7 @@ from segmentation.report import charts
 from segmentation.report.charts import Chart
 from segmentation.report.content import Cell, Table
 from segmentation.report.context import Context
+from segmentation.report.data import no_rows
 from segmentation.report.labels import cluster_name, segment_name
 from segmentation.report.seed_texts import PLAYBOOK, VALUE_TIER
 
@@ -22,7 +23,7 @@ PLANS = (
 
 def build_budget(ctx: Context) -> None:
     lang, frame = ctx.lang, ctx.data.budget
-    if frame is None or frame.empty:
+    if no_rows(frame):
         return
     ctx.content.notes["budget_total"] = lang.money(
         float(frame["campaign_budget"].iloc[0]), 2

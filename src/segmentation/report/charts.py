@@ -212,14 +212,19 @@ def size_bars(
             ),
             yaxis=axis(autorange="reversed", gridcolor="rgba(0,0,0,0)"),
             annotations=[
-                _panel_title(lang.t("chart.customers_share_label"), 0),
-                _panel_title(lang.t("chart.revenue_share_label"), 0.54),
+                panel_title(lang.t("chart.customers_share_label"), 0),
+                panel_title(lang.t("chart.revenue_share_label"), 0.54),
             ],
         ),
     }
 
 
-def _panel_title(text: str, x: float) -> dict:
+def panel_title(text: str, x: float, color: str | None = MUTED) -> dict:
+    """A bold title above one panel of a figure, from `x` (paper units)
+    across; `color` None keeps the figure's own text colour."""
+    font: dict[str, object] = {"size": 12}
+    if color is not None:
+        font["color"] = color
     return {
         "text": f"<b>{text}</b>",
         "x": x,
@@ -229,7 +234,7 @@ def _panel_title(text: str, x: float) -> dict:
         "xanchor": "left",
         "yanchor": "bottom",
         "showarrow": False,
-        "font": {"size": 12, "color": MUTED},
+        "font": font,
     }
 
 

@@ -16,8 +16,10 @@ from segmentation.report.charts import Chart
 from segmentation.report.content import Cell, Profile, Table
 from segmentation.report.context import Context
 from segmentation.report.customer_lists import Group
+from segmentation.report.data import no_rows
+from segmentation.report.i18n import missing
 from segmentation.report.labels import cluster_name, feature_label, segment_name
-from segmentation.report.profiles import download, missing, playbook, response_kpi
+from segmentation.report.profiles import download, playbook, response_kpi
 from segmentation.report.seed_texts import PERSONA
 from segmentation.report.value import value_facts
 
@@ -27,7 +29,7 @@ DAY_ROLES = ("recency", "tenure")
 
 def build_clusters(ctx: Context, groups: dict[str, Group]) -> None:
     profiles = ctx.data.cluster_profiles
-    if profiles is None or profiles.empty:
+    if no_rows(profiles):
         return
     _choice(ctx)
     _table(ctx, profiles)
@@ -58,7 +60,7 @@ def feature_value(ctx: Context, role: object, value: object) -> str:
 def _choice(ctx: Context) -> None:
     """The choice of k for people, and its rule for the appendix."""
     lang, selection = ctx.lang, ctx.data.cluster_selection
-    if selection is None or selection.empty:
+    if no_rows(selection):
         return
     chosen = selection[selection["is_chosen"].astype(bool)]
     if chosen.empty:
@@ -114,7 +116,7 @@ def _table(ctx: Context, profiles: pd.DataFrame) -> None:
 
 def _features(ctx: Context) -> pd.DataFrame | None:
     frame = ctx.data.cluster_features
-    if frame is None or frame.empty:
+    if no_rows(frame):
         return None
     return frame.sort_values(["feature_position", "cluster_id"])
 
@@ -466,7 +468,7 @@ def _side_by_side(ctx: Context) -> None:
     """3, 4 and 5 clusters compared in plain words (the indices are in the
     appendix), and the clusters each k finds when the file has them."""
     lang, frame = ctx.lang, ctx.data.cluster_comparison
-    if frame is None or frame.empty:
+    if no_rows(frame):
         ctx.content.notes["comparison"] = lang.t("empty.comparison")
         return
     ks = [int(k) for k in frame["k"]]
@@ -525,34 +527,37 @@ def _side_by_side(ctx: Context) -> None:
 
 
 def _separation(lang, silhouette: float) -> str:
-    grade = (
-        "comparison.grade_clear"
-        if silhouette >= 0.5
-        else "comparison.grade_fair"
-        if silhouette >= 0.25
-        else "comparison.grade_weak"
-    )
-    return lang.t(
-        "comparison.with_figure", grade=lang.t(grade), figure=lang.number(silhouette, 2)
+    return _graded(
+        lang,
+        silhouette,
+        ((0.5, "comparison.grade_clear"), (0.25, "comparison.grade_fair")),
+        "comparison.grade_weak",
     )
 
 
 def _stability(lang, ari: float) -> str:
-    grade = (
-        "comparison.grade_stable"
-        if ari >= 0.9
-        else "comparison.grade_mostly_stable"
-        if ari >= 0.75
-        else "comparison.grade_unstable"
+    return _graded(
+        lang,
+        ari,
+        ((0.9, "comparison.grade_stable"), (0.75, "comparison.grade_mostly_stable")),
+        "comparison.grade_unstable",
     )
+
+
+def _graded(
+    lang, value: float, grades: tuple[tuple[float, str], ...], below: str
+) -> str:
+    """The grade of the first (floor, grade) that `value` reaches, else
+    `below`, with the value to two decimals."""
+    grade = next((key for floor, key in grades if value >= floor), below)
     return lang.t(
-        "comparison.with_figure", grade=lang.t(grade), figure=lang.number(ari, 2)
+        "comparison.with_figure", grade=lang.t(grade), figure=lang.number(value, 2)
     )
 
 
 def _sub_clusters(ctx: Context, groups: dict[str, Group]) -> None:
     lang, subs = ctx.lang, ctx.data.sub_clusters
-    if subs is None or subs.empty:
+    if no_rows(subs):
         return
     for row in subs.itertuples(index=False):
         parent = ctx.cluster_titles.get(int(row.cluster_id), str(row.cluster_id))

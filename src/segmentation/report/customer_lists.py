@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from segmentation.report.data import no_rows
+
 DEFAULT_LIMIT = 10_000  # customers per downloadable list; see docs/report.md
 # Columns that could reach a person: never written into the page, even if a
 # future mart carried them.
@@ -121,7 +123,7 @@ def customer_lists(
     that holds it; `names` maps a column to {published value: shown text},
     so the lists use the report's language. Returns (table for the page,
     {group key: Group})."""
-    if rows is None or rows.empty:
+    if no_rows(rows):
         return None, {}
     keep = np.zeros(len(rows), dtype=bool)
     groups: dict[str, Group] = {}

@@ -106,6 +106,69 @@ CUSTOMER_COLUMNS = (
 FEATURE_RELATIONS = ("int_customer_features",)
 
 
+# The published tables the report reads as they are (or summed): the
+# ReportData attribute each fills, the table it needs, and the query.
+FRAMES = (
+    (
+        "segment_summary",
+        "segment_summary",
+        "select * from segment_summary order by segment_rank, segment_name",
+    ),
+    (
+        "cluster_profiles",
+        "cluster_profiles",
+        "select * from cluster_profiles order by cluster_id",
+    ),
+    (
+        "cluster_features",
+        "cluster_feature_profiles",
+        "select * from cluster_feature_profiles order by cluster_id, feature_position",
+    ),
+    (
+        "cluster_selection",
+        "cluster_model_selection",
+        "select * from cluster_model_selection order by k",
+    ),
+    (
+        "cluster_comparison",
+        "cluster_comparison",
+        "select * from cluster_comparison order by k",
+    ),
+    (
+        "sub_clusters",
+        "sub_cluster_profiles",
+        "select * from sub_cluster_profiles order by cluster_id, sub_cluster_id",
+    ),
+    (
+        "alerts",
+        "customer_alerts",
+        "select alert_type, count(*) as customers, "
+        "count(*) filter (where is_newly_raised) as newly_raised "
+        "from customer_alerts group by alert_type order by alert_type",
+    ),
+    (
+        "churn",
+        "segment_churn",
+        "select as_of_date, previous_as_of_date, active_customers, "
+        "churned_customers, monthly_churn_rate, monthly_churn_threshold "
+        "from segment_churn where is_all_customers order by as_of_date",
+    ),
+    (
+        "budget",
+        "segment_budget",
+        "select * from segment_budget order by segment_type desc, "
+        "segment_rank, segment_name",
+    ),
+    (
+        "reconciliation",
+        "order_line_reconciliation",
+        "select outcome, sum(order_lines)::bigint as order_lines "
+        "from order_line_reconciliation group by outcome "
+        "order by order_lines desc, outcome",
+    ),
+)
+
+
 def load_report_data(path: Path | str) -> ReportData:
     """Read the published file at `path` (read-only)."""
     path = Path(path)
@@ -125,14 +188,20 @@ def load_report_data(path: Path | str) -> ReportData:
         }
         data = ReportData(path=path, tables=tables)
         _load_metadata(con, data)
+        for attribute, table, sql in FRAMES:
+            if data.has(table):
+                setattr(data, attribute, _frame(con, sql))
         _load_segments(con, data)
         _load_clusters(con, data)
         _load_customers(con, data)
         _load_history(con, data)
-        _load_campaigns(con, data)
-        _load_quality(con, data)
         data.value = load_value_data(con, tables)
     return data
+
+
+def no_rows(frame: pd.DataFrame | None) -> bool:
+    """True when a figure was not published, or holds no row."""
+    return frame is None or frame.empty
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pd.DataFrame:
@@ -155,10 +224,6 @@ def _load_metadata(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
 
 
 def _load_segments(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
-    if data.has("segment_summary"):
-        data.segment_summary = _frame(
-            con, "select * from segment_summary order by segment_rank, segment_name"
-        )
     if not data.has("customer_segments"):
         return
     customers, revenue, as_of = con.execute(
@@ -241,12 +306,6 @@ def _feature_relation(
 
 def _load_history(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
     if data.has("customer_alerts"):
-        data.alerts = _frame(
-            con,
-            "select alert_type, count(*) as customers, "
-            "count(*) filter (where is_newly_raised) as newly_raised "
-            "from customer_alerts group by alert_type order by alert_type",
-        )
         types = ", ".join(f"'{t}'" for t in ACTION_ALERT_TYPES)
         data.customers_needing_action = con.execute(
             "select count(distinct customer_id) from customer_alerts "
@@ -261,13 +320,6 @@ def _load_history(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
         }
     if data.has("customer_segment_history"):
         data.history = _history(con, data)
-    if data.has("segment_churn"):
-        data.churn = _frame(
-            con,
-            "select as_of_date, previous_as_of_date, active_customers, "
-            "churned_customers, monthly_churn_rate, monthly_churn_threshold "
-            "from segment_churn where is_all_customers order by as_of_date",
-        )
 
 
 def _history(con: duckdb.DuckDBPyConnection, data: ReportData) -> History | None:
@@ -338,33 +390,10 @@ def _history(con: duckdb.DuckDBPyConnection, data: ReportData) -> History | None
 
 
 def _load_clusters(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
-    if data.has("cluster_profiles"):
-        data.cluster_profiles = _frame(
-            con, "select * from cluster_profiles order by cluster_id"
-        )
-        if data.customers is None:
-            data.customers = int(data.cluster_profiles["customers"].sum())
-            data.revenue = float(data.cluster_profiles["revenue"].sum())
-    if data.has("cluster_feature_profiles"):
-        data.cluster_features = _frame(
-            con,
-            "select * from cluster_feature_profiles "
-            "order by cluster_id, feature_position",
-        )
-    if data.has("cluster_model_selection"):
-        data.cluster_selection = _frame(
-            con, "select * from cluster_model_selection order by k"
-        )
-    if data.has("cluster_comparison"):
-        data.cluster_comparison = _frame(
-            con, "select * from cluster_comparison order by k"
-        )
+    if data.cluster_profiles is not None and data.customers is None:
+        data.customers = int(data.cluster_profiles["customers"].sum())
+        data.revenue = float(data.cluster_profiles["revenue"].sum())
     data.clusters_by_k = _clusters_by_k(con, data)
-    if data.has("sub_cluster_profiles"):
-        data.sub_clusters = _frame(
-            con,
-            "select * from sub_cluster_profiles order by cluster_id, sub_cluster_id",
-        )
     data.personas = _personas(con, data)
     data.cluster_points = _cluster_points(con, data)
 
@@ -452,22 +481,3 @@ def _cluster_points(
         order by clusters.customer_id
         """,
     )
-
-
-def _load_campaigns(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
-    if data.has("segment_budget"):
-        data.budget = _frame(
-            con,
-            "select * from segment_budget order by segment_type desc, "
-            "segment_rank, segment_name",
-        )
-
-
-def _load_quality(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
-    if data.has("order_line_reconciliation"):
-        data.reconciliation = _frame(
-            con,
-            "select outcome, sum(order_lines)::bigint as order_lines "
-            "from order_line_reconciliation group by outcome "
-            "order by order_lines desc, outcome",
-        )

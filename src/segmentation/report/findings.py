@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from segmentation.report.data import no_rows
 from segmentation.report.flows import PairFlows
 
 PARETO_TOP_SHARE = 0.2
@@ -50,7 +51,7 @@ def top_revenue_segment(
     frame: pd.DataFrame | None, name_column: str
 ) -> TopShare | None:
     """The row of `frame` with the largest revenue share (ties: the first)."""
-    if frame is None or frame.empty or frame["revenue_share"].isna().all():
+    if no_rows(frame) or frame["revenue_share"].isna().all():
         return None
     row = frame.loc[frame["revenue_share"].astype(float).idxmax()]
     return TopShare(

@@ -62,7 +62,8 @@ def languages() -> tuple[str, ...]:
 LANGUAGES = languages()
 
 
-def _missing(value: object) -> bool:
+def missing(value: object) -> bool:
+    """True for no value: None, or a float NaN (how pandas holds a null)."""
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
@@ -102,21 +103,21 @@ class Language:
     def seed(self, seed: str, column: str, text: object) -> str:
         """A text read from a seed (through a published table), in this
         language when seed_translations has it, else as published."""
-        if _missing(text):
+        if missing(text):
             return ""
         return self.seeds.translate(seed, column, str(text), self.code)
 
     # --- numbers ------------------------------------------------------------
 
     def number(self, value: float | None, decimals: int = 0) -> str:
-        if _missing(value):
+        if missing(value):
             return self.t("value.not_available")
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         return format_decimal(value, format=pattern, locale=self.locale)
 
     def compact(self, value: float | None) -> str:
         """A large count in short form: 16.3M, 16,3 M (under 1,000: whole)."""
-        if _missing(value):
+        if missing(value):
             return self.t("value.not_available")
         if abs(value) < 1000:
             return self.number(value)
@@ -125,7 +126,7 @@ class Language:
     def money(self, value: float | None, decimals: int = 0) -> str:
         """An amount in the reporting currency: £1,235 (or 1,235 when the
         currency is not known)."""
-        if _missing(value):
+        if missing(value):
             return self.t("value.not_available")
         if self.currency is None:
             return self.number(value, decimals)
@@ -139,7 +140,7 @@ class Language:
 
     def money_compact(self, value: float | None) -> str:
         """A large amount in short form: £16.4M."""
-        if _missing(value):
+        if missing(value):
             return self.t("value.not_available")
         if self.currency is None:
             return self.compact(value)
@@ -170,7 +171,7 @@ class Language:
 
     def percent(self, share: float | None, decimals: int = 1) -> str:
         """`share` is a fraction: 0.687 -> 68.7%."""
-        if _missing(share):
+        if missing(share):
             return self.t("value.not_available")
         # The locale's own pattern keeps its spacing (68,7 % in French).
         pattern = Locale.parse(self.locale).percent_formats[None].pattern

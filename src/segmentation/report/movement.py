@@ -10,6 +10,7 @@ from segmentation.report import charts
 from segmentation.report.charts import Chart
 from segmentation.report.content import Cell, Table
 from segmentation.report.context import Context
+from segmentation.report.data import no_rows
 from segmentation.report.flows import all_pair_flows
 from segmentation.report.labels import segment_name
 
@@ -30,7 +31,7 @@ def build_movement(ctx: Context) -> None:
 def _churn(ctx: Context) -> None:
     """Churn per month of all customers, against the alert's threshold."""
     lang, churn = ctx.lang, ctx.data.churn
-    if churn is None or churn.empty:
+    if no_rows(churn):
         return
     dates = [str(d)[:10] for d in churn["as_of_date"]]
     rates = [float(r) for r in churn["monthly_churn_rate"]]

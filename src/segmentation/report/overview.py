@@ -8,6 +8,7 @@ import numpy as np
 from segmentation.report import charts
 from segmentation.report.charts import Chart
 from segmentation.report.context import Context
+from segmentation.report.data import no_rows
 from segmentation.report.findings import movement, pareto_share, top_revenue_segment
 from segmentation.report.labels import cluster_name, segment_name
 from segmentation.report.value import value_finding
@@ -135,39 +136,32 @@ def _monetary_desc(ctx: Context) -> np.ndarray | None:
 
 
 def _size_charts(ctx: Context) -> None:
+    """Customers and revenue per segment, then per cluster: one chart each,
+    with the names shown and the anchor each bar opens."""
     data, lang = ctx.data, ctx.lang
-    summary = data.segment_summary
-    if summary is not None and not summary.empty:
+    summary, profiles = data.segment_summary, data.cluster_profiles
+    sizes = []
+    if not no_rows(summary):
+        names = [segment_name(lang, n) for n in summary["segment_name"]]
+        anchors = [f"segment-{r}" for r in summary["segment_rank"]]
+        sizes.append(("segment", summary, names, anchors))
+    if not no_rows(profiles):
+        names = [ctx.cluster_titles[int(i)] for i in profiles["cluster_id"]]
+        anchors = [f"cluster-{i}" for i in profiles["cluster_id"]]
+        sizes.append(("cluster", profiles, names, anchors))
+    for kind, frame, names, anchors in sizes:
         ctx.content.add_chart(
             Chart(
-                "chart-segment-sizes",
-                lang.t("chart.segment_sizes_title"),
+                f"chart-{kind}-sizes",
+                lang.t(f"chart.{kind}_sizes_title"),
                 lang.t("caption.sizes"),
                 charts.size_bars(
-                    [segment_name(lang, n) for n in summary["segment_name"]],
-                    list(summary["customers"].astype(int)),
-                    list(summary["customer_share"].astype(float)),
-                    list(summary["revenue"].fillna(0).astype(float)),
-                    list(summary["revenue_share"].fillna(0).astype(float)),
-                    [f"segment-{r}" for r in summary["segment_rank"]],
-                    lang,
-                ),
-            )
-        )
-    profiles = data.cluster_profiles
-    if profiles is not None and not profiles.empty:
-        ctx.content.add_chart(
-            Chart(
-                "chart-cluster-sizes",
-                lang.t("chart.cluster_sizes_title"),
-                lang.t("caption.sizes"),
-                charts.size_bars(
-                    [ctx.cluster_titles[int(i)] for i in profiles["cluster_id"]],
-                    list(profiles["customers"].astype(int)),
-                    list(profiles["customer_share"].astype(float)),
-                    list(profiles["revenue"].fillna(0).astype(float)),
-                    list(profiles["revenue_share"].fillna(0).astype(float)),
-                    [f"cluster-{i}" for i in profiles["cluster_id"]],
+                    names,
+                    list(frame["customers"].astype(int)),
+                    list(frame["customer_share"].astype(float)),
+                    list(frame["revenue"].fillna(0).astype(float)),
+                    list(frame["revenue_share"].fillna(0).astype(float)),
+                    anchors,
                     lang,
                 ),
             )

@@ -3,19 +3,14 @@ response-rate KPI, and the customer list a profile downloads."""
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from segmentation.report.content import Download
 from segmentation.report.context import Context
 from segmentation.report.customer_lists import Group
+from segmentation.report.i18n import missing
 from segmentation.report.labels import slug
 from segmentation.report.seed_texts import PLAYBOOK
-
-
-def missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def playbook(

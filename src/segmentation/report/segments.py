@@ -14,6 +14,7 @@ from segmentation.report.charts import Chart
 from segmentation.report.content import Cell, Profile, Table
 from segmentation.report.context import Context
 from segmentation.report.customer_lists import Group
+from segmentation.report.data import no_rows
 from segmentation.report.findings import segment_flows
 from segmentation.report.labels import segment_name
 from segmentation.report.profiles import download, playbook, response_kpi
@@ -27,7 +28,7 @@ RECENCY_BINS = 25  # bars of the recency histogram at most
 
 def build_segments(ctx: Context, groups: dict[str, Group]) -> None:
     summary = ctx.data.segment_summary
-    if summary is None or summary.empty:
+    if no_rows(summary):
         return
     _table(ctx, summary)
     for row in summary.itertuples(index=False):

@@ -12,8 +12,8 @@ from segmentation.report import charts
 from segmentation.report.charts import Chart
 from segmentation.report.content import Cell, Table
 from segmentation.report.context import Context
+from segmentation.report.i18n import missing
 from segmentation.report.labels import cluster_name, segment_name
-from segmentation.report.profiles import missing
 
 PLANS = (("rfm_segment", "segments"), ("cluster", "clusters"))
 

@@ -96,21 +96,10 @@ SHOPIFY_COLUMNS = [
     "Next Payment Due At",
     "Payment References",
 ]
-# Columns Shopify repeats on every line item row; the rest only on the first.
-SHOPIFY_LINE_COLUMNS = {
-    "Name",
-    "Email",
-    "Created at",
-    "Lineitem quantity",
-    "Lineitem name",
-    "Lineitem price",
-    "Lineitem compare at price",
-    "Lineitem sku",
-    "Lineitem requires shipping",
-    "Lineitem taxable",
-    "Lineitem fulfillment status",
-    "Vendor",
-    "Lineitem discount",
+# Columns Shopify repeats on every line item row (the Lineitem ones and four
+# more); the rest only on the first.
+SHOPIFY_LINE_COLUMNS = {"Name", "Email", "Created at", "Vendor"} | {
+    column for column in SHOPIFY_COLUMNS if column.startswith("Lineitem ")
 }
 CITIES = [
     ("Berlin", "10115"),
