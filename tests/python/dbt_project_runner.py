@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).with_name("dbt")
@@ -71,6 +72,15 @@ COMPILE_TIME_VARS = frozenset(
         "campaign_interval_z",
     }
 )
+
+
+def demo_input(name: str) -> dict:
+    """One input of the demo's var order_inputs, as dbt_project.yml states
+    it (its path relative to the project), for tests that read a slice of
+    the demo data with the same column mapping."""
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    [found] = [i for i in project["vars"]["order_inputs"] if i["name"] == name]
+    return found
 
 
 def selected_build(*selectors: str) -> list[str]:

@@ -26,6 +26,7 @@ from campaign_expectations import playbook_weights
 from dbt_project_runner import (
     PROJECT_DIR,
     DbtRun,
+    demo_input,
     reused_demo_build,
     run_dbt,
     selected_build,
@@ -480,15 +481,7 @@ def short_history(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
             f"copy (select * from read_parquet('{UCI_2010_2011}')"
             f" where InvoiceDate < '{SHORT_HISTORY_END}') to '{lines}'"
         )
-    columns = {
-        "customer_id": "CustomerID",
-        "order_id": "InvoiceNo",
-        "ordered_at": "InvoiceDate",
-        "product_id": "StockCode",
-        "quantity": "Quantity",
-        "unit_price": "UnitPrice",
-        "country": "Country",
-    }
+    columns = demo_input("online_retail_2010_2011")["columns"]
     return run_dbt(
         work_dir,
         "build",

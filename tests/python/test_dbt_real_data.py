@@ -14,7 +14,7 @@ import pytest
 from campaign_expectations import budget_cents, playbook_weights
 from dbt_project_runner import PROJECT_DIR, DbtRun, reused_demo_build, run_dbt
 
-from segmentation_dev.reference_rfm import rfm_scores_pandas
+from segmentation_dev.reference_rfm import RESULT_COLUMNS, rfm_scores_pandas
 
 DATA_DIR = PROJECT_DIR / "data"
 # Line counts published with the data (UCI data sets 352 and 502).
@@ -116,18 +116,9 @@ def test_scores_match_an_independent_pandas_implementation(real_run, order_lines
     actual = (
         pd.DataFrame(
             real_run.query(
-                "select customer_id, recency_days, frequency, monetary,"
-                " r_score, f_score, m_score from customer_segments"
+                f"select {', '.join(RESULT_COLUMNS)} from customer_segments"
             ),
-            columns=[
-                "customer_id",
-                "recency_days",
-                "frequency",
-                "monetary",
-                "r_score",
-                "f_score",
-                "m_score",
-            ],
+            columns=RESULT_COLUMNS,
         )
         .set_index("customer_id")
         .sort_index()

@@ -48,23 +48,14 @@ from segmentation.clustering import (
     parse_config,
     segment_customers,
 )
+from segmentation.clustering.pipeline import CUSTOMER_COLUMNS
 from segmentation.clustering.warm_start import RECORD_COLUMNS, StoredRun
 
 #: The var holding the settings of segmentation.clustering.
 VAR = "clustering"
 
-CUSTOMER_PART = [
-    "customer_id",
-    "cluster_id",
-    "cluster_name",
-    "distance_to_centroid",
-    "distance_to_next_centroid",
-    "is_outlier",
-    "outlier_reason",
-    "sub_cluster_id",
-    "sub_cluster_name",
-    "imputed_features",
-]
+# The customer part holds the numerics' customer table as it is.
+CUSTOMER_PART = CUSTOMER_COLUMNS
 CLUSTER_PART = [
     "cluster_id",
     "cluster_name",

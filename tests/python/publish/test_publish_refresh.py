@@ -16,22 +16,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_project_runner import run_dbt
+from dbt_project_runner import demo_input, run_dbt
 from pipeline_data import PROJECT_DIR
 
 from segmentation.publish import run_pipeline
 from segmentation.publish.refresh import with_refresh_var
 
 SOURCE = PROJECT_DIR / "data" / "online_retail_2010_2011.parquet"
-COLUMNS = {
-    "customer_id": "CustomerID",
-    "order_id": "InvoiceNo",
-    "ordered_at": "InvoiceDate",
-    "product_id": "StockCode",
-    "quantity": "Quantity",
-    "unit_price": "UnitPrice",
-    "country": "Country",
-}
+COLUMNS = demo_input("online_retail_2010_2011")["columns"]
 # Lines of the second file that belong before its first day: late lines.
 LATE = "rn % 40 = 0 and InvoiceDate >= '2011-10-01'"
 # Both files are exported as a shop's system writes them: one per period.
