@@ -5,7 +5,8 @@
 -- and revenue at the later date, as customer_segment_history counts them.
 -- Every pair of consecutive dates of the history is checked, including
 -- segments that are empty at one of the two dates.
--- Fails with each (date, segment, side) whose sums differ.
+-- Fails with each (date, segment, side) whose sums differ, and a
+-- failure_reason with both sums.
 {#- The two sides of a pair of dates: the transitions' column prefix, the
     segment that stands for customers outside the segmentation on that
     side, the column of int_history_as_of_dates_resolved that holds the
@@ -113,6 +114,24 @@ validation_errors as (
         segment_customers != flow_customers
         or abs(segment_revenue - flow_revenue) > 0.01
 
+),
+
+final as (
+
+    select
+        *,
+        'segment ' || segment_name || ' on '
+        || cast(as_of_date as {{ dbt.type_string() }}) || ' holds '
+        || cast(segment_customers as {{ dbt.type_string() }})
+        || ' customers and '
+        || cast(segment_revenue as {{ dbt.type_string() }})
+        || ' of revenue, but the transitions ' || side || ' count '
+        || cast(flow_customers as {{ dbt.type_string() }})
+        || ' and ' || cast(flow_revenue as {{ dbt.type_string() }})
+        || ' (expected equal: every customer is counted once between two'
+        || ' as-of dates)' as failure_reason
+    from validation_errors
+
 )
 
-select * from validation_errors
+select * from final
