@@ -10,7 +10,6 @@ first_to_last_days (t_x), customer_age_days (T) and repeat_order_value_mean
 from __future__ import annotations
 
 import logging
-import sys
 
 import numpy as np
 import pandas as pd
@@ -25,6 +24,7 @@ from segmentation.clv.errors import (
 )
 from segmentation.clv.histories import PurchaseHistories, purchase_histories
 from segmentation.clv.settings import ClvSettings
+from segmentation.dbt_glue.build_output import print_to_build_output
 
 PARAMETER_COLUMNS = ["model", "parameter", "value", "source"]
 # The columns of a sample the fits and predictions read (with customer_id
@@ -84,19 +84,8 @@ def _worded(err: ClvError, settings: ClvSettings, calibration: bool = False):
 
 
 def show_warnings() -> None:
-    """Print the CLV models' warnings to stdout, timestamped like dbt's own
-    lines. One handler per process, pointed at the stdout of the current
-    run: dbt may run several builds in one process."""
-    for handler in WARNINGS.handlers:
-        if getattr(handler, "_segmentation_warnings", False):
-            handler.setStream(sys.stdout)
-            return
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", "%H:%M:%S"))
-    handler._segmentation_warnings = True
-    WARNINGS.addHandler(handler)
-    WARNINGS.setLevel(logging.INFO)
-    WARNINGS.propagate = False
+    """Print the CLV models' warnings with the build's output."""
+    print_to_build_output(WARNINGS)
 
 
 def _ridge_warning(model: str, fit: bgnbd.BgNbdFit, histories, fix: str) -> None:

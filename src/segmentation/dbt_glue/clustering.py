@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import ast
 import logging
-import sys
 from collections.abc import Mapping
 
 import duckdb
@@ -50,6 +49,7 @@ from segmentation.clustering import (
 )
 from segmentation.clustering.pipeline import CUSTOMER_COLUMNS
 from segmentation.clustering.warm_start import RECORD_COLUMNS, StoredRun
+from segmentation.dbt_glue.build_output import print_to_build_output
 
 #: The var holding the settings of segmentation.clustering.
 VAR = "clustering"
@@ -85,25 +85,9 @@ class ClusteringVarError(ValueError):
 
 
 def show_progress() -> None:
-    """Print the clustering's progress lines (one per k evaluated) to stdout,
-    timestamped like dbt's own lines. One handler per process, pointed at
-    the stdout of the current run: dbt may run several builds in one process,
-    each with its own output stream."""
-    progress = logging.getLogger("segmentation.clustering")
-    for handler in progress.handlers:
-        if getattr(handler, "_segmentation_progress", False):
-            try:
-                handler.setStream(sys.stdout)
-            except ValueError:
-                # The last run's stream is closed: nothing left to flush.
-                handler.stream = sys.stdout
-            return
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", "%H:%M:%S"))
-    handler._segmentation_progress = True
-    progress.addHandler(handler)
-    progress.setLevel(logging.INFO)
-    progress.propagate = False
+    """Print the clustering's progress lines (one per k evaluated) with the
+    build's output."""
+    print_to_build_output(logging.getLogger("segmentation.clustering"))
 
 
 def _settings(clustering: Mapping[str, object] | str) -> dict:
