@@ -458,15 +458,9 @@ def test_no_prediction_is_nan(demo):
 
 UCI_2010_2011 = PROJECT_DIR / "data" / "online_retail_2010_2011.parquet"
 SHORT_HISTORY_END = "2011-11-20"
-SHORT_HISTORY_SELECT = [
-    "--indirect-selection",
-    "cautious",
-    "--select",
-    "+clv_holdout_validation",
-    "+clv_model_parameters",
-    "--exclude",
-    *SMALL_SELECT[SMALL_SELECT.index("--exclude") + 1 :],
-]
+SHORT_HISTORY_SELECT = selected_build(
+    "+clv_holdout_validation", "+clv_model_parameters"
+)
 
 
 @pytest.fixture(scope="module")

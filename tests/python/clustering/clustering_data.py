@@ -25,25 +25,34 @@ MARKETING_SPEC = [
     {"name": "web_visits"},
 ]
 
+# The retail customers as a build on $as_of sees them (null: the day after
+# the last order, which sees every line).
 RETAIL_SQL = f"""
 with lines as (
     select
         cast(cast(CustomerID as bigint) as varchar) as customer_id,
         InvoiceNo as invoice,
-        strptime(InvoiceDate, '%Y-%m-%d %H:%M:%S') as ts,
+        strptime(InvoiceDate, '%Y-%m-%d %H:%M:%S') as ordered_at,
         Quantity * UnitPrice as amount
     from read_parquet('{RETAIL}')
     where CustomerID is not null and not starts_with(InvoiceNo, 'C')
 ),
-snapshot as (select max(ts) + interval 1 day as snapshot_ts from lines)
+snapshot as (
+    select coalesce(
+        cast($as_of as timestamp), max(ordered_at) + interval 1 day
+    ) as as_of
+    from lines
+)
 select
     customer_id,
-    date_diff('day', max(ts), (select snapshot_ts from snapshot)) as recency_days,
+    date_diff('day', max(ordered_at), any_value(snapshot.as_of)) as recency_days,
     count(distinct invoice) as frequency,
     sum(amount) as monetary,
     sum(amount) / count(distinct invoice) as average_order_value,
-    date_diff('day', min(ts), (select snapshot_ts from snapshot)) as tenure_days
+    date_diff('day', min(ordered_at), any_value(snapshot.as_of)) as tenure_days
 from lines
+cross join snapshot
+where ordered_at < snapshot.as_of
 group by customer_id
 order by customer_id
 """

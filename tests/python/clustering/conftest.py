@@ -22,7 +22,7 @@ def retail() -> pd.DataFrame:
     (cancellations ignored); 4,339 customers, one with monetary <= 0."""
     _skip_without(RETAIL)
     with duckdb.connect() as con:
-        df = con.execute(RETAIL_SQL).df()
+        df = con.execute(RETAIL_SQL, {"as_of": None}).df()
     return df.astype({"frequency": "int64", "tenure_days": "int64"})
 
 

@@ -18,7 +18,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from clustering_data import FAST, MARKETING_SPEC, RETAIL, RETAIL_SPEC
+from clustering_data import FAST, MARKETING_SPEC, RETAIL, RETAIL_SPEC, RETAIL_SQL
 
 from segmentation.clustering import (
     SegmentationResult,
@@ -38,34 +38,11 @@ CONFIG = {"features": RETAIL_SPEC, "seed": 3, **FAST}
 K_RANGE = list(range(FAST["k_range"][0], FAST["k_range"][1] + 1))
 BEFORE, NOW = "2011-11-20", "2011-12-10"
 
-CUSTOMERS_AS_OF = f"""
-with lines as (
-    select
-        cast(cast(CustomerID as bigint) as varchar) as customer_id,
-        InvoiceNo as invoice,
-        strptime(InvoiceDate, '%Y-%m-%d %H:%M:%S') as ordered_at,
-        Quantity * UnitPrice as amount
-    from read_parquet('{RETAIL}')
-    where CustomerID is not null and not starts_with(InvoiceNo, 'C')
-)
-select
-    customer_id,
-    date_diff('day', max(ordered_at), $as_of) as recency_days,
-    count(distinct invoice) as frequency,
-    sum(amount) as monetary,
-    sum(amount) / count(distinct invoice) as average_order_value,
-    date_diff('day', min(ordered_at), $as_of) as tenure_days
-from lines
-where ordered_at < $as_of
-group by customer_id
-order by customer_id
-"""
-
 
 def customers_as_of(day: str) -> pd.DataFrame:
     """The retail customers and their features as a build on `day` sees them."""
     with duckdb.connect() as con:
-        return con.execute(CUSTOMERS_AS_OF, {"as_of": pd.Timestamp(day)}).df()
+        return con.execute(RETAIL_SQL, {"as_of": pd.Timestamp(day)}).df()
 
 
 def stored_from(result: SegmentationResult) -> StoredRun:
