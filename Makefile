@@ -143,7 +143,7 @@ personality: setup
 test: setup
 	$(MAKE) --no-print-directory -j2 --output-sync=target lint dbt-test
 	SEGMENTATION_REPORT_TEST_DB=warehouse/test-published/segments.duckdb \
-	SEGMENTATION_TEST_BUILD=$$(ls -t warehouse/test-builds/build_*.duckdb | head -n 1) \
+	SEGMENTATION_TEST_BUILD=$$(ls -t warehouse/test-builds/build_*/candidate.duckdb | head -n 1) \
 		$(MAKE) --no-print-directory pytest
 	@echo "make test: all checks passed"
 

@@ -24,7 +24,10 @@ the publish step's own process are counted apart, not added up):
   and the copy timed again alone on its candidate;
 * a daily refresh (segmentation publish --refresh): a day's export of 1%
   as many lines (new orders of old and new customers, late lines of the
-  last four weeks) added to the published build, audited and published.
+  last four weeks) added to the published build, audited and published;
+  then the next day's, as a shop runs it every day: the first refresh after
+  a full build parses the project for its vars, the next reuses that parse
+  (docs/publishing.md), so the target is held to the second.
 """
 
 from __future__ import annotations
@@ -272,8 +275,8 @@ def bench(lines: int, run_pandas: bool, run_publish: bool, seed: int) -> dict:
             json.dumps(publish_vars),
         ]
         step("publish", [*publish_command, "--refresh"])
-        candidate = next(builds.glob("build_*.duckdb"))
-        target_dir = Path(f"{candidate.with_suffix('')}_target")
+        candidate = next(builds.glob("build_*/candidate.duckdb"))
+        target_dir = candidate.with_name("target")
         results = run_results(target_dir)
         steps["publish"].nodes_seconds = results["elapsed_time"]
         result["slowest_nodes"] = slowest_nodes(results, SLOWEST_NODES)
@@ -298,10 +301,13 @@ def bench(lines: int, run_pandas: bool, run_publish: bool, seed: int) -> dict:
             [python, "-c", COPY_JOB, str(candidate), str(target_dir), str(copy)],
         )
         copy.unlink(missing_ok=True)
-        write_next_day(data_path, inputs / "orders_1_next_day.parquet", seed)
-        refresh = step("daily refresh", [*publish_command, "--refresh"])
-        if "Refresh: starting from build" not in refresh.output:
-            raise SystemExit(f"the daily refresh built in full:\n{refresh.output}")
+        for day, name in ((1, "first daily refresh"), (2, "daily refresh")):
+            write_next_day(
+                data_path, inputs / f"orders_{day}_next_day.parquet", seed, day
+            )
+            refresh = step(name, [*publish_command, "--refresh"])
+            if "Refresh: starting from build" not in refresh.output:
+                raise SystemExit(f"the {name} built in full:\n{refresh.output}")
     result["agreement"] = agreement(sources)
     result["customers"] = duckdb.sql(
         f"select count(*) from read_parquet('{work / 'floor_scores.parquet'}')"
@@ -309,20 +315,21 @@ def bench(lines: int, run_pandas: bool, run_publish: bool, seed: int) -> dict:
     return result
 
 
-def write_next_day(history: Path, out: Path, seed: int) -> None:
+def write_next_day(history: Path, out: Path, seed: int, day: int) -> None:
     """A day's export of 1% as many lines as the history: orders placed the
     day after its last one, four in five by existing customers and the rest
     by new ones, and one line in ten a late line of an order of the last
-    four weeks (dated then, arriving now)."""
+    four weeks (dated then, arriving now). `day` days after the history's
+    last day."""
     # Written by pyarrow, as the history is: the input checks compare the
     # files' Parquet schemas as written.
-    day = duckdb.sql(
+    lines = duckdb.sql(
         f"""
             with sampled as (
                 select *, row_number() over (order by hash(order_id, {seed}),
                     order_id, ordered_at, product_id) as n
                 from read_parquet('{history}')
-                using sample 1 percent (reservoir, {seed})
+                using sample 1 percent (reservoir, {seed + day})
             ),
             last_day as (
                 select max(ordered_at) as last_at from read_parquet('{history}')
@@ -330,10 +337,10 @@ def write_next_day(history: Path, out: Path, seed: int) -> None:
             select * exclude (n, last_at) replace (
                 case when n % 5 = 0 then 'new-' || customer_id
                     else customer_id end as customer_id,
-                'next-' || order_id as order_id,
+                'next{day}-' || order_id as order_id,
                 case when n % 10 = 0
                     then last_at - to_days(cast(n % 28 as integer))
-                    else date_trunc('day', last_at) + interval 1 day
+                    else date_trunc('day', last_at) + to_days({day})
                         + to_seconds(cast(n % 86400 as bigint))
                 end as ordered_at
             )
@@ -341,7 +348,7 @@ def write_next_day(history: Path, out: Path, seed: int) -> None:
             cross join last_day
         """
     ).fetch_arrow_table()
-    pq.write_table(day, out)
+    pq.write_table(lines, out)
 
 
 def report(result: dict) -> None:

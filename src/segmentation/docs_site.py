@@ -1,9 +1,10 @@
 """The dbt docs site, generated against the build that is published.
 
 The site's column names and types (dbt's catalog) are read from the
-candidate file of the published build (`<builds dir>/<build id>.duckdb`),
-which holds every model; the published file holds the marts only and is
-used when that candidate was pruned. Nothing is written to the published
+candidate file of the published build
+(`<builds dir>/<build id>/candidate.duckdb`), which holds every model; the
+published file holds the marts only and is used when that candidate was
+pruned. Nothing is written to the published
 file, and the candidate is opened only by this command.
 
   segmentation docs            # target/static_index.html
@@ -15,6 +16,7 @@ segmentation_dev.docs_check, reads the catalog this writes.)
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -22,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from segmentation.publish.builds import Build
 from segmentation.publish.dbt_build import default_dbt_executable
 
 
@@ -39,9 +42,9 @@ def docs_database(published: Path, builds_dir: Path) -> tuple[Path, Path | None]
     folder when the candidate is still there (else None)."""
     build_id = published_build_id(published)
     if build_id:
-        candidate = builds_dir / f"{build_id}.duckdb"
-        if candidate.exists():
-            return candidate, builds_dir / f"{build_id}_target"
+        build = Build(builds_dir, build_id, dt.datetime.now(dt.UTC))
+        if build.candidate.exists():
+            return build.candidate, build.target_dir
     return published, None
 
 

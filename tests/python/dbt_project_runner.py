@@ -17,6 +17,9 @@ from pathlib import Path
 import duckdb
 import yaml
 
+# Vars a parse does not depend on, shared with the publish's parse cache.
+from segmentation.publish.dbt_in_process import COMPILE_TIME_VARS
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).with_name("dbt")
 
@@ -33,45 +36,6 @@ class DbtRun:
         """Rows of `sql` run read-only against the run's database."""
         with duckdb.connect(str(self.db_path), read_only=True) as con:
             return con.sql(sql).fetchall()
-
-
-# Vars that change only the SQL a node compiles to, never which nodes exist,
-# their configs or their dependencies: dbt renders them at compile time, so a
-# project parsed with other values of them is the same project.
-# test_dbt_runner.py proves it by parsing with every one of them changed.
-# Any var not listed here keys the parse cache, which is the safe default.
-COMPILE_TIME_VARS = frozenset(
-    {
-        "order_inputs",
-        "as_of_date",
-        "lookback_days",
-        "min_order_date",
-        "timestamp_formats",
-        "return_order_pattern",
-        "missing_value_placeholders",
-        "id_leading_zeros",
-        "returns_from_negative_quantity",
-        "return_line_share_warn",
-        "return_line_share_error",
-        "return_only_customer_share_warn",
-        "return_only_customer_share_error",
-        "reporting_currency",
-        "max_quarantine_share",
-        "rfm_tie_policy",
-        "history_as_of_dates",
-        "history_frequency",
-        "history_max_as_of_dates",
-        "segment_drift_psi_warn",
-        "segment_drift_psi_error",
-        "segment_drift_min_customers",
-        "alert_inactive_days",
-        "alert_lost_days",
-        "alert_aov_drop_share",
-        "alert_aov_period_days",
-        "campaign_budget",
-        "campaign_interval_z",
-    }
-)
 
 
 def demo_input(name: str) -> dict:
@@ -308,7 +272,7 @@ def reused_demo_build() -> DbtRun | None:
     if not candidate:
         return None
     db_path = Path(candidate).resolve()
-    log = db_path.with_name(f"{db_path.stem}_target") / "logs" / "dbt.log"
+    log = db_path.with_name("target") / "logs" / "dbt.log"
     if not db_path.is_file() or not log.is_file():
         raise FileNotFoundError(
             f"SEGMENTATION_TEST_BUILD={candidate}: no build file or no dbt log "
@@ -322,5 +286,5 @@ def reused_demo_manifest() -> dict | None:
     build = reused_demo_build()
     if build is None:
         return None
-    target = build.db_path.with_name(f"{build.db_path.stem}_target")
+    target = build.db_path.with_name("target")
     return json.loads((target / "manifest.json").read_text())

@@ -23,10 +23,11 @@ def test_the_published_builds_candidate_and_artifacts_are_used(tmp_path):
     publish(tmp_path / "segments.duckdb", "build_2")
     # An older and a newer (failed) candidate beside it must not be picked.
     for build_id in ("build_1", "build_2", "build_3"):
-        (builds / f"{build_id}.duckdb").write_bytes(b"")
+        (builds / build_id).mkdir()
+        (builds / build_id / "candidate.duckdb").write_bytes(b"")
     database, target = docs_database(tmp_path / "segments.duckdb", builds)
-    assert database == builds / "build_2.duckdb"
-    assert target == builds / "build_2_target"
+    assert database == builds / "build_2" / "candidate.duckdb"
+    assert target == builds / "build_2" / "target"
 
 
 def test_the_published_file_is_used_when_its_candidate_was_pruned(tmp_path):

@@ -1,5 +1,11 @@
-"""The builds folder: one candidate file per build, its dbt artifacts, and a
-small status file saying what became of it.
+"""The builds folder: one folder per build (its candidate file, its dbt
+artifacts, its audit report) and a small status file beside it saying what
+became of it.
+
+Every candidate file has the same name, `candidate.duckdb`, in its build's
+own folder: dbt-duckdb names the database after the file, so every build's
+SQL names the same catalog, and a parse of the project is the same for all
+builds (see dbt_in_process).
 
 Build ids are UTC timestamps plus the process id, so concurrent runs never
 share a candidate; the status file is created with O_EXCL, which makes taking
@@ -22,6 +28,9 @@ BUILDING = "building"
 PUBLISHED = "published"
 FAILED = ("dbt_failed", "audit_failed", "publish_failed")
 STATUS_SUFFIX = ".status.json"
+CANDIDATE_NAME = "candidate.duckdb"
+# dbt's parse of the project, kept for the next build (dbt_in_process).
+PARSE_CACHE = ".dbt_parse"
 
 
 @dataclass(frozen=True)
@@ -33,16 +42,20 @@ class Build:
     started_at: dt.datetime
 
     @property
+    def folder(self) -> Path:
+        return self.builds_dir / self.build_id
+
+    @property
     def candidate(self) -> Path:
-        return self.builds_dir / f"{self.build_id}.duckdb"
+        return self.folder / CANDIDATE_NAME
 
     @property
     def target_dir(self) -> Path:
-        return self.builds_dir / f"{self.build_id}_target"
+        return self.folder / "target"
 
     @property
     def audit_dir(self) -> Path:
-        return self.builds_dir / f"{self.build_id}_audit"
+        return self.folder / "audit"
 
     @property
     def status_file(self) -> Path:
@@ -50,15 +63,7 @@ class Build:
 
     def paths(self) -> list[Path]:
         """Everything the build owns; the status file last."""
-        db = self.candidate
-        return [
-            db,
-            Path(f"{db}.wal"),
-            Path(f"{db}.tmp"),
-            self.target_dir,
-            self.audit_dir,
-            self.status_file,
-        ]
+        return [self.folder, self.status_file]
 
     def set_status(self, status: str, **facts: str | None) -> None:
         """Record the outcome, with any facts a later run reads (the
@@ -85,7 +90,7 @@ def new_build(builds_dir: Path, now: dt.datetime | None = None) -> Build:
         build = Build(
             builds_dir, base if attempt == 1 else f"{base}_{attempt}", started
         )
-        if build.candidate.exists():
+        if build.folder.exists():
             continue
         try:
             _write_status(
@@ -93,6 +98,7 @@ def new_build(builds_dir: Path, now: dt.datetime | None = None) -> Build:
             )
         except FileExistsError:
             continue
+        build.folder.mkdir()
         return build
     raise RuntimeError(f"no free build id like {base} in {builds_dir}")
 

@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--audit-docs-dir",
         default=None,
         help="where the audit writes its report (default: "
-        "<builds-dir>/<build id>_audit, removed with the build)",
+        "<builds-dir>/<build id>/audit, removed with the build)",
     )
     parser.add_argument(
         "--refresh",

@@ -93,19 +93,34 @@ def run_dbt_build(
     project_dir: Path,
     candidate: Path,
     target_dir: Path,
+    parse_cache: Path,
     extra_args: Sequence[str] = (),
     dbt_executable: str | None = None,
 ) -> DbtBuildResult:
     """`dbt build` with the profile's database at `candidate` and every
     artifact and log of this build under `target_dir`; output goes to this
-    process's stdout/stderr so a user watches it as usual."""
+    process's stdout/stderr so a user watches it as usual. Without a
+    `dbt_executable`, dbt runs on the parse kept in `parse_cache` (see
+    dbt_in_process); with one, that executable parses as it does."""
     env = {
         **os.environ,
         "SEGMENTATION_DB_PATH": str(candidate),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    runner = (
+        [dbt_executable]
+        if dbt_executable
+        else [
+            sys.executable,
+            "-m",
+            "segmentation.publish.dbt_in_process",
+            "--parse-cache",
+            str(parse_cache),
+            "--",
+        ]
+    )
     args = [
-        dbt_executable or default_dbt_executable(),
+        *runner,
         "build",
         "--project-dir",
         str(project_dir),

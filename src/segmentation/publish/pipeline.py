@@ -25,7 +25,13 @@ from segmentation.publish.audit_step import (
     preload_default_audit,
     run_audit_step,
 )
-from segmentation.publish.builds import PUBLISHED, Build, new_build, prune_builds
+from segmentation.publish.builds import (
+    PARSE_CACHE,
+    PUBLISHED,
+    Build,
+    new_build,
+    prune_builds,
+)
 from segmentation.publish.candidate_facts import existing_tables, gather_metadata
 from segmentation.publish.dbt_build import DbtBuildResult, DbtNodeFailure, run_dbt_build
 from segmentation.publish.errors import PublishError
@@ -87,7 +93,7 @@ def run_pipeline(
     Relative folders are taken relative to `project_dir`. `dbt_args` are
     added to `dbt build` (e.g. ["--vars", "{...}"]). `audit` defaults to
     segmentation.audit.run_audit, writing its report to `audit_docs_dir`
-    (default: `<builds_dir>/<build_id>_audit`, pruned with its build).
+    (default: `<builds_dir>/<build_id>/audit`, pruned with its build).
     `refresh` starts from the last published build when the project and
     `dbt_args` are the ones it was built with, and builds in full otherwise.
     """
@@ -157,6 +163,7 @@ def run_pipeline(
             project_dir=project,
             candidate=build.candidate,
             target_dir=build.target_dir,
+            parse_cache=builds / PARSE_CACHE,
             extra_args=dbt_args,
             dbt_executable=dbt_executable,
         )

@@ -33,6 +33,7 @@ class PipelineRuns:
     ok_out: str
     ok_err: str
     ok_publish_dir: Path
+    ok_builds_dir: Path
     audit_calls: list[AuditCall]
     failed_code: int
     failed_out: str
@@ -110,6 +111,7 @@ def pipeline_runs(tmp_path_factory) -> PipelineRuns:
         ok_out=out.getvalue(),
         ok_err=err.getvalue(),
         ok_publish_dir=ok_publish_dir,
+        ok_builds_dir=tmp / "builds",
         audit_calls=audit_calls,
         failed_code=failing.returncode,
         failed_out=failed_out,

@@ -55,4 +55,6 @@ def test_prune_keeps_the_newest_of_each_kind(tmp_path):
     for build_id in deleted:
         assert not any(name.startswith(build_id) for name in left)
     for build_id in kept:
-        assert {f"{build_id}.duckdb", f"{build_id}_target"} <= left
+        assert {build_id, f"{build_id}.status.json"} <= left
+        assert (tmp_path / build_id / "candidate.duckdb").is_file()
+        assert (tmp_path / build_id / "target" / "run_results.json").is_file()

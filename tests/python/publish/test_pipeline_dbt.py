@@ -23,11 +23,14 @@ def test_good_build_is_audited_then_published(pipeline_runs):
     ok = pipeline_runs.ok
     assert ok.exit_code == 0, pipeline_runs.ok_err
     assert ok.published == pipeline_runs.ok_publish_dir / "segments.duckdb"
-    assert ok.candidate.name == f"{ok.build_id}.duckdb"
+    assert ok.candidate.relative_to(pipeline_runs.ok_builds_dir).parts == (
+        ok.build_id,
+        "candidate.duckdb",
+    )
     [call] = pipeline_runs.audit_calls
     assert call.candidate == ok.candidate
     assert not call.published_existed  # the audit ran before the publish
-    assert status_of(ok.candidate.parent, ok.build_id) == "published"
+    assert status_of(pipeline_runs.ok_builds_dir, ok.build_id) == "published"
     assert f"Published {ok.build_id}" in pipeline_runs.ok_out
     assert stat.S_IMODE(ok.published.stat().st_mode) == 0o640
     assert stat.S_IMODE(ok.published.parent.stat().st_mode) == 0o750
@@ -35,7 +38,7 @@ def test_good_build_is_audited_then_published(pipeline_runs):
 
 def test_published_file_holds_exactly_the_marts(pipeline_runs):
     ok = pipeline_runs.ok
-    target = ok.candidate.parent / f"{ok.build_id}_target"
+    target = ok.candidate.with_name("target")
     nodes = json.loads((target / "manifest.json").read_text())["nodes"].values()
     path_of = {n["alias"]: n["original_file_path"] for n in nodes if "alias" in n}
     with duckdb.connect(str(ok.published), read_only=True) as con:
@@ -77,7 +80,7 @@ def test_metadata_describes_the_build(pipeline_runs):
     with duckdb.connect(str(ok.candidate), read_only=True) as con:
         as_of = con.execute("SELECT max(as_of_date) FROM customer_segments")
         as_of = as_of.fetchall()[0][0]
-    run_results = ok.candidate.parent / f"{ok.build_id}_target" / "run_results.json"
+    run_results = ok.candidate.with_name("target") / "run_results.json"
     dbt_version = json.loads(run_results.read_text())["metadata"]["dbt_version"]
     test_statuses = [
         result["status"]
@@ -115,6 +118,6 @@ def test_failing_data_test_publishes_nothing_and_names_the_node(pipeline_runs):
     [status_file] = runs.failed_builds_dir.glob("*.status.json")
     build_id = json.loads(status_file.read_text())["build_id"]
     assert status_of(runs.failed_builds_dir, build_id) == "dbt_failed"
-    candidate = runs.failed_builds_dir / f"{build_id}.duckdb"
+    candidate = runs.failed_builds_dir / build_id / "candidate.duckdb"
     assert f"Rejected candidate kept for inspection: {candidate}" in runs.failed_err
     assert candidate.exists()

@@ -32,9 +32,7 @@ def fake_dbt(tmp_path, pipeline_runs, monkeypatch) -> Path:
     wrapper.chmod(0o755)
     ok = pipeline_runs.ok
     monkeypatch.setenv("FAKE_DBT_SOURCE", str(ok.candidate))
-    monkeypatch.setenv(
-        "FAKE_DBT_SOURCE_TARGET", str(ok.candidate.parent / f"{ok.build_id}_target")
-    )
+    monkeypatch.setenv("FAKE_DBT_SOURCE_TARGET", str(ok.candidate.with_name("target")))
     monkeypatch.setenv("FAKE_DBT_CALLS", str(tmp_path / "calls.jsonl"))
     return wrapper
 
@@ -54,7 +52,7 @@ def run(tmp_path, fake_dbt, **options):
 
 
 def status_of(result) -> str:
-    status_file = result.candidate.with_name(f"{result.build_id}.status.json")
+    status_file = result.candidate.parent.with_name(f"{result.build_id}.status.json")
     return json.loads(status_file.read_text())["status"]
 
 
@@ -113,7 +111,7 @@ def test_default_audit_is_segmentation_audit_run_audit(tmp_path, fake_dbt, monke
     monkeypatch.setitem(sys.modules, "segmentation.audit", module)
     result, out, err = run(tmp_path, fake_dbt)
     assert result.exit_code == 0, err
-    audit_dir = result.candidate.with_name(f"{result.build_id}_audit")
+    audit_dir = result.candidate.with_name("audit")
     assert calls == [(result.candidate, audit_dir)]
     assert f"Audit passed. Report: {audit_dir / 'index.html'}" in out
 
@@ -177,14 +175,14 @@ def test_cli_passes_dbt_arguments_and_reads_env_defaults(
     [call] = [json.loads(line) for line in (tmp_path / "calls.jsonl").open()]
     [status_file] = (tmp_path / "env_builds").glob("*.status.json")
     build_id = json.loads(status_file.read_text())["build_id"]
-    candidate = tmp_path / "env_builds" / f"{build_id}.duckdb"
+    candidate = tmp_path / "env_builds" / build_id / "candidate.duckdb"
     assert call["db_path"] == str(candidate)
     assert call["usage_stats"] == "false"
     assert call["cwd"] == str(PROJECT_DIR)
     args = call["args"]
     assert args[0] == "build"
     assert args[args.index("--target-path") + 1] == str(
-        tmp_path / "env_builds" / f"{build_id}_target"
+        tmp_path / "env_builds" / build_id / "target"
     )
     assert args[-4:] == [
         "--vars",
