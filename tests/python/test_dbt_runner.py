@@ -1,8 +1,8 @@
 """The test runner, and the publish's parse cache, share one parse of the
-project between dbt runs whose vars differ only in COMPILE_TIME_VARS. That is only right if those vars never
-change what a parse produces: which nodes exist, their configs, their
-dependencies and their test arguments. Parse with every one of them changed
-and compare."""
+project between dbt runs whose vars differ only in COMPILE_TIME_VARS. That
+is only right if those vars never change what a parse produces: which
+nodes exist, their configs, their dependencies and their test arguments.
+Parse with every one of them changed and compare."""
 
 from __future__ import annotations
 
