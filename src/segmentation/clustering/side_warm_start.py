@@ -182,7 +182,10 @@ def side_starts(
             ),
             **common,
         )
-    changed = changed_settings(stored.record or {}, cfg, only=SPLIT_SETTINGS)
+    # A main fit that started from the stored run had its record.
+    record = stored.record
+    assert record is not None
+    changed = changed_settings(record, cfg, only=SPLIT_SETTINGS)
     split_refused = (
         WarmStartError(
             settings_refusal("the stored run split its clusters", changed),
