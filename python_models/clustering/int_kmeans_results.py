@@ -1,9 +1,10 @@
-"""The K-means segmentation of the customers: one run, one table of six
+"""The K-means segmentation of the customers: one run, one table of seven
 parts (customers, model selection, clusters, cluster features, side-by-side
-k, the run) that the SQL models downstream split. A refresh (var
-refresh_from_stored) keeps the stored run's k and starts from its
-centroids, so cluster ids stay what they were; when the stored run does not
-fit, it chooses k again and prints why."""
+k, the run, the side fits' centroids) that the SQL models downstream split.
+A refresh (var refresh_from_stored) keeps the stored run's k and starts from
+its centroids, and its side-by-side k and splits from theirs, so ids stay
+what they were; when a stored fit does not fit, that fit is made in full
+and the build prints why."""
 
 from segmentation.dbt_glue.clustering import kmeans_results, stored_run
 

@@ -271,8 +271,9 @@ def test_a_refresh_keeps_the_stored_k_and_clusters(demo_builds, tmp_path):
     """On a copy of the demo build, the cluster models built again as a
     refresh builds them (var refresh_from_stored): with the same customers,
     the stored k is kept, only it is measured, and every customer keeps its
-    cluster; the published tables keep their columns and every gate
-    passes."""
+    cluster; the side-by-side k and the split of the oversized cluster start
+    from the stored ones and come back as they were; the published tables
+    keep their columns and every gate passes."""
     run, first_assignments = demo_builds
     shutil.copy(run.db_path, tmp_path / "warehouse.duckdb")
     refreshed = run_dbt(
@@ -286,12 +287,44 @@ def test_a_refresh_keeps_the_stored_k_and_clusters(demo_builds, tmp_path):
     assert f"K-means: warm start from the stored run: k={chosen} kept" in (
         refreshed.output
     )
-    # Only the kept k is measured; an oversized cluster's split still
-    # chooses its sub-clusters, as in every build.
+    # Only the kept k is measured, and the kept split of each oversized
+    # cluster: nothing sweeps k_range or split_k_range.
     assert f"k-means k={chosen} (1/1)" in refreshed.output
+    settings = parse_config(
+        yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"][
+            "clustering"
+        ]
+    )
     k_range = len(run.query("select k from cluster_model_selection"))
-    assert not re.search(rf"k-means k=\d+ \(\d+/{k_range}\)", refreshed.output)
+    split_range = settings.split_k_range[1] - settings.split_k_range[0] + 1
+    for sweep in (k_range, split_range):
+        assert not re.search(rf"k-means k=\d+ \(\d+/{sweep}\)", refreshed.output)
+    split = run.query(
+        "select cluster_id, count(*) from sub_cluster_profiles group by all"
+    )
+    assert split, "the demo data has an oversized cluster"
+    for cluster, subs in split:
+        assert (
+            f"K-means: split of cluster {cluster}: warm start from the stored "
+            f"fit: k={subs} kept, the stored centroids already fit"
+        ) in refreshed.output
+    for k in set(settings.compare_k) - {chosen}:
+        assert (
+            f"K-means: side-by-side k={k}: warm start from the stored fit: "
+            f"k={k} kept, the stored centroids already fit"
+        ) in refreshed.output
     assert refreshed.query(f"{ASSIGNMENTS} order by customer_id") == first_assignments
+    sub_clusters = (
+        "select customer_id, sub_cluster_id, sub_cluster_name"
+        " from customer_clusters order by customer_id"
+    )
+    assert refreshed.query(sub_clusters) == run.query(sub_clusters)
+    # The sizes side by side; the figures of the kept k are measured again.
+    sizes = (
+        "select k, clusters, customers, min_cluster_customers,"
+        " max_cluster_customers from cluster_comparison order by k"
+    )
+    assert refreshed.query(sizes) == run.query(sizes)
     selection = "select * from cluster_model_selection order by k"
     before, after = run.query(selection), refreshed.query(selection)
     assert [row[:2] for row in after] == [row[:2] for row in before]

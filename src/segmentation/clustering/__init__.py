@@ -15,6 +15,8 @@ the setting that fixes them (:mod:`.errors`). Main entry point:
 * :mod:`.profiles` - per-cluster profiles and category mixes;
 * :mod:`.split` - splitting oversized clusters;
 * :mod:`.compare` - several k side by side;
+* :mod:`.warm_start` / :mod:`.side_warm_start` - a refresh starting its main
+  fit, side-by-side k and splits from the stored run's centroids;
 * :mod:`.config` / :mod:`.pipeline` - the settings (declared once, with their
   documentation) and orchestration;
 * :mod:`.errors` - typed errors that name the settings able to fix them.

@@ -15,7 +15,8 @@ Steps of :func:`segment_customers`:
    run's centroids when given, or the stored ids of a warm start) and name
    them with the naming rules;
 7. profile the clusters, split oversized ones, cluster side by side for
-   ``compare_k``.
+   ``compare_k``; after a warm start, the splits and the side-by-side k start
+   from the stored run's too (:mod:`.side_warm_start`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from segmentation.clustering.selection import (
     fit_k,
     judge_gates,
 )
+from segmentation.clustering.side_warm_start import side_centroid_table, side_starts
 from segmentation.clustering.split import split_oversized_clusters
 from segmentation.clustering.warm_start import (
     FROM_SELECTION,
@@ -114,7 +116,11 @@ class SegmentationResult:
         outliers: The outlier flags and the threshold used.
         run_record: One row (``warm_start.RECORD_COLUMNS``): the chosen k,
             whether it was chosen or kept from a stored run, the settings and
-            features the next refresh checks, and what the warm start did.
+            features the next refresh checks, and what the warm start did
+            for the main fit and for the side fits.
+        side_centroids: The centroids of the side-by-side k and the splits,
+            in raw units (``side_warm_start.SIDE_COLUMNS``), which the next
+            refresh starts them from.
     """
 
     customer_clusters: pd.DataFrame
@@ -132,6 +138,7 @@ class SegmentationResult:
     feature_report: pd.DataFrame
     outliers: OutlierResult
     run_record: pd.DataFrame
+    side_centroids: pd.DataFrame
 
 
 def _centroid_table(
@@ -318,6 +325,15 @@ def segment_customers(
     centroids = _centroid_table(lab, fm, naming_rules)
     name_of = dict(zip(centroids["cluster_id"], centroids["cluster_name"], strict=True))
 
+    side = None
+    if stored_run is not None:
+        side = side_starts(
+            stored_run,
+            cfg,
+            fm,
+            main_warm=warm is not None,
+            setting_name=setting_name,
+        )
     split = split_oversized_clusters(
         fm.x,
         lab.cluster_id,
@@ -331,6 +347,7 @@ def segment_customers(
         naming_rules=naming_rules,
         min_stability=cfg.min_stability,
         silhouette_tolerance=cfg.silhouette_tolerance,
+        warm=side,
     )
     names = np.array([name_of[i] for i in lab.ids], dtype=object)
     customers = pd.DataFrame(
@@ -398,10 +415,13 @@ def segment_customers(
             fit_mask=fit_mask,
             selection=run["selection"],
             naming_rules=naming_rules,
-            labelled={chosen_k: (lab, name_of)} if prev_z is None else None,
+            # The chosen k side by side is the run's own clusters, ids and all.
+            labelled={chosen_k: (lab, name_of)},
+            warm=side,
         )
     except TooFewDistinctPointsError as err:
         raise err.for_setting("compare_k") from None
+    side_notes = [*split.notes, *comparison.notes]
     return SegmentationResult(
         customer_clusters=customers,
         model_selection=model_selection,
@@ -424,5 +444,9 @@ def segment_customers(
             k_source=k_source,
             selection_reason=selection_reason,
             note=note,
+            side_note="\n".join(side_notes) if side_notes else None,
+        ),
+        side_centroids=side_centroid_table(
+            comparison.centroids, split.sub_clusters, fm
         ),
     )

@@ -81,6 +81,7 @@ from segmentation.clustering.kmeans_core import (
 from segmentation.clustering.ordering import RAW_PREFIX
 from segmentation.clustering.selection import (
     SELECTION_COLUMNS,
+    SelectionParams,
     SelectionResult,
     evaluate_k_range,
     fmt_figure,
@@ -88,14 +89,12 @@ from segmentation.clustering.selection import (
     row_figures,
 )
 
-#: Settings that shape neither the choice of k nor the clusters of the
-#: chosen k: a stored run made with other values of these still fits.
-NOT_CHOICE_SETTINGS = frozenset(
+#: Settings that shape no fit at all (ids, names, profiles, which k are
+#: shown side by side, when a cluster counts as oversized).
+NOT_FIT_SETTINGS = frozenset(
     {
         "id_column",
         "max_cluster_share",
-        "split_k_range",
-        "split_fixed_k",
         "compare_k",
         "revenue_column",
         "response_column",
@@ -103,6 +102,11 @@ NOT_CHOICE_SETTINGS = frozenset(
         "naming_rule_set",
     }
 )
+#: Settings that shape the split of an oversized cluster only.
+SPLIT_SETTINGS = frozenset({"split_k_range", "split_fixed_k"})
+#: Settings that shape neither the choice of k nor the clusters of the
+#: chosen k: a stored run made with other values of these still fits.
+NOT_CHOICE_SETTINGS = NOT_FIT_SETTINGS | SPLIT_SETTINGS
 
 #: Columns of :func:`run_record`.
 RECORD_COLUMNS = [
@@ -112,6 +116,7 @@ RECORD_COLUMNS = [
     "features",
     "selection_reason",
     "warm_start_note",
+    "side_fits_note",
 ]
 #: ``k_source`` of a run that chose k over ``k_range``.
 FROM_SELECTION = "selection"
@@ -135,11 +140,15 @@ class StoredRun:
             ``chosen_k_reason``); None when it stored none.
         record: Its :func:`run_record` row as a mapping; None when it stored
             none (a run made before runs were recorded).
+        side_centroids: The centroids of its side-by-side k and splits
+            (:data:`.side_warm_start.SIDE_COLUMNS`, raw units); None when it
+            stored none (a run made before they were stored).
     """
 
     centroids: pd.DataFrame
     model_selection: pd.DataFrame | None = None
     record: Mapping[str, object] | None = None
+    side_centroids: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +198,46 @@ def choice_settings(cfg: SegmentationConfig) -> dict[str, object]:
     }
 
 
+def fit_settings(cfg: SegmentationConfig) -> dict[str, object]:
+    """The settings that shape any fit (the choice of k, the clusters, the
+    splits), by key: what a run records for the next refresh to compare."""
+    return {
+        f.name: _plain(getattr(cfg, f.name))
+        for f in fields(cfg)
+        if f.name not in NOT_FIT_SETTINGS
+    }
+
+
+def changed_settings(
+    record: Mapping[str, object],
+    cfg: SegmentationConfig,
+    *,
+    only: frozenset[str] | None = None,
+    ignore: frozenset[str] = frozenset(),
+) -> list[tuple[str, object, object]]:
+    """The recorded settings (those among ``only``, none of ``ignore``) whose
+    value differs from this run's: ``(key, then, now)``, by key."""
+    before = json.loads(str(record["settings"]))
+    now = json.loads(json.dumps(fit_settings(cfg)))
+    keys = (before.keys() | now.keys()) - ignore
+    if only is not None:
+        keys &= only
+    return [
+        (key, before.get(key), now.get(key))
+        for key in sorted(keys)
+        if before.get(key) != now.get(key)
+    ]
+
+
+def settings_refusal(what: str, changed: list[tuple[str, object, object]]) -> str:
+    """``<what> with other settings: $key [2,7] then, [2,6] now; ...``."""
+    parts = [
+        f"{_placeholder(i)} {_compact(then)} then, {_compact(now)} now"
+        for i, (_, then, now) in enumerate(changed)
+    ]
+    return f"{what} with other settings: " + "; ".join(parts)
+
+
 def applied_features(fm: FeatureMatrix) -> list[list[str]]:
     """The features clustered on, in order, each with its transform as used."""
     return [[spec.name, spec.transform] for spec in fm.specs]
@@ -202,16 +251,18 @@ def run_record(
     k_source: str,
     selection_reason: str,
     note: str | None,
+    side_note: str | None = None,
 ) -> pd.DataFrame:
     """The one-row record a run stores for the next refresh (module docstring)."""
     return pd.DataFrame(
         {
             "chosen_k": [int(chosen_k)],
             "k_source": [k_source],
-            "settings": [json.dumps(choice_settings(cfg), sort_keys=True)],
+            "settings": [json.dumps(fit_settings(cfg), sort_keys=True)],
             "features": [json.dumps(applied_features(fm))],
             "selection_reason": [selection_reason],
             "warm_start_note": pd.Series([note], dtype=object),
+            "side_fits_note": pd.Series([side_note], dtype=object),
         },
         columns=RECORD_COLUMNS,
     )
@@ -244,20 +295,11 @@ def _check_record(
             "selection (its table has no run part: an earlier version of the "
             "project wrote it)"
         )
-    before = json.loads(str(record["settings"]))
-    now = json.loads(json.dumps(choice_settings(cfg)))
-    changed = sorted(
-        key for key in before.keys() | now.keys() if before.get(key) != now.get(key)
-    )
+    changed = changed_settings(record, cfg, ignore=NOT_CHOICE_SETTINGS)
     if changed:
-        parts = [
-            f"{_placeholder(i)} {_compact(before.get(key))} then, "
-            f"{_compact(now.get(key))} now"
-            for i, key in enumerate(changed)
-        ]
         raise WarmStartError(
-            "the stored run chose its k with other settings: " + "; ".join(parts),
-            *changed,
+            settings_refusal("the stored run chose its k", changed),
+            *(key for key, _, _ in changed),
         )
     features_before = [list(f) for f in json.loads(str(record["features"]))]
     if features_before != applied_features(fm):
@@ -337,6 +379,52 @@ def _carried_table(
     )
 
 
+def fit_from_stored(
+    x: np.ndarray,
+    start: np.ndarray,
+    ids: np.ndarray,
+    params: SelectionParams,
+    *,
+    max_match_distance: float | None,
+    what: str = "cluster",
+) -> tuple[KMeansResult, str]:
+    """One Lloyd run on ``x`` from stored centroids (already in this run's z
+    units), centroid ``i`` of stored id ``ids[i]``: the fit and how it went.
+
+    Raises:
+        WarmStartError: when a cluster empties or a centroid moves beyond
+            ``max_match_distance`` (``what`` names the clusters in the text).
+    """
+    try:
+        fit = kmeans_from(x, start, max_iter=params.max_iter, tol=params.tol)
+    except EmptyClusterError as err:
+        raise WarmStartError(
+            f"stored {what} {ids[err.cluster]} lost every customer after "
+            f"{err.iteration} Lloyd iterations from the stored centroids"
+        ) from None
+    moved = np.sqrt(((fit.centroids - start) ** 2).sum(axis=1))
+    # The first of the farthest on ties: argmax takes the lowest index.
+    far = int(np.argmax(moved))
+    if max_match_distance is not None and moved[far] > max_match_distance:
+        raise WarmStartError(
+            f"the centroid of {what} {ids[far]} moved {moved[far]:.3f} z units "
+            f"from the stored one, beyond $key = {max_match_distance:g}",
+            "max_match_distance",
+        )
+    if fit.n_iter:
+        how = (
+            f"{fit.n_iter} Lloyd iteration{'' if fit.n_iter == 1 else 's'} "
+            "from the stored centroids, which moved at most "
+            f"{fmt_figure(float(moved[far]))} z units"
+        )
+    else:
+        how = (
+            "the stored centroids already fit these customers: a Lloyd step "
+            "would move them less than the tolerance"
+        )
+    return fit, how
+
+
 def warm_start(
     cfg: SegmentationConfig,
     fm: FeatureMatrix,
@@ -360,21 +448,9 @@ def warm_start(
     k = len(ids)
     params = cfg.selection_params()
     x_fit = fm.x[fit_mask]
-    try:
-        fit = kmeans_from(x_fit, start, max_iter=params.max_iter, tol=params.tol)
-    except EmptyClusterError as err:
-        raise WarmStartError(
-            f"stored cluster {ids[err.cluster]} lost every customer after "
-            f"{err.iteration} Lloyd iterations from the stored centroids"
-        ) from None
-    moved = np.sqrt(((fit.centroids - start) ** 2).sum(axis=1))
-    far = int(np.argmax(moved))
-    if cfg.max_match_distance is not None and moved[far] > cfg.max_match_distance:
-        raise WarmStartError(
-            f"the centroid of cluster {ids[far]} moved {moved[far]:.3f} z units "
-            f"from the stored one, beyond $key = {cfg.max_match_distance:g}",
-            "max_match_distance",
-        )
+    fit, how = fit_from_stored(
+        x_fit, start, ids, params, max_match_distance=cfg.max_match_distance
+    )
     measured = evaluate_k_range(
         x_fit, [k], params, fits={k: fit}, assigned_also=fm.x[~fit_mask]
     ).table
@@ -389,17 +465,6 @@ def warm_start(
             *(key for key, _ in missed),
         )
     selection_reason = str(stored.record["selection_reason"])  # type: ignore[index]
-    if fit.n_iter:
-        how = (
-            f"{fit.n_iter} Lloyd iteration{'' if fit.n_iter == 1 else 's'} "
-            "from the stored centroids, which moved at most "
-            f"{fmt_figure(float(moved[far]))} z units"
-        )
-    else:
-        how = (
-            "the stored centroids already fit these customers: a Lloyd step "
-            "would move them less than the tolerance"
-        )
     reason = (
         f"k={k} kept from the stored run: a refresh does not choose k again "
         f"but starts one K-means run from the stored centroids ({how}); "

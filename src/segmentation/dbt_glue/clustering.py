@@ -3,7 +3,7 @@
 ``python_models/clustering/int_kmeans_results.py`` calls :func:`kmeans_results`:
 it reads the customers and the naming rules, runs
 :func:`segmentation.clustering.segment_customers` once with var ``clustering``,
-and returns everything the run produced as one table of six parts, each row
+and returns everything the run produced as one table of seven parts, each row
 holding one part in a struct column of its own:
 
 ===============  ==============================================
@@ -15,6 +15,8 @@ cluster          cluster of the chosen k
 cluster_feature  cluster of the chosen k and feature
 comparison       k of compare_k and cluster of that k
 run              run (one row): how k was decided, the settings
+side_centroid    cluster of a side fit (a k of compare_k or the
+                 split of a cluster) and feature: its centroid
 ===============  ==============================================
 
 The struct column of a part has the part's name.
@@ -24,9 +26,11 @@ typed error of the numerics is re-raised naming the setting as the key inside
 var ``clustering`` that fixes it.
 
 On a refresh (var ``refresh_from_stored``) :func:`stored_run` reads the
-model's own stored table back (its centroids, model selection and run row),
-and the run keeps the stored k and starts from those centroids when they fit
-(:mod:`segmentation.clustering.warm_start`); every reason it does not is
+model's own stored table back (its centroids, model selection, run row and
+side centroids), and the run keeps the stored k and starts from those
+centroids when they fit (:mod:`segmentation.clustering.warm_start`), and its
+side-by-side k and splits from theirs
+(:mod:`segmentation.clustering.side_warm_start`); every reason it does not is
 printed, the settings named as vars.
 """
 
@@ -48,6 +52,7 @@ from segmentation.clustering import (
     segment_customers,
 )
 from segmentation.clustering.pipeline import CUSTOMER_COLUMNS
+from segmentation.clustering.side_warm_start import SIDE_COLUMNS
 from segmentation.clustering.warm_start import RECORD_COLUMNS, StoredRun
 from segmentation.dbt_glue.build_output import print_to_build_output
 
@@ -113,7 +118,7 @@ def _struct(frame: pd.DataFrame, columns: list[str]) -> pa.StructArray:
 
 
 def results_table(result: SegmentationResult) -> pa.Table:
-    """The run as one table of six parts (see the module docstring)."""
+    """The run as one table of seven parts (see the module docstring)."""
     selection = result.model_selection
     customers = result.customer_clusters.astype(
         {"cluster_id": "int32", "sub_cluster_id": "Int32"}
@@ -129,6 +134,7 @@ def results_table(result: SegmentationResult) -> pa.Table:
             result.comparison_sizes, list(result.comparison_sizes.columns)
         ),
         "run": _struct(result.run_record, RECORD_COLUMNS),
+        "side_centroid": _struct(result.side_centroids, SIDE_COLUMNS),
     }
     tables = []
     for name, values in parts.items():
@@ -180,8 +186,8 @@ def _stored_part(
 def stored_run(session: duckdb.DuckDBPyConnection, stored: str) -> StoredRun | None:
     """The stored run of a refresh from table `stored` (the model's own table
     in the refresh's copy of the last published build): its centroids, model
-    selection and run row. None, and the reason printed, when the stored
-    build has no K-means run."""
+    selection, run row and side centroids. None, and the reason printed, when
+    the stored build has no K-means run."""
     show_progress()
     centroids = stored_centroids(session, stored)
     if centroids is None:
@@ -198,6 +204,8 @@ def stored_run(session: duckdb.DuckDBPyConnection, stored: str) -> StoredRun | N
         centroids=centroids,
         model_selection=selection if selection is not None and len(selection) else None,
         record=record.iloc[0].to_dict() if record is not None and len(record) else None,
+        # Empty when the stored run had neither side-by-side k nor splits.
+        side_centroids=_stored_part(session, stored, "side_centroid"),
     )
 
 

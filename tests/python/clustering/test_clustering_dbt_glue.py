@@ -1,4 +1,4 @@
-"""The glue of the dbt Python model: one run, one table of six parts, and
+"""The glue of the dbt Python model: one run, one table of seven parts, and
 errors worded in terms of var clustering."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def _run(con: duckdb.DuckDBPyConnection, **settings: object):
     )
 
 
-def test_one_table_holds_the_six_parts(con, retail) -> None:
+def test_one_table_holds_the_seven_parts(con, retail) -> None:
     table = _run(con, compare_k=[3, 4, 5])
     con.register("results", table)
     counts = dict(
@@ -43,6 +43,16 @@ def test_one_table_holds_the_six_parts(con, retail) -> None:
     assert counts["cluster_feature"] == chosen * len(RETAIL_SPEC)
     assert counts["comparison"] == 3 + 4 + 5
     assert counts["run"] == 1
+    # The side fits' centroids, per cluster and feature, for the next refresh.
+    assert (
+        counts["side_centroid"]
+        == (3 + 4 + 5) * len(RETAIL_SPEC)
+        + con.sql(
+            "select count(distinct (customer.cluster_id, customer.sub_cluster_id))"
+            f" * {len(RETAIL_SPEC)} from results where part = 'customer'"
+            " and customer.sub_cluster_id is not null"
+        ).fetchall()[0][0]
+    )
     # Each row carries its own part only.
     parts = [
         "customer",
@@ -51,6 +61,7 @@ def test_one_table_holds_the_six_parts(con, retail) -> None:
         "cluster_feature",
         "comparison",
         "run",
+        "side_centroid",
     ]
     stray = con.sql(
         "select count(*) from results where "

@@ -11,8 +11,10 @@ summarised per customer as of two dates three weeks apart (the second adds
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 import duckdb
 import numpy as np
@@ -115,7 +117,7 @@ def fallback(
     reason, after checking it chose k over the whole k_range."""
     with progress_lines() as lines:
         result = segment_customers(data, config, stored_run=stored)
-    refused = [line for line in lines if "no warm start" in line]
+    refused = [line for line in lines if line.startswith("K-means: no warm start")]
     assert len(refused) == 1, lines
     after = lines[lines.index(refused[0]) :]
     record = result.run_record.iloc[0]
@@ -357,3 +359,320 @@ def test_kmeans_from_stops_when_a_cluster_empties(retail_x):
     with pytest.raises(EmptyClusterError) as err:
         kmeans_from(retail_x, start)
     assert (err.value.cluster, err.value.iteration) == (3, 0)
+
+
+# The side fits: the side-by-side k of compare_k and the split of an
+# oversized cluster. On these customers cluster 3 holds 36.9% of the
+# customers before and 35.4% three weeks on: above 0.35 both times, so both
+# runs split it; the other two hold 29-34%.
+SPLIT_CONFIG = {**CONFIG, "max_cluster_share": 0.35}
+SPLIT_K_LINE = r"\(\d/3\)"  # a progress line of the sweep over split_k_range
+
+
+@pytest.fixture(scope="module")
+def split_before(before: pd.DataFrame) -> SegmentationResult:
+    return segment_customers(before, SPLIT_CONFIG)
+
+
+@pytest.fixture(scope="module")
+def split_refresh(
+    now: pd.DataFrame, split_before: SegmentationResult
+) -> tuple[SegmentationResult, list[str]]:
+    with progress_lines() as lines:
+        result = segment_customers(
+            now, SPLIT_CONFIG, stored_run=stored_from(split_before)
+        )
+    return result, lines
+
+
+def side_note(result: SegmentationResult, what: str) -> str:
+    """The one line of the run's side_fits_note about `what`, which the run
+    also logged."""
+    notes = str(result.run_record.iloc[0]["side_fits_note"]).split("\n")
+    found = [note for note in notes if note.startswith(f"{what}: ")]
+    assert len(found) == 1, notes
+    return found[0]
+
+
+def sweeps_split_k_range(lines: list[str]) -> bool:
+    return any(re.search(SPLIT_K_LINE, line) for line in k_lines(lines))
+
+
+def renumbered(stored: StoredRun, fit: str, key: int, ids: dict[int, int]) -> StoredRun:
+    """The stored run with the ids of one side fit renumbered (`key` is the k
+    of a side-by-side fit, or the split cluster)."""
+    table = stored.side_centroids.copy()
+    by = "k" if fit == "compare" else "parent_cluster_id"
+    rows = (table["fit"] == fit) & (table[by] == key)
+    table.loc[rows, "cluster_id"] = table.loc[rows, "cluster_id"].map(ids)
+    return replace(stored, side_centroids=table)
+
+
+def moved(stored: StoredRun, fit: str, key: int, cluster: int, **raw) -> StoredRun:
+    """The stored run with one side centroid set to other raw values."""
+    table = stored.side_centroids.copy()
+    by = "k" if fit == "compare" else "parent_cluster_id"
+    for feature, value in raw.items():
+        row = (
+            (table["fit"] == fit)
+            & (table[by] == key)
+            & (table["cluster_id"] == cluster)
+            & (table["feature"] == feature)
+        )
+        assert row.sum() == 1
+        table.loc[row, "centroid"] = value
+    return replace(stored, side_centroids=table)
+
+
+def test_a_run_stores_the_centroids_of_its_side_fits(split_before):
+    table = stored_from(split_before).side_centroids
+    fits = table.groupby(["fit", "k"], dropna=False)["cluster_id"].agg(
+        lambda ids: sorted(set(ids))
+    )
+    assert fits.to_dict() == {
+        ("compare", 3): [1, 2, 3],
+        ("compare", 4): [1, 2, 3, 4],
+        ("split", 2): [1, 2],
+    }
+    assert set(table.loc[table["fit"] == "split", "parent_cluster_id"]) == {3}
+    assert table.loc[table["fit"] == "compare", "parent_cluster_id"].isna().all()
+    assert (table.groupby(["fit", "k", "cluster_id"]).size() == 5).all()
+    # In raw units: the chosen k side by side is the run's own clusters.
+    chosen = table.loc[(table["fit"] == "compare") & (table["k"] == 3)]
+    wide = chosen.pivot(index="cluster_id", columns="feature", values="centroid")
+    own = split_before.centroids.set_index("cluster_id")
+    for feature in wide.columns:
+        np.testing.assert_allclose(wide[feature], own[f"centroid_{feature}"])
+    assert split_before.run_record.iloc[0]["side_fits_note"] is None
+
+
+def test_unchanged_data_give_the_stored_side_fits_exactly(before, split_before):
+    with progress_lines() as lines:
+        warm = segment_customers(
+            before, SPLIT_CONFIG, stored_run=stored_from(split_before)
+        )
+    already = "already fit these customers"
+    assert already in side_note(warm, "side-by-side k=4")
+    assert already in side_note(warm, "split of cluster 3")
+    assert f"K-means: {side_note(warm, 'split of cluster 3')}" in lines
+    # The main k and the kept split are measured once each; nothing is swept.
+    assert len(k_lines(lines)) == 2 and not sweeps_split_k_range(lines)
+    for part in ("comparison_sizes", "comparison_assignments"):
+        pd.testing.assert_frame_equal(
+            getattr(warm, part), getattr(split_before, part), check_exact=True
+        )
+    for column in ("sub_cluster_id", "sub_cluster_name"):
+        pd.testing.assert_series_equal(
+            warm.customer_clusters[column], split_before.customer_clusters[column]
+        )
+    columns = ["cluster_id", "sub_cluster_id", "sub_cluster_name", "customers"]
+    pd.testing.assert_frame_equal(
+        warm.sub_clusters[columns], split_before.sub_clusters[columns]
+    )
+    assert warm.split_decisions["k"].tolist() == [2]
+    assert (
+        warm.split_decisions["reason"]
+        .iloc[0]
+        .startswith("k=2 kept from the stored split")
+    )
+
+
+def test_side_fit_ids_are_kept_by_construction_not_by_value(before, split_before):
+    # The stored ids renumbered against the value-score rule: the refresh
+    # keeps them as stored.
+    stored = renumbered(
+        stored_from(split_before), "compare", 4, {1: 4, 2: 3, 3: 2, 4: 1}
+    )
+    stored = renumbered(stored, "split", 3, {1: 2, 2: 1})
+    warm = segment_customers(before, SPLIT_CONFIG, stored_run=stored)
+    sizes = split_before.comparison_sizes
+    old = sizes.loc[sizes["k"] == 4].set_index("cluster_id")["customers"]
+    sizes = warm.comparison_sizes
+    new = sizes.loc[sizes["k"] == 4].set_index("cluster_id")["customers"]
+    assert new.loc[[4, 3, 2, 1]].tolist() == old.loc[[1, 2, 3, 4]].tolist()
+    old_sub = split_before.customer_clusters["sub_cluster_id"]
+    new_sub = warm.customer_clusters["sub_cluster_id"]
+    assert (new_sub[old_sub == 1] == 2).all() and (new_sub[old_sub == 2] == 1).all()
+    assert old_sub.isna().equals(new_sub.isna())
+
+
+def test_a_few_weeks_on_the_side_fits_start_from_the_stored_ones(
+    split_refresh, split_before
+):
+    result, lines = split_refresh
+    for what in ("side-by-side k=4", "split of cluster 3"):
+        note = side_note(result, what)
+        assert re.fullmatch(
+            rf"{what}: warm start from the stored fit: k=\d kept, \d+ Lloyd "
+            r"iterations from the stored centroids, which moved at most "
+            r"0\.\d+ z units",
+            note,
+        ), note
+        assert f"K-means: {note}" in lines
+    assert len(k_lines(lines)) == 2 and not sweeps_split_k_range(lines)
+    # Most customers of each stored side-by-side cluster and sub-cluster are
+    # in the one of the same id three weeks on.
+    old = split_before.comparison_assignments.query("k == 4")
+    new = result.comparison_assignments.query("k == 4")
+    pairs = old.merge(new, on="customer_id", suffixes=("_old", "_new"))
+    crossed = pd.crosstab(pairs["cluster_id_old"], pairs["cluster_id_new"])
+    assert (crossed.idxmax(axis=1) == crossed.index).all()
+    assert np.trace(crossed.to_numpy()) / len(pairs) > 0.8
+    old = split_before.customer_clusters.set_index("customer_id")["sub_cluster_id"]
+    new = result.customer_clusters.set_index("customer_id")["sub_cluster_id"]
+    both = old.dropna().index.intersection(new.dropna().index)
+    crossed = pd.crosstab(old[both].astype(int), new[both].astype(int))
+    assert (crossed.idxmax(axis=1) == crossed.index).all()
+    assert np.trace(crossed.to_numpy()) / len(both) > 0.8
+
+
+def test_side_fits_without_stored_centroids_are_fitted_in_full(now, split_before):
+    stored = replace(stored_from(split_before), side_centroids=None)
+    with progress_lines() as lines:
+        result = segment_customers(now, SPLIT_CONFIG, stored_run=stored)
+    reason = "the stored run recorded no centroids of its side-by-side k and splits"
+    assert side_note(result, "side-by-side k=4") == (
+        "side-by-side k=4: no warm start, so it is fitted with config key "
+        f"'n_init' restarts: {reason} (a run made before they were recorded)"
+    )
+    assert side_note(result, "split of cluster 3").startswith(
+        "split of cluster 3: no warm start, so its sub-clusters are chosen "
+        f"again over config key 'split_k_range': {reason}"
+    )
+    assert sweeps_split_k_range(lines)
+    assert result.run_record.iloc[0]["k_source"] == "stored run"
+
+
+def test_a_k_or_a_cluster_the_stored_run_did_not_fit_is_fitted_in_full(
+    now, split_before
+):
+    # k=5 was not side by side, clusters 1 and 2 (33% and 31% three weeks
+    # on) were not split in the stored run.
+    config = {**SPLIT_CONFIG, "compare_k": [3, 4, 5], "max_cluster_share": 0.3}
+    with progress_lines() as lines:
+        result = segment_customers(now, config, stored_run=stored_from(split_before))
+    assert side_note(result, "side-by-side k=5").endswith(
+        ": the stored run has no side-by-side fit of k=5"
+    )
+    assert "warm start from the stored fit" in side_note(result, "side-by-side k=4")
+    for cluster in (1, 2):
+        assert side_note(result, f"split of cluster {cluster}").endswith(
+            f": the stored run did not split cluster {cluster}"
+        )
+    assert "warm start from the stored fit" in side_note(result, "split of cluster 3")
+    assert set(result.split_decisions["cluster_id"]) == {1, 2, 3}
+    assert sweeps_split_k_range(lines)
+
+
+def test_other_split_settings_refuse_the_split_only(now, split_before):
+    config = {**SPLIT_CONFIG, "split_k_range": [2, 3]}
+    result = segment_customers(now, config, stored_run=stored_from(split_before))
+    assert side_note(result, "split of cluster 3").endswith(
+        ": the stored run split its clusters with other settings: config key "
+        "'split_k_range' [2,4] then, [2,3] now"
+    )
+    assert "warm start from the stored fit" in side_note(result, "side-by-side k=4")
+    assert result.run_record.iloc[0]["k_source"] == "stored run"
+
+
+def test_side_fits_follow_a_main_fit_that_chose_k_again(now, split_before):
+    config = {**SPLIT_CONFIG, "k_range": [2, 6]}
+    result = segment_customers(now, config, stored_run=stored_from(split_before))
+    assert result.run_record.iloc[0]["k_source"] == "selection"
+    for what in ("side-by-side k=4", "split of cluster 3"):
+        assert side_note(result, what).endswith(
+            ": the main fit did not start from the stored run (see its line), "
+            "so none of the side fits does"
+        )
+
+
+def test_a_side_cluster_that_empties_is_fitted_in_full(now, split_before):
+    # Ten thousand years of tenure: no customer is nearest.
+    stored = moved(stored_from(split_before), "compare", 4, 2, tenure_days=3.65e6)
+    stored = moved(stored, "split", 3, 1, tenure_days=3.65e6)
+    with progress_lines() as lines:
+        result = segment_customers(now, SPLIT_CONFIG, stored_run=stored)
+    assert side_note(result, "side-by-side k=4").endswith(
+        ": stored cluster 2 lost every customer after 0 Lloyd iterations from "
+        "the stored centroids"
+    )
+    assert side_note(result, "split of cluster 3").endswith(
+        ": stored sub-cluster 1 lost every customer after 0 Lloyd iterations "
+        "from the stored centroids"
+    )
+    assert sweeps_split_k_range(lines)
+    assert sorted(result.comparison_sizes.query("k == 4")["cluster_id"]) == [1, 2, 3, 4]
+
+
+def test_a_side_centroid_moving_beyond_max_match_distance_is_refitted(
+    before, split_before
+):
+    # Unchanged customers: the main centroids stay where they are; the two
+    # side centroids set two months off move back more than 0.05 z units.
+    config = {**SPLIT_CONFIG, "max_match_distance": 0.05}
+    stored = stored_from(split_before)
+    recency = stored.side_centroids.query("feature == 'recency_days'")
+    far = recency.set_index(["fit", "k", "cluster_id"])["centroid"] + 60
+    stored = moved(stored, "compare", 4, 1, recency_days=far[("compare", 4, 1)])
+    stored = moved(stored, "split", 3, 2, recency_days=far[("split", 2, 2)])
+    result = segment_customers(before, config, stored_run=stored)
+    assert result.run_record.iloc[0]["k_source"] == "stored run"
+    assert re.search(
+        r": the centroid of cluster \d moved \d+\.\d+ z units from the stored one, "
+        r"beyond config key 'max_match_distance' = 0.05$",
+        side_note(result, "side-by-side k=4"),
+    )
+    assert re.search(
+        r": the centroid of sub-cluster \d moved \d+\.\d+ z units from the stored "
+        r"one, beyond config key 'max_match_distance' = 0.05$",
+        side_note(result, "split of cluster 3"),
+    )
+
+
+def test_a_split_that_misses_the_stability_floor_is_chosen_again(now):
+    # No split k of cluster 3 reaches a stability of 0.95 on these customers
+    # (the main k does): the stored split took the most stable one, and the
+    # split fitted from it misses the floor again.
+    config = {**SPLIT_CONFIG, "min_stability": 0.95}
+    stored = segment_customers(now, config)
+    assert (
+        "no k reached stability ARI >= 0.95"
+        in (stored.split_decisions["reason"].iloc[0])
+    )
+    with progress_lines() as lines:
+        result = segment_customers(now, config, stored_run=stored_from(stored))
+    assert result.run_record.iloc[0]["k_source"] == "stored run"
+    assert re.search(
+        r": the sub-clusters fitted from the stored ones \(k=\d\) miss config "
+        r"key 'min_stability' \(stability ARI 0\.\d+ < 0\.95\)$",
+        side_note(result, "split of cluster 3"),
+    )
+    assert sweeps_split_k_range(lines)
+
+
+def test_the_glue_words_a_side_fallback_in_vars(now, split_before, capsys):
+    con = duckdb.connect()
+    con.register("customers", now)
+    con.register("rules", default_naming_rules())
+    table = kmeans_results(
+        con.sql("select * from customers"),
+        con.sql("select * from rules"),
+        {**SPLIT_CONFIG, "split_k_range": [2, 3]},
+        stored_from(split_before),
+    )
+    out = capsys.readouterr().out
+    assert (
+        "K-means: split of cluster 3: no warm start, so its sub-clusters are "
+        "chosen again over var clustering.split_k_range: the stored run split "
+        "its clusters with other settings: var clustering.split_k_range [2,4] "
+        "then, [2,3] now" in out
+    )
+    con.register("results", table)
+    assert con.sql(
+        "select run.side_fits_note like '%var clustering.split_k_range%'"
+        " from results where part = 'run'"
+    ).fetchall() == [(True,)]
+    assert con.sql(
+        "select side_centroid.fit, count(*) from results"
+        " where part = 'side_centroid' group by all order by 1"
+    ).fetchall() == [("compare", (3 + 4) * 5), ("split", 2 * 5)]
