@@ -3,7 +3,7 @@ current sample (or var clv_parameters) and, for the holdout validation, a
 BG/NBD fit on the calibration sample."""
 
 from segmentation.clv.settings import clv_settings
-from segmentation.clv.warehouse import HISTORY_COLUMNS, fit_parameters, show_warnings
+from segmentation.clv.warehouse import fit_parameters, sample_rows, show_warnings
 
 
 def model(dbt, session):
@@ -14,11 +14,8 @@ def model(dbt, session):
     show_warnings()
     # The fits do not depend on the order of the rows: no sort needed.
     histories = dbt.ref("int_customers_purchases_summarised")
-    columns = ", ".join(HISTORY_COLUMNS)
-    current = histories.filter("sample_name = 'current'").project(columns).df()
+    current = sample_rows(histories, "current", with_ids=False)
     calibration = None
     if settings.holdout_days is not None:
-        calibration = (
-            histories.filter("sample_name = 'calibration'").project(columns).df()
-        )
+        calibration = sample_rows(histories, "calibration", with_ids=False)
     return fit_parameters(current, calibration, settings)

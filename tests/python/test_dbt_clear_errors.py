@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dbt_project_runner import run_dbt
+from dbt_project_runner import DbtRun, run_dbt
 
 GOOD_CSV = (
     "customer_id,order_id,ordered_at,quantity,unit_price\n"
@@ -79,18 +79,20 @@ CASES = {
 }
 
 
+def run_to_rfm_scores(tmp_path: Path, dbt_vars: dict) -> DbtRun:
+    """`dbt run` of the RFM scores and all they read."""
+    return run_dbt(
+        tmp_path, "run", dbt_vars, extra_args=["--select", "+int_customers_rfm_scored"]
+    )
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_setup_fails_with_a_message_naming_the_fix(case: str, tmp_path: Path):
     content, make_vars, expected_messages = CASES[case]
     csv_path = tmp_path / "orders.csv"
     if content is not None:
         csv_path.write_text(content)
-    run = run_dbt(
-        tmp_path,
-        "run",
-        make_vars(csv_path),
-        extra_args=["--select", "+int_customers_rfm_scored"],
-    )
+    run = run_to_rfm_scores(tmp_path, make_vars(csv_path))
     assert run.returncode != 0, run.output
     for message in expected_messages:
         assert message in run.output, run.output
@@ -101,11 +103,6 @@ def test_the_same_setup_with_good_input_builds(tmp_path: Path):
     harness cannot build at all."""
     csv_path = tmp_path / "orders.csv"
     csv_path.write_text(GOOD_CSV)
-    run = run_dbt(
-        tmp_path,
-        "run",
-        csv_input(csv_path),
-        extra_args=["--select", "+int_customers_rfm_scored"],
-    )
+    run = run_to_rfm_scores(tmp_path, csv_input(csv_path))
     assert run.returncode == 0, run.output
     assert run.query("select count(*) from int_customers_rfm_scored") == [(2,)]

@@ -39,6 +39,15 @@ GATES = {
 # Tests whose every parent is built: a cluster build leaves out the history
 # and audience marts that some cross-model tests also read.
 CAUTIOUS = ["--indirect-selection", "cautious"]
+# The seeds and models the cluster marts read, built without their tests.
+CLUSTER_MART_INPUTS = [
+    "--select",
+    "+path:models/marts/clusters",
+    "--resource-type",
+    "seed",
+    "--resource-type",
+    "model",
+]
 
 
 def data_test_statuses(work_dir: Path) -> dict[str, str]:
@@ -72,14 +81,7 @@ def demo_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtRun, list]
     first = run_dbt(
         work_dir,
         "build",
-        extra_args=[
-            "--select",
-            "+path:models/marts/clusters",
-            "--resource-type",
-            "seed",
-            "--resource-type",
-            "model",
-        ],
+        extra_args=CLUSTER_MART_INPUTS,
     )
     assert first.returncode == 0, first.output
     first_assignments = first.query(f"{ASSIGNMENTS} order by customer_id")
@@ -190,14 +192,7 @@ def test_gates_fail_on_customers_that_form_one_blob(tmp_path):
         tmp_path,
         "build",
         dbt_vars,
-        extra_args=[
-            "--select",
-            "+path:models/marts/clusters",
-            "--resource-type",
-            "seed",
-            "--resource-type",
-            "model",
-        ],
+        extra_args=CLUSTER_MART_INPUTS,
     )
     assert built.returncode == 0, built.output
     tested = run_dbt(

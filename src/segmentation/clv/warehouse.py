@@ -40,6 +40,16 @@ STORED = "var clv_parameters"
 WARNINGS = logging.getLogger("segmentation.clv")
 
 
+def sample_rows(histories, sample_name: str, *, with_ids: bool) -> pd.DataFrame:
+    """The rows of one sample ('current' or 'calibration') of
+    int_customers_purchases_summarised, given as the DuckDB relation of
+    dbt.ref, with HISTORY_COLUMNS: what the fits read, and with customer_id
+    first what the predictions read."""
+    columns = ["customer_id", *HISTORY_COLUMNS] if with_ids else HISTORY_COLUMNS
+    selected = histories.filter(f"sample_name = '{sample_name}'")
+    return selected.project(", ".join(columns)).df()
+
+
 class ClvBuildError(RuntimeError):
     """The CLV models cannot be built; the message says which var to change."""
 

@@ -148,6 +148,18 @@ def _split_kpis(text: str | None) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
+def _persona_and_kpis(ctx: Context, name: str, row) -> tuple[dict, list[str]]:
+    """The persona of a cluster (or sub-cluster) name, and the KPIs its
+    profile opens with: the playbook's own, then the customers and revenue
+    share of `row`."""
+    lang, persona = ctx.lang, _persona(ctx, name)
+    return persona, [
+        *_split_kpis(persona.get("kpis")),
+        lang.t("kpi.customers", value=lang.number(row.customers)),
+        lang.t("kpi.revenue_share", value=lang.percent(row.revenue_share)),
+    ]
+
+
 def _seed_persona(ctx: Context, name: str) -> dict[str, str] | None:
     rows = ctx.cluster_playbook
     if not rows or not isinstance(name, str):
@@ -214,12 +226,7 @@ def _profile(ctx: Context, row, features, groups: dict[str, Group]) -> Profile:
         facts.append((lang.t("fact.outliers"), lang.number(row.outliers)))
     facts += value_facts(ctx, "cluster", row.cluster_name)
     lines, budget_row = playbook(ctx, "cluster", row.cluster_name)
-    persona = _persona(ctx, row.cluster_name)
-    kpis = [
-        lang.t("kpi.customers", value=lang.number(row.customers)),
-        lang.t("kpi.revenue_share", value=lang.percent(row.revenue_share)),
-    ]
-    kpis[:0] = _split_kpis(persona.get("kpis"))
+    persona, kpis = _persona_and_kpis(ctx, row.cluster_name, row)
     if not missing(row.response_rate):
         kpis.append(
             lang.t("kpi.past_response_rate", value=lang.percent(row.response_rate))
@@ -600,12 +607,7 @@ def _sub_clusters(ctx: Context, groups: dict[str, Group]) -> None:
                 else lang.number(value, 1)
             )
             facts.append((lang.t(key), shown))
-        persona = _persona(ctx, row.sub_cluster_name)
-        kpis = [
-            lang.t("kpi.customers", value=lang.number(row.customers)),
-            lang.t("kpi.revenue_share", value=lang.percent(row.revenue_share)),
-        ]
-        kpis[:0] = _split_kpis(persona.get("kpis"))
+        persona, kpis = _persona_and_kpis(ctx, row.sub_cluster_name, row)
         key = f"sub_cluster:{int(row.cluster_id)}.{int(row.sub_cluster_id)}"
         ctx.content.sub_clusters.append(
             Profile(

@@ -5,6 +5,7 @@ states the figure, and never return a NaN."""
 
 from __future__ import annotations
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,7 +21,7 @@ from segmentation.clv.errors import (
 )
 from segmentation.clv.histories import purchase_histories
 from segmentation.clv.settings import clv_settings
-from segmentation.clv.warehouse import HISTORY_COLUMNS, predict_holdout
+from segmentation.clv.warehouse import HISTORY_COLUMNS, predict_holdout, sample_rows
 
 # Days, the shape of an online shop: a purchase every few months while
 # alive, a dropout after about a fifth of the purchases.
@@ -280,6 +281,24 @@ def test_without_a_holdout_the_holdout_predictions_are_empty_not_an_error():
     predicted = predict_holdout(calibration, pd.DataFrame(), settings)
     assert list(predicted.columns) == ["customer_id", "predicted_holdout_purchases"]
     assert predicted.empty
+
+
+def test_a_sample_is_read_alone_with_the_columns_asked_for():
+    con = duckdb.connect()
+    histories = con.sql(
+        "select * from (values"
+        " ('current', 'a', 2, 30.0, 90.0, 12.5, 'other column'),"
+        " ('calibration', 'a', 1, 10.0, 60.0, null, 'other column'),"
+        " ('current', 'b', 0, 0.0, 45.0, null, 'other column'))"
+        " as t(sample_name, customer_id, repeat_purchases, first_to_last_days,"
+        " customer_age_days, repeat_order_value_mean, note)"
+    )
+    current = sample_rows(histories, "current", with_ids=True)
+    assert list(current.columns) == ["customer_id", *HISTORY_COLUMNS]
+    assert sorted(current["customer_id"]) == ["a", "b"]
+    calibration = sample_rows(histories, "calibration", with_ids=False)
+    assert list(calibration.columns) == HISTORY_COLUMNS
+    assert calibration["repeat_purchases"].tolist() == [1]
 
 
 def test_a_fit_that_identifies_the_dropout_spread_is_not_on_the_ridge(

@@ -49,14 +49,17 @@ def _edit(path: Path, change) -> None:
         writer.writerows(rows)
 
 
+def _problems(seeds: Path, languages=LANGUAGES) -> list[str]:
+    """The coverage check of a seeds folder against its own translations."""
+    return coverage_problems(seeds, seeds / "seed_translations.csv", languages)
+
+
 def test_an_edited_seed_text_without_translation_is_named(seeds_copy):
     def reword(rows, _):
         rows[0]["offer"] = "Double loyalty points this month"
 
     _edit(seeds_copy / "segment_playbook.csv", reword)
-    problems = coverage_problems(
-        seeds_copy, seeds_copy / "seed_translations.csv", LANGUAGES
-    )
+    problems = _problems(seeds_copy)
     assert any(
         "segment_playbook.offer: 'Double loyalty points this month' has no row" in p
         for p in problems
@@ -68,9 +71,7 @@ def test_an_empty_language_is_named(seeds_copy):
         rows[3]["fr"] = ""
 
     _edit(seeds_copy / "seed_translations.csv", blank)
-    problems = coverage_problems(
-        seeds_copy, seeds_copy / "seed_translations.csv", LANGUAGES
-    )
+    problems = _problems(seeds_copy)
     assert any("has no fr text" in p for p in problems), problems
 
 
@@ -79,9 +80,7 @@ def test_a_new_seed_with_prose_must_be_declared(seeds_copy):
         "cluster_name,persona\nBudget Shoppers,Families watching every penny\n",
         encoding="utf-8",
     )
-    problems = coverage_problems(
-        seeds_copy, seeds_copy / "seed_translations.csv", LANGUAGES
-    )
+    problems = _problems(seeds_copy)
     assert any(
         "cluster_personas.persona holds text people may read" in p for p in problems
     )
@@ -95,9 +94,7 @@ def test_a_third_language_is_one_column(seeds_copy):
             row["de"] = ""
 
     _edit(seeds_copy / "seed_translations.csv", add_german)
-    problems = coverage_problems(
-        seeds_copy, seeds_copy / "seed_translations.csv", [*LANGUAGES, "de"]
-    )
+    problems = _problems(seeds_copy, [*LANGUAGES, "de"])
     assert problems and all("has no de text" in p for p in problems)
 
 

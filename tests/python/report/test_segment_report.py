@@ -38,6 +38,10 @@ VALUE_TABLES = [
     "segment_churn",
     "segment_churn_alerts",
 ]
+# The segment history tables, and with them the RFM segment tables: what a
+# file built from a customer table (clusters only) lacks.
+HISTORY_TABLES = ["customer_segment_history", "segment_transitions", "customer_alerts"]
+RFM_TABLES = ["customer_segments", "segment_summary", *HISTORY_TABLES]
 
 
 def money(value: float, currency: str | None, decimals: int = 0) -> str:
@@ -530,14 +534,7 @@ def test_a_customer_table_is_profiled_in_its_own_terms(published_demo, tmp_path)
     db = copy_published(
         published_demo.path,
         tmp_path / "customer_table.duckdb",
-        dropped=[
-            "customer_segments",
-            "segment_summary",
-            "customer_segment_history",
-            "segment_transitions",
-            "customer_alerts",
-            "cluster_segment_mix",
-        ],
+        dropped=[*RFM_TABLES, "cluster_segment_mix"],
         sql=[
             # The recorded currency wins over the report's option.
             "update publish_metadata set reporting_currency = 'EUR'",
@@ -751,7 +748,7 @@ def test_history_disabled_says_so(published_demo, tmp_path):
     db = copy_published(
         published_demo.path,
         tmp_path / "no_history.duckdb",
-        dropped=["customer_segment_history", "segment_transitions", "customer_alerts"],
+        dropped=HISTORY_TABLES,
     )
     report = make_report(db, tmp_path / "r.html")
     assert "No segment history was published" in report.visible
@@ -764,11 +761,7 @@ def test_clusters_only_file_says_so(published_demo, tmp_path):
         published_demo.path,
         tmp_path / "clusters_only.duckdb",
         dropped=[
-            "customer_segments",
-            "segment_summary",
-            "customer_segment_history",
-            "segment_transitions",
-            "customer_alerts",
+            *RFM_TABLES,
             "order_line_reconciliation",
             "quarantined_order_lines",
         ],

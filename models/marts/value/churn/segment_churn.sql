@@ -65,10 +65,17 @@ followed as (
 
 per_segment as (
 
+    -- A row per segment and dates, and one of all customers per dates (the
+    -- rollup's row without segment_name).
     select
-        segment_name,
-        min(segment_rank) as segment_rank,
-        false as is_all_customers,
+        case
+            when grouping(segment_name) = 1 then '(all customers)'
+            else segment_name
+        end as segment_name,
+        case
+            when grouping(segment_name) = 0 then min(segment_rank)
+        end as segment_rank,
+        grouping(segment_name) = 1 as is_all_customers,
         count(*) as active_customers,
         sum(case when has_churned then 1 else 0 end) as churned_customers,
         previous_as_of_date,
@@ -76,21 +83,10 @@ per_segment as (
         is_current_as_of_date
     from followed
     group by
-        segment_name, previous_as_of_date, as_of_date, is_current_as_of_date
-
-    union all
-
-    select
-        '(all customers)' as segment_name,
-        null as segment_rank,
-        true as is_all_customers,
-        count(*) as active_customers,
-        sum(case when has_churned then 1 else 0 end) as churned_customers,
         previous_as_of_date,
         as_of_date,
-        is_current_as_of_date
-    from followed
-    group by previous_as_of_date, as_of_date, is_current_as_of_date
+        is_current_as_of_date,
+        rollup(segment_name)
 
 ),
 
