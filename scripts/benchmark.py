@@ -347,7 +347,7 @@ def write_next_day(history: Path, out: Path, seed: int, day: int) -> None:
             from sampled
             cross join last_day
         """
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     pq.write_table(lines, out)
 
 
