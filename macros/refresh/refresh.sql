@@ -200,15 +200,16 @@
     A line can change the figures of a date only if that date is after the
     first line of the line's order (an order counts for a date once all its
     lines are before it, and a window keeps it by its first line), so the
-    dates after the earliest first line of an order with a new line. #}
-{% macro refreshed_as_of_dates() %}
+    dates after the earliest first line of an order with a new line.
+    `date_column`: the model's column of those dates. #}
+{% macro refreshed_as_of_dates(date_column='as_of_date') %}
     {%- if not is_incremental() %}
     select as_of_date from {{ ref('int_history_as_of_dates_resolved') }}
     {%- else %}
     select as_of_date
     from {{ stored_relation('int_history_as_of_dates_resolved') }}
     where
-        as_of_date not in (select distinct as_of_date from {{ this }})
+        as_of_date not in (select distinct {{ date_column }} from {{ this }})
         or as_of_date > (
             select min(orders.first_line_at)
             from {{ stored_relation('int_orders_aggregated') }} as orders
@@ -235,6 +236,24 @@
         where as_of_date not in (
             select as_of_date
             from {{ stored_relation('int_history_as_of_dates_resolved') }}
+        )
+    {%- endif -%}
+{% endmacro %}
+
+{#- A pre-hook of segment_transitions: on a refresh, the stored flows of
+    pairs of dates that are no longer consecutive as-of dates go (the
+    previous current date, a date past var history_max_as_of_dates, and the
+    pair of the new oldest date, which has no earlier one now). #}
+{% macro drop_stale_date_pairs() %}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where not exists (
+            select 1
+            from {{ stored_relation('int_history_as_of_dates_resolved') }}
+                as dates
+            where
+                dates.as_of_date = {{ this }}.to_as_of_date
+                and dates.previous_as_of_date = {{ this }}.from_as_of_date
         )
     {%- endif -%}
 {% endmacro %}

@@ -3,6 +3,19 @@
 -- Sankey charts. '(new)': not scored at the earlier date (no purchase in its
 -- window yet); '(gone)': not scored at the later date (no purchase in its
 -- window any more: only possible with var lookback_days).
+-- Incremental: a refresh (var refresh_from_stored) recomputes the flows of
+-- the pairs of dates with a date the new lines reach (macro
+-- refreshed_as_of_dates), and drops pairs no longer consecutive.
+{{ config(
+    materialized='incremental',
+    incremental_strategy=(
+        'delete+insert' if target.type == 'duckdb' else 'append'
+    ),
+    unique_key='to_as_of_date',
+    on_schema_change='fail',
+    pre_hook='{{ drop_stale_date_pairs() }}',
+) }}
+
 with
 
 history as (
@@ -31,6 +44,13 @@ date_pairs as (
         as_of_date as to_as_of_date
     from as_of_dates
     where previous_as_of_date is not null
+    {%- if is_incremental() %}
+        and (
+            as_of_date in ({{ refreshed_as_of_dates('to_as_of_date') }})
+            or previous_as_of_date
+            in ({{ refreshed_as_of_dates('to_as_of_date') }})
+        )
+    {%- endif %}
 
 ),
 
