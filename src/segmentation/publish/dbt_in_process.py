@@ -96,10 +96,11 @@ class _LockBusyError(Exception):
     """The cache folder's lock was not free in time."""
 
 
-def parse_arguments(build_args: Sequence[str]) -> list[str]:
+def parse_arguments(build_args: Sequence[str]) -> list[str] | None:
     """The arguments among `build_args` that a parse of the project depends
     on, in their order, each with its value; `--vars` without the
-    COMPILE_TIME_VARS."""
+    COMPILE_TIME_VARS. None when `--vars` is not a mapping: the build then
+    parses on its own and says what is wrong, once."""
     kept: list[str] = []
     args = list(build_args)
     index = 0
@@ -110,23 +111,27 @@ def parse_arguments(build_args: Sequence[str]) -> list[str]:
             if not equals and index + 1 < len(args):
                 index += 1
                 value = args[index]
+            if name == "--vars":
+                value = parse_vars(value)
+                if value is None:
+                    return None
             if equals or value:
-                kept += [name, parse_vars(value) if name == "--vars" else value]
+                kept += [name, value]
         elif arg in PARSE_SWITCHES:
             kept.append(arg)
         index += 1
     return kept
 
 
-def parse_vars(text: str) -> str:
-    """The vars of `--vars` that a parse depends on, as sorted JSON; the text
-    as given when it is not a mapping (the build then says what is wrong)."""
+def parse_vars(text: str) -> str | None:
+    """The vars of `--vars` that a parse depends on, as sorted JSON; None
+    when the text is not a mapping."""
     try:
         given = yaml.safe_load(text)
     except yaml.YAMLError:
-        return text
+        return None
     if not isinstance(given, dict):
-        return text
+        return None
     kept = {k: v for k, v in given.items() if k not in COMPILE_TIME_VARS}
     return json.dumps(kept, sort_keys=True, default=str)
 
@@ -218,7 +223,8 @@ def run_build(parse_cache: Path, dbt_args: Sequence[str]) -> int:
     """Run `dbt <dbt_args>` on the cached parse; dbt's exit code."""
     from dbt.cli.main import dbtRunner
 
-    manifest = cached_parse(parse_cache, parse_arguments(dbt_args[1:]))
+    parse_args = parse_arguments(dbt_args[1:])
+    manifest = None if parse_args is None else cached_parse(parse_cache, parse_args)
     result = dbtRunner(manifest=manifest).invoke(list(dbt_args))
     if result.success:
         return 0

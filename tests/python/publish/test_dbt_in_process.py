@@ -105,6 +105,14 @@ def test_other_vars_are_parsed_in_a_cache_of_their_own(builds):
     assert len([p for p in (tmp / "cache").iterdir() if p.is_dir()]) == 2
 
 
+def test_vars_that_are_not_a_mapping_are_named_once(tmp_path):
+    completed = run_build(tmp_path, "bad", "--vars", "{unclosed: [1")
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 2, output
+    assert output.count("The YAML provided in the --vars argument is not valid") == 1
+    assert parse_arguments(["--vars", "[1, 2]"]) is None
+
+
 def test_a_failed_parse_leaves_the_build_to_say_why(tmp_path):
     completed = run_build(tmp_path, "bad", "--target", "nope")
     output = completed.stdout + completed.stderr
