@@ -258,18 +258,22 @@
     {%- endif -%}
 {% endmacro %}
 
-{#- The config of the dated chain's incremental models: a refresh replaces
-    the rows of the dates macro refreshed_as_of_dates names (delete+insert
-    by as_of_date; Spark, where no refresh runs, takes append) and drops the
-    dates no longer computed. #}
-{% macro as_of_date_incremental_config() %}
+{#- The config of the dated models: a refresh replaces the rows of the
+    dates macro refreshed_as_of_dates names (delete+insert by `date_column`;
+    Spark, where no refresh runs, takes append) and the pre-hook macro
+    `drop_stale` drops the rows no longer computed. A refresh builds what a
+    build of the same project stored, so a changed schema is an error. #}
+{% macro as_of_date_incremental_config(
+    date_column='as_of_date', drop_stale='drop_stale_as_of_dates'
+) %}
     {{ config(
         materialized='incremental',
         incremental_strategy=(
             'delete+insert' if target.type == 'duckdb' else 'append'
         ),
-        unique_key='as_of_date',
-        pre_hook='{{ drop_stale_as_of_dates() }}',
+        unique_key=date_column,
+        on_schema_change='fail',
+        pre_hook='{{ ' ~ drop_stale ~ '() }}',
     ) }}
 {% endmacro %}
 

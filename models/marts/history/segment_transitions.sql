@@ -6,15 +6,7 @@
 -- Incremental: a refresh (var refresh_from_stored) recomputes the flows of
 -- the pairs of dates with a date the new lines reach (macro
 -- refreshed_as_of_dates), and drops pairs no longer consecutive.
-{{ config(
-    materialized='incremental',
-    incremental_strategy=(
-        'delete+insert' if target.type == 'duckdb' else 'append'
-    ),
-    unique_key='to_as_of_date',
-    on_schema_change='fail',
-    pre_hook='{{ drop_stale_date_pairs() }}',
-) }}
+{{ as_of_date_incremental_config('to_as_of_date', 'drop_stale_date_pairs') }}
 
 with
 

@@ -47,6 +47,7 @@ from segmentation.clustering.warm_start import (
     WarmStartError,
     changed_settings,
     settings_refusal,
+    standardised_start,
 )
 
 # Each side fit's outcome is shown with the build's progress lines.
@@ -141,13 +142,10 @@ def _side_start(rows: pd.DataFrame, fm: FeatureMatrix) -> SideStart | WarmStartE
             "the stored fit lacks the centroid of a feature of this run "
             f"({', '.join(missing) or 'a null or infinite centroid'})"
         )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        start = fm.standardise_raw(raw)
-    if not np.isfinite(start).all():
-        return WarmStartError(
-            "a stored centroid lies outside what this run's transforms take "
-            "(a negative value under log1p)"
-        )
+    try:
+        start = standardised_start(fm, raw)
+    except WarmStartError as err:
+        return err
     return SideStart(ids=wide.index.to_numpy(dtype=np.int64), start_z=start)
 
 

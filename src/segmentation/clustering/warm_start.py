@@ -311,6 +311,18 @@ def _check_record(
         )
 
 
+def standardised_start(fm: FeatureMatrix, raw: np.ndarray) -> np.ndarray:
+    """Stored centroids in raw units, in this run's standardised units."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        start = fm.standardise_raw(raw)
+    if not np.isfinite(start).all():
+        raise WarmStartError(
+            "a stored centroid lies outside what this run's transforms take "
+            "(a negative value under log1p)"
+        )
+    return start
+
+
 def start_centroids(
     stored: StoredRun, cfg: SegmentationConfig, fm: FeatureMatrix
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -344,13 +356,7 @@ def start_centroids(
             f"the stored run's model selection chose k={int(chosen.iloc[0])} "
             f"but it holds {len(ids)} clusters"
         )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        start = fm.standardise_raw(raw)
-    if not np.isfinite(start).all():
-        raise WarmStartError(
-            "a stored centroid lies outside what this run's transforms take "
-            "(a negative value under log1p)"
-        )
+    start = standardised_start(fm, raw)
     return start, ids
 
 

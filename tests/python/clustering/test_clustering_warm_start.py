@@ -99,15 +99,21 @@ def stored_run_before(before: pd.DataFrame) -> SegmentationResult:
     return segment_customers(before, CONFIG)
 
 
+def refreshed(
+    now: pd.DataFrame, stored: SegmentationResult, config: dict
+) -> tuple[SegmentationResult, list[str]]:
+    """A refresh's run on `now` from the `stored` run, with its progress
+    lines."""
+    with progress_lines() as lines:
+        result = segment_customers(now, config, stored_run=stored_from(stored))
+    return result, lines
+
+
 @pytest.fixture(scope="module")
 def refresh(
     now: pd.DataFrame, stored_run_before: SegmentationResult
 ) -> tuple[SegmentationResult, list[str]]:
-    with progress_lines() as lines:
-        result = segment_customers(
-            now, CONFIG, stored_run=stored_from(stored_run_before)
-        )
-    return result, lines
+    return refreshed(now, stored_run_before, CONFIG)
 
 
 def fallback(
@@ -378,11 +384,7 @@ def split_before(before: pd.DataFrame) -> SegmentationResult:
 def split_refresh(
     now: pd.DataFrame, split_before: SegmentationResult
 ) -> tuple[SegmentationResult, list[str]]:
-    with progress_lines() as lines:
-        result = segment_customers(
-            now, SPLIT_CONFIG, stored_run=stored_from(split_before)
-        )
-    return result, lines
+    return refreshed(now, split_before, SPLIT_CONFIG)
 
 
 def side_note(result: SegmentationResult, what: str) -> str:
