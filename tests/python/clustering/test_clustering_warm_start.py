@@ -309,23 +309,31 @@ def test_a_centroid_moving_beyond_max_match_distance_is_refused(now, stored_run_
     )
 
 
-def test_the_glue_words_a_fallback_in_vars(now, stored_run_before, capsys):
+def glue_run(
+    now: pd.DataFrame, config: dict, stored: SegmentationResult, capsys
+) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """The dbt glue's K-means tables on `now` from the `stored` run, as
+    table `results` of the connection returned, and what the glue printed."""
     con = duckdb.connect()
     con.register("customers", now)
     con.register("rules", default_naming_rules())
     table = kmeans_results(
         con.sql("select * from customers"),
         con.sql("select * from rules"),
-        {**CONFIG, "k_range": [2, 6]},
-        stored_from(stored_run_before),
+        config,
+        stored_from(stored),
     )
-    out = capsys.readouterr().out
+    con.register("results", table)
+    return con, capsys.readouterr().out
+
+
+def test_the_glue_words_a_fallback_in_vars(now, stored_run_before, capsys):
+    con, out = glue_run(now, {**CONFIG, "k_range": [2, 6]}, stored_run_before, capsys)
     assert (
         "K-means: no warm start, so k is chosen again over var clustering.k_range"
         in out
     )
     assert "var clustering.k_range [2,7] then, [2,6] now" in out
-    con.register("results", table)
     assert con.sql(
         "select run.k_source, run.warm_start_note like '%var clustering.k_range%'"
         " from results where part = 'run'"
@@ -641,8 +649,7 @@ def test_a_split_that_misses_the_stability_floor_is_chosen_again(now):
         "no k reached stability ARI >= 0.95"
         in (stored.split_decisions["reason"].iloc[0])
     )
-    with progress_lines() as lines:
-        result = segment_customers(now, config, stored_run=stored_from(stored))
+    result, lines = refreshed(now, stored, config)
     assert result.run_record.iloc[0]["k_source"] == "stored run"
     assert re.search(
         r": the sub-clusters fitted from the stored ones \(k=\d\) miss config "
@@ -653,23 +660,14 @@ def test_a_split_that_misses_the_stability_floor_is_chosen_again(now):
 
 
 def test_the_glue_words_a_side_fallback_in_vars(now, split_before, capsys):
-    con = duckdb.connect()
-    con.register("customers", now)
-    con.register("rules", default_naming_rules())
-    table = kmeans_results(
-        con.sql("select * from customers"),
-        con.sql("select * from rules"),
-        {**SPLIT_CONFIG, "split_k_range": [2, 3]},
-        stored_from(split_before),
-    )
-    out = capsys.readouterr().out
+    config = {**SPLIT_CONFIG, "split_k_range": [2, 3]}
+    con, out = glue_run(now, config, split_before, capsys)
     assert (
         "K-means: split of cluster 3: no warm start, so its sub-clusters are "
         "chosen again over var clustering.split_k_range: the stored run split "
         "its clusters with other settings: var clustering.split_k_range [2,4] "
         "then, [2,3] now" in out
     )
-    con.register("results", table)
     assert con.sql(
         "select run.side_fits_note like '%var clustering.split_k_range%'"
         " from results where part = 'run'"
