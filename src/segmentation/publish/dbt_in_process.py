@@ -177,10 +177,11 @@ def parse_in_cache(folder: Path, parse_args: Sequence[str]):
 
 
 def cached_parse(parse_cache: Path, parse_args: Sequence[str]):
-    """The project's manifest for `parse_args` from the cache, or None."""
-    parse_cache.mkdir(parents=True, exist_ok=True)
+    """The project's manifest for `parse_args` from the cache, or None (the
+    cache busy or not writable: the build then parses as dbt does)."""
     folder = cache_folder(parse_cache, parse_args)
     try:
+        parse_cache.mkdir(parents=True, exist_ok=True)
         with exclusive_lock(
             folder.with_suffix(".lock"),
             timeout=LOCK_TIMEOUT_SECONDS,
@@ -191,7 +192,7 @@ def cached_parse(parse_cache: Path, parse_args: Sequence[str]):
             folder.mkdir(exist_ok=True)
             os.utime(folder)
             manifest = parse_in_cache(folder, parse_args)
-    except _LockBusyError:
+    except (_LockBusyError, OSError):
         return None
     _prune(parse_cache, keep=KEPT_CACHES)
     return manifest

@@ -113,6 +113,15 @@ def test_vars_that_are_not_a_mapping_are_named_once(tmp_path):
     assert parse_arguments(["--vars", "[1, 2]"]) is None
 
 
+def test_a_cache_that_cannot_be_written_leaves_dbt_to_parse(tmp_path):
+    (tmp_path / "cache").write_text("a file where the cache folder should be")
+    folder = build(tmp_path, "uncached")
+    assert (folder / "target" / "partial_parse.msgpack").is_file()
+    with duckdb.connect(str(folder / "candidate.duckdb"), read_only=True) as con:
+        [(rows,)] = con.sql(f"select count(*) from {SEED}").fetchall()
+    assert rows > 0
+
+
 def test_a_failed_parse_leaves_the_build_to_say_why(tmp_path):
     completed = run_build(tmp_path, "bad", "--target", "nope")
     output = completed.stdout + completed.stderr
