@@ -14,6 +14,11 @@ def print_to_build_output(logger: logging.Logger) -> None:
     One handler per logger and process, pointed at the stdout of the current
     run: dbt may run several builds in one process, each with its own output
     stream."""
+    # Set on every run: code that ran in this process since (a caller's own
+    # handlers, a logging.config call) may have changed them.
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    logger.disabled = False
     for handler in logger.handlers:
         if getattr(handler, _MARK, False):
             try:
@@ -26,5 +31,3 @@ def print_to_build_output(logger: logging.Logger) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", "%H:%M:%S"))
     setattr(handler, _MARK, True)
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
