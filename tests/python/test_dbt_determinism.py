@@ -1,18 +1,13 @@
-"""Same input, same output: scores, segments and K-means clusters do not
-depend on dbt's or DuckDB's thread count, under either tie policy. Under the
-default policy, each build is built, audited and published the way `make run`
-does it, and the published tables are compared."""
+"""Same input, same output: scores, segments, K-means clusters and CLV
+figures do not depend on dbt's or DuckDB's thread count, under either tie
+policy."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from pathlib import Path
 
-import duckdb
 import pytest
-from dbt_project_runner import publish_command, run_dbt
+from dbt_project_runner import run_dbt
 
 from segmentation_dev.datagen import generate_order_lines
 
@@ -47,9 +42,8 @@ def segments(generated_lines, tmp_path_factory):
 
 
 def build_segments(work_dir: Path, data: Path, policy: str, threads: int) -> list:
-    """customer_segments as published (value policy, with the clusters) or as
-    built by `dbt run` (row policy: the clusters read raw figures, not scores,
-    so one policy suffices for them)."""
+    """customer_segments as built, with the clusters under the value policy
+    only: they read raw figures, not scores, so one policy suffices."""
     dbt_vars = {
         "order_inputs": [{"name": "generated", "path": str(data)}],
         "rfm_tie_policy": policy,
@@ -62,37 +56,18 @@ def build_segments(work_dir: Path, data: Path, policy: str, threads: int) -> lis
         f" left join (select customer_id, {CLV_COLUMNS}"
         " from customer_value_predictions) using (customer_id) order by 1"
     )
-    if policy != "value":
-        # Seeds and models only: the data tests do not change any score.
-        run = run_dbt(
-            work_dir,
-            "build",
-            dbt_vars,
-            extra_args=["--resource-type", "seed", "--resource-type", "model"],
-            threads=threads,
-            duckdb_threads=threads,
-        )
-        assert run.returncode == 0, run.output
-        return run.query(query)
-    env = {
-        **os.environ,
-        "SEGMENTATION_THREADS": str(threads),
-        "SEGMENTATION_DUCKDB_THREADS": str(threads),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "GX_ANALYTICS_ENABLED": "false",
-        "TZ": "UTC",
-    }
-    command = publish_command(
-        work_dir / "builds",
-        work_dir / "published",
-        "--vars",
-        json.dumps(dbt_vars),
+    # Seeds and models only: the data tests, the audit and the copy to the
+    # published file change no score.
+    run = run_dbt(
+        work_dir,
+        "build",
+        dbt_vars,
+        extra_args=["--resource-type", "seed", "--resource-type", "model"],
+        threads=threads,
+        duckdb_threads=threads,
     )
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
-    published = work_dir / "published" / "segments.duckdb"
-    with duckdb.connect(str(published), read_only=True) as con:
-        return con.sql(query).fetchall()
+    assert run.returncode == 0, run.output
+    return run.query(query)
 
 
 @pytest.mark.parametrize("policy", ["value", "row"])

@@ -1,7 +1,8 @@
-"""One real run of the whole pipeline per session (dbt on a small CSV, with
-clustering off to keep it short), and, at the same time on the second core,
-one run whose data test fails. Tests read their outcome; the pipeline tests
-that are not about dbt reuse the real build's artifacts."""
+"""One real run of the whole pipeline per test run, shared by the workers
+(dbt on a small CSV, with clustering off to keep it short), and, at the same
+time on the second core, one run whose data test fails. Tests read their
+outcome; the pipeline tests that are not about dbt reuse the real build's
+artifacts."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from built_once import built_once
 from dbt_project_runner import publish_command
 from pipeline_data import ORDERS_CSV, PROJECT_DIR, Verdict
 from publish_helpers import TABLES, make_candidate, metadata, sha256
@@ -58,7 +60,10 @@ def dbt_vars(csv: Path, max_quarantine_share: float) -> str:
 
 @pytest.fixture(scope="session")
 def pipeline_runs(tmp_path_factory) -> PipelineRuns:
-    tmp = tmp_path_factory.mktemp("pipeline")
+    return built_once(tmp_path_factory, "pipeline", run_both)
+
+
+def run_both(tmp: Path) -> PipelineRuns:
     csv = tmp / "orders.csv"
     csv.write_text(ORDERS_CSV)
 
