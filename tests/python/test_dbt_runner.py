@@ -45,6 +45,20 @@ OTHER_VALUES = {
     "alert_aov_period_days": 7,
     "campaign_budget": 5,
     "campaign_interval_z": 2.5,
+    "campaign_responses": {"path": "x.csv", "id": "customer", "response": "r"},
+    "rfm_buckets": 4,
+    "alert_top_segments": ["Champions"],
+    "audience_platforms": ["google"],
+    "audience_clusters": False,
+    "audience_phone_default_country_code": None,
+    "audience_consent": "required",
+    "clv_validation_buckets": 5,
+    "clv_likely_lost_p_alive": 0.3,
+    "churn_alert_monthly_rate": 0.2,
+    "churn_alert_min_customers": 1,
+    "sql_kmeans_k": 3,
+    "sql_kmeans_iterations": 5,
+    "sql_kmeans_tol": None,
 }
 
 
@@ -100,14 +114,20 @@ def test_every_compile_time_var_has_another_value_and_exists():
         assert value != project_vars[name], name
 
 
+# Every feature on, the K-means in SQL too (off on DuckDB by default), so
+# that every node that reads one of the vars is compared.
+ALL_ON = {"sql_kmeans_enabled": True}
+
+
 @pytest.fixture(scope="module")
 def default_parse(tmp_path_factory) -> dict:
-    return what_runs(parsed(tmp_path_factory.mktemp("default"), None))
+    return what_runs(parsed(tmp_path_factory.mktemp("default"), ALL_ON))
 
 
 def test_compile_time_vars_do_not_change_the_parse(tmp_path, default_parse):
     default = default_parse
-    changed = what_runs(parsed(tmp_path / "changed", OTHER_VALUES))
+    assert "model.customer_segmentation.cluster_centroids_sql" in default["nodes"]
+    changed = what_runs(parsed(tmp_path / "changed", ALL_ON | OTHER_VALUES))
     assert default["disabled"] == changed["disabled"]
     assert default["nodes"].keys() == changed["nodes"].keys()
     differing = [
@@ -120,7 +140,10 @@ def test_compile_time_vars_do_not_change_the_parse(tmp_path, default_parse):
 
 def test_a_parse_time_var_does_change_it(tmp_path, default_parse):
     """The comparison above can fail: a var that disables models changes
-    the parse."""
+    the parse, and so does one that decides what a model reads."""
     default = default_parse
-    changed = what_runs(parsed(tmp_path / "changed", {"history_enabled": False}))
+    other = {"history_enabled": False, "campaign_budget_basis": "predicted_clv"}
+    changed = what_runs(parsed(tmp_path / "changed", ALL_ON | other))
     assert default["nodes"].keys() != changed["nodes"].keys()
+    budget = "model.customer_segmentation.segment_budget"
+    assert default["nodes"][budget] != changed["nodes"][budget]

@@ -88,6 +88,20 @@ COMPILE_TIME_VARS = frozenset(
         "alert_aov_period_days",
         "campaign_budget",
         "campaign_interval_z",
+        "campaign_responses",
+        "rfm_buckets",
+        "alert_top_segments",
+        "audience_platforms",
+        "audience_clusters",
+        "audience_phone_default_country_code",
+        "audience_consent",
+        "clv_validation_buckets",
+        "clv_likely_lost_p_alive",
+        "churn_alert_monthly_rate",
+        "churn_alert_min_customers",
+        "sql_kmeans_k",
+        "sql_kmeans_iterations",
+        "sql_kmeans_tol",
     }
 )
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from built_once import built_once
 from dbt_project_runner import publish_command
 from report_pages import Report, make_report
 
@@ -30,7 +31,10 @@ def published_demo(tmp_path_factory: pytest.TempPathFactory) -> PublishedDemo:
     reuse = os.environ.get("SEGMENTATION_REPORT_TEST_DB")
     if reuse:
         return PublishedDemo(Path(reuse))
-    tmp = tmp_path_factory.mktemp("report_published")
+    return built_once(tmp_path_factory, "report_published", _publish_demo)
+
+
+def _publish_demo(tmp: Path) -> PublishedDemo:
     builds, publish = tmp / "builds", tmp / "published"
     run = subprocess.run(
         publish_command(builds, publish, "--skip-audit"),
@@ -42,13 +46,19 @@ def published_demo(tmp_path_factory: pytest.TempPathFactory) -> PublishedDemo:
     return PublishedDemo(publish / "segments.duckdb")
 
 
+def _report(published: PublishedDemo, tmp_path_factory, language: str) -> Report:
+    return built_once(
+        tmp_path_factory,
+        f"report_{language}",
+        lambda folder: make_report(published.path, folder / "r.html", language),
+    )
+
+
 @pytest.fixture(scope="session")
 def report_en(published_demo: PublishedDemo, tmp_path_factory) -> Report:
-    out = tmp_path_factory.mktemp("report_en") / "r.html"
-    return make_report(published_demo.path, out, "en")
+    return _report(published_demo, tmp_path_factory, "en")
 
 
 @pytest.fixture(scope="session")
 def report_fr(published_demo: PublishedDemo, tmp_path_factory) -> Report:
-    out = tmp_path_factory.mktemp("report_fr") / "r.html"
-    return make_report(published_demo.path, out, "fr")
+    return _report(published_demo, tmp_path_factory, "fr")
