@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -279,6 +280,19 @@ def read_csv_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def differences(what: str, got: dict, want: dict, where: Callable) -> list[str]:
+    """The problem of `got` and `want` disagreeing, with the first three keys
+    that differ (`where` writes a key), or none."""
+    differ = sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
+    if not differ:
+        return []
+    examples = ", ".join(
+        f"{where(key)} read {got.get(key)}, expected {want.get(key)}"
+        for key in differ[:3]
+    )
+    return [f"{len(differ)} {what} differ, e.g. {examples}"]
+
+
 def check(name: str) -> list[str]:
     folder = HERE / name
     case = yaml.safe_load((folder / "case.yml").read_text(encoding="utf-8"))
@@ -316,20 +330,9 @@ def check(name: str) -> list[str]:
             "select filename, rec_no, kind from judged where kind is not null"
         ).fetchall()
     }
-    if got_bad != want_bad:
-        differ = sorted(
-            key
-            for key in set(got_bad) | set(want_bad)
-            if got_bad.get(key) != want_bad.get(key)
-        )
-        problems.append(
-            f"{len(differ)} bad lines differ, e.g. "
-            + ", ".join(
-                f"{file}:{line} read {got_bad.get((file, line))}, "
-                f"expected {want_bad.get((file, line))}"
-                for file, line in differ[:3]
-            )
-        )
+    problems += differences(
+        "bad lines", got_bad, want_bad, lambda key: f"{key[0]}:{key[1]}"
+    )
     customers = con.sql(f"""
         with orders as (
             select customer_id, order_id,
@@ -364,15 +367,7 @@ def check(name: str) -> list[str]:
         ]
         for row in read_csv_rows(folder / "expected_customers.csv")
     }
-    if got != want:
-        differ = sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
-        problems.append(
-            f"{len(differ)} customers differ, e.g. "
-            + ", ".join(
-                f"{key}: read {got.get(key)}, expected {want.get(key)}"
-                for key in differ[:3]
-            )
-        )
+    problems += differences("customers", got, want, lambda key: f"{key}:")
     return problems
 
 

@@ -32,7 +32,7 @@ from segmentation.clustering.selection import (
     fit_k,
 )
 from segmentation.clustering.side_warm_start import COMPARE, SideStart, SideStarts
-from segmentation.clustering.warm_start import WarmStartError, fit_from_stored
+from segmentation.clustering.warm_start import WarmStartError
 
 SIZE_COLUMNS = ["k", "cluster_id", "cluster_name", "customers"]
 SUMMARY_COLUMNS = [
@@ -88,14 +88,7 @@ def _warm_fits(
     for k in ks:
         what = f"side-by-side k={k}"
         try:
-            start = warm.start(COMPARE, k)
-            fit, how = fit_from_stored(
-                x_fit,
-                start.start_z,
-                start.ids,
-                params,
-                max_match_distance=warm.max_match_distance,
-            )
+            start, fit, how = warm.fit_from_start(COMPARE, k, x_fit, params)
         except WarmStartError as err:
             instead = f"it is fitted with {warm.setting_name('n_init')} restarts"
             notes.append(warm.fallback_note(what, instead, err))

@@ -14,6 +14,7 @@ centroids goes to the one with the lowest index.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 
 import numpy as np
@@ -62,6 +63,33 @@ def squared_norms(xt: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->j", xt, xt)
 
 
+def _nearest_by_block(
+    xt: np.ndarray, centroids: np.ndarray, labels: np.ndarray, chunk_size: int
+) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
+    """Label the points block by block with their nearest centroid, in place
+    in ``labels``.
+
+    Yields ``(start, stop, block, best)`` once a block's labels are written:
+    the points ``start:stop``, the ``k x chunk`` matrix ``||c||^2 - 2 x.c``
+    (squared distances less ``||x||^2``) and its minimum per point.
+    """
+    n = xt.shape[1]
+    k = centroids.shape[0]
+    minus_two_c = -2.0 * centroids
+    cc = np.einsum("ij,ij->i", centroids, centroids)[:, None]
+    for start in range(0, n, chunk_size):
+        stop = min(start + chunk_size, n)
+        block = minus_two_c @ xt[:, start:stop]
+        block += cc
+        best = block.min(axis=0)
+        lab = labels[start:stop]
+        lab.fill(k - 1)
+        # Walk the centroids from the last to the first: the lowest index wins ties.
+        for j in range(k - 2, -1, -1):
+            np.copyto(lab, j, where=block[j] == best)
+        yield start, stop, block, best
+
+
 def assign_nearest(
     xt: np.ndarray,
     xx: np.ndarray,
@@ -82,21 +110,9 @@ def assign_nearest(
         the squared distance to the assigned centroid (clipped at 0).
     """
     n = xt.shape[1]
-    k = centroids.shape[0]
-    minus_two_c = -2.0 * centroids
-    cc = np.einsum("ij,ij->i", centroids, centroids)[:, None]
     labels = np.empty(n, dtype=np.int32)
     sq_dist = np.empty(n, dtype=np.float64)
-    for start in range(0, n, chunk_size):
-        stop = min(start + chunk_size, n)
-        block = minus_two_c @ xt[:, start:stop]
-        block += cc
-        best = block.min(axis=0)
-        lab = labels[start:stop]
-        lab.fill(k - 1)
-        # Walk the centroids from the last to the first: the lowest index wins ties.
-        for j in range(k - 2, -1, -1):
-            np.copyto(lab, j, where=block[j] == best)
+    for start, stop, _, best in _nearest_by_block(xt, centroids, labels, chunk_size):
         best += xx[start:stop]
         sq_dist[start:stop] = best
     np.maximum(sq_dist, 0.0, out=sq_dist)
@@ -115,22 +131,13 @@ def assign_nearest_two(
     (``inf`` with a single centroid), for bounds that skip later passes."""
     n = xt.shape[1]
     k = centroids.shape[0]
-    minus_two_c = -2.0 * centroids
-    cc = np.einsum("ij,ij->i", centroids, centroids)[:, None]
     labels = np.empty(n, dtype=np.int32)
     sq_dist = np.empty(n, dtype=np.float64)
     sq_next = np.full(n, np.inf, dtype=np.float64)
-    for start in range(0, n, chunk_size):
-        stop = min(start + chunk_size, n)
-        block = minus_two_c @ xt[:, start:stop]
-        block += cc
-        best = block.min(axis=0)
-        lab = labels[start:stop]
-        lab.fill(k - 1)
-        for j in range(k - 2, -1, -1):
-            np.copyto(lab, j, where=block[j] == best)
+    blocks = _nearest_by_block(xt, centroids, labels, chunk_size)
+    for start, stop, block, best in blocks:
         if k > 1:
-            block[lab, np.arange(stop - start)] = np.inf
+            block[labels[start:stop], np.arange(stop - start)] = np.inf
             second = block.min(axis=0)
             second += xx[start:stop]
             sq_next[start:stop] = second

@@ -45,7 +45,7 @@ Policies
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -154,23 +154,25 @@ def parse_feature_specs(
 
 def apply_transform(values: np.ndarray, transform: str) -> np.ndarray:
     """Apply a resolved transform (``none``, ``log1p`` or ``signed_log1p``)."""
-    if transform == "none":
-        return values.astype(np.float64, copy=True)
-    if transform == "log1p":
-        return np.log1p(values)
-    if transform == "signed_log1p":
-        return np.sign(values) * np.log1p(np.abs(values))
-    raise ValueError(f"unknown resolved transform {transform!r}")
+    return _through(np.log1p, values, transform)
 
 
 def inverse_transform(values: np.ndarray, transform: str) -> np.ndarray:
     """Inverse of :func:`apply_transform` (back to raw units)."""
+    return _through(np.expm1, values, transform)
+
+
+def _through(
+    log_or_exp: Callable[[np.ndarray], np.ndarray], values: np.ndarray, transform: str
+) -> np.ndarray:
+    """``values`` through a resolved transform whose log1p is ``log_or_exp``:
+    np.log1p to transform, np.expm1 to go back to raw units."""
     if transform == "none":
         return values.astype(np.float64, copy=True)
     if transform == "log1p":
-        return np.expm1(values)
+        return log_or_exp(values)
     if transform == "signed_log1p":
-        return np.sign(values) * np.expm1(np.abs(values))
+        return np.sign(values) * log_or_exp(np.abs(values))
     raise ValueError(f"unknown resolved transform {transform!r}")
 
 

@@ -105,6 +105,28 @@ class KMeansResult:
         """Number of clusters."""
         return int(self.centroids.shape[0])
 
+    @classmethod
+    def of_run(
+        cls,
+        run: tuple[np.ndarray, np.ndarray, np.ndarray, int, bool],
+        *,
+        best_init: int,
+        init_sample_size: int,
+    ) -> KMeansResult:
+        """The result of a :func:`lloyd` run ``(centroids, labels, sq_dist,
+        n_iter, converged)``: its inertia and cluster sizes counted here."""
+        centroids, labels, sq_dist, n_iter, converged = run
+        return cls(
+            centroids=centroids,
+            labels=labels,
+            inertia=float(sq_dist.sum()),
+            n_iter=n_iter,
+            converged=converged,
+            counts=np.bincount(labels, minlength=len(centroids)).astype(np.int64),
+            best_init=best_init,
+            init_sample_size=init_sample_size,
+        )
+
 
 def _exact_sq_dist(xt: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Exact squared distances ``(len(points), n)`` between points and all columns."""
@@ -418,17 +440,7 @@ def _kmeans(
             chunk_size=chunk_size,
             xx=sxx,
         )
-    centroids, labels, sq_dist, n_iter, converged = best
-    return KMeansResult(
-        centroids=centroids,
-        labels=labels,
-        inertia=float(sq_dist.sum()),
-        n_iter=n_iter,
-        converged=converged,
-        counts=np.bincount(labels, minlength=k).astype(np.int64),
-        best_init=best_init,
-        init_sample_size=sizes[0],
-    )
+    return KMeansResult.of_run(best, best_init=best_init, init_sample_size=sizes[0])
 
 
 def kmeans_from(
@@ -470,9 +482,9 @@ def kmeans_from(
             raise EmptyClusterError(int(np.flatnonzero(counts == 0)[0]), 0)
         step = _update_centroids(xt, labels, sq_dist, start)
         if float(((step - start) ** 2).sum()) <= tol_abs:
-            centroids, n_iter, converged = start.copy(), 0, True
+            run = (start.copy(), labels, sq_dist, 0, True)
         else:
-            centroids, labels, sq_dist, n_iter, converged = lloyd(
+            run = lloyd(
                 xt,
                 start,
                 max_iter=max_iter,
@@ -481,20 +493,13 @@ def kmeans_from(
                 xx=xx,
                 keep_clusters=True,
             )
-    counts = np.bincount(labels, minlength=start.shape[0]).astype(np.int64)
-    if (counts == 0).any():
+    result = KMeansResult.of_run(run, best_init=0, init_sample_size=x.shape[0])
+    if (result.counts == 0).any():
         # The last move of the centroids can still take a cluster's points.
-        raise EmptyClusterError(int(np.flatnonzero(counts == 0)[0]), n_iter)
-    return KMeansResult(
-        centroids=centroids,
-        labels=labels,
-        inertia=float(sq_dist.sum()),
-        n_iter=n_iter,
-        converged=converged,
-        counts=counts,
-        best_init=0,
-        init_sample_size=x.shape[0],
-    )
+        raise EmptyClusterError(
+            int(np.flatnonzero(result.counts == 0)[0]), result.n_iter
+        )
+    return result
 
 
 def predict(

@@ -40,12 +40,15 @@ import pandas as pd
 from segmentation.clustering.config import SegmentationConfig
 from segmentation.clustering.errors import config_key_name
 from segmentation.clustering.features import FeatureMatrix
+from segmentation.clustering.kmeans_core import KMeansResult
 from segmentation.clustering.ordering import Z_PREFIX
+from segmentation.clustering.selection import SelectionParams
 from segmentation.clustering.warm_start import (
     SPLIT_SETTINGS,
     StoredRun,
     WarmStartError,
     changed_settings,
+    fit_from_stored,
     settings_refusal,
     standardised_start,
 )
@@ -116,6 +119,34 @@ class SideStarts:
         if isinstance(found, WarmStartError):
             raise WarmStartError(found.template, *found.keys)
         return found
+
+    def fit_from_start(
+        self,
+        fit: str,
+        key: int,
+        x: np.ndarray,
+        params: SelectionParams,
+        *,
+        what: str = "cluster",
+    ) -> tuple[SideStart, KMeansResult, str]:
+        """One Lloyd run on ``x`` from the :meth:`start` of that side fit
+        (:func:`.warm_start.fit_from_stored`, within ``max_match_distance``):
+        the start, the fit and how it went.
+
+        Raises:
+            WarmStartError: when there is no usable start, a cluster
+                empties or a centroid moves too far.
+        """
+        start = self.start(fit, key)
+        result, how = fit_from_stored(
+            x,
+            start.start_z,
+            start.ids,
+            params,
+            max_match_distance=self.max_match_distance,
+            what=what,
+        )
+        return start, result, how
 
     def warm_note(self, what: str, k: int, how: str) -> str:
         """The note of a side fit that started from the stored one, logged."""

@@ -44,7 +44,7 @@ from segmentation.clustering.selection import (
 )
 from segmentation.clustering.side_warm_start import SPLIT as SPLIT_FIT
 from segmentation.clustering.side_warm_start import SideStart, SideStarts
-from segmentation.clustering.warm_start import WarmStartError, fit_from_stored
+from segmentation.clustering.warm_start import WarmStartError
 
 
 @dataclass(frozen=True)
@@ -96,16 +96,10 @@ def _warm_split(
         else f"its sub-clusters are chosen again over {name('split_k_range')}"
     )
     try:
-        start = warm.start(SPLIT_FIT, cid)
-        k = len(start.ids)
-        fit, how = fit_from_stored(
-            xs,
-            start.start_z,
-            start.ids,
-            params,
-            max_match_distance=warm.max_match_distance,
-            what="sub-cluster",
+        start, fit, how = warm.fit_from_start(
+            SPLIT_FIT, cid, xs, params, what="sub-cluster"
         )
+        k = len(start.ids)
         sel = evaluate_k_range(xs, [k], params, fits={k: fit})
         row = sel.table.iloc[0]
         ari = float(row["stability_ari"])

@@ -129,34 +129,27 @@ def monthly_drop() -> Case:
             "quantity": "quantity",
             "unit_price": "unit_price",
         },
-        reading={
-            "format": "csv",
-            "delimiter": ",",
-            "quote": '"',
-            "header": True,
-            "encoding": "utf-8",
-            "bom": False,
-            "line_end": "\n",
-            "decimal_separator": ".",
-            "thousands": None,
-            "timestamp_format": "%Y-%m-%d %H:%M:%S",
-            "day_boundary": "as written (no zone)",
-            "null_strings": [""],
-            "union_by_name": True,
-            "empty_files": "orders_2024-01.csv has a header and no line; "
+        # Every month's file is written in the same dialect: the last
+        # one's reading facts are those of all.
+        reading=export.reading(
+            encoding="utf-8",
+            timestamp_format="%Y-%m-%d %H:%M:%S",
+            day_boundary="as written (no zone)",
+            union_by_name=True,
+            empty_files="orders_2024-01.csv has a header and no line; "
             "orders_2024-05.csv is 0 bytes: both hold no "
             "order line",
-            "customer_id": "as written",
-            "returns": {
+            customer_id="as written",
+            returns={
                 "rule": "prefix",
                 "pattern": "RMA-",
                 "words": "A line whose order id starts with RMA- is a "
                 "return; its quantity is written positive and its "
                 "amount is subtracted.",
             },
-            "line_key": "order_id + sku (an order never lists a SKU twice)",
-            "currency": {"constant": "EUR", "column": None},
-        },
+            line_key="order_id + sku (an order never lists a SKU twice)",
+            currency={"constant": "EUR", "column": None},
+        ),
         as_of=as_of,
         reporting_currency="EUR",
         rows=truth,

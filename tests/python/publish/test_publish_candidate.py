@@ -31,6 +31,13 @@ def candidates(tmp_path_factory):
     }
 
 
+def publish(candidate, folder, build_id: str, **options):
+    """publish_candidate of TABLES, with metadata naming `build_id`."""
+    return publish_candidate(
+        candidate, folder, tables=TABLES, metadata=metadata(build_id), **options
+    )
+
+
 def header_storage_number(path) -> int:
     """The storage version number in a DuckDB file's main header."""
     with open(path, "rb") as handle:
@@ -123,16 +130,8 @@ def test_metadata_row_has_typed_columns_and_the_callers_values(candidates, tmp_p
 
 
 def test_storage_version_decides_which_duckdb_can_read_the_file(candidates, tmp_path):
-    old = publish_candidate(
-        candidates["a"], tmp_path / "old", tables=TABLES, metadata=metadata("a")
-    )
-    new = publish_candidate(
-        candidates["a"],
-        tmp_path / "new",
-        tables=TABLES,
-        metadata=metadata("a"),
-        storage_version=None,
-    )
+    old = publish(candidates["a"], tmp_path / "old", "a")
+    new = publish(candidates["a"], tmp_path / "new", "a", storage_version=None)
     assert header_storage_number(old) in DUCKDB_14_READABLE
     assert header_storage_number(new) not in DUCKDB_14_READABLE
     with duckdb.connect(str(new), read_only=True) as con:
@@ -143,16 +142,9 @@ def test_storage_version_decides_which_duckdb_can_read_the_file(candidates, tmp_
 def test_modes_of_folder_and_file_are_set_whatever_the_umask(candidates, tmp_path):
     old_umask = os.umask(0o077)
     try:
-        default = publish_candidate(
-            candidates["a"], tmp_path / "d", tables=TABLES, metadata=metadata("a")
-        )
-        custom = publish_candidate(
-            candidates["a"],
-            tmp_path / "c",
-            tables=TABLES,
-            metadata=metadata("a"),
-            dir_mode=0o755,
-            file_mode=0o644,
+        default = publish(candidates["a"], tmp_path / "d", "a")
+        custom = publish(
+            candidates["a"], tmp_path / "c", "a", dir_mode=0o755, file_mode=0o644
         )
     finally:
         os.umask(old_umask)
@@ -186,15 +178,11 @@ def read_in_other_process(path) -> list:
 
 
 def test_open_reader_keeps_old_data_and_new_reader_sees_new(candidates, tmp_path):
-    published = publish_candidate(
-        candidates["a"], tmp_path, tables=TABLES, metadata=metadata("build_a")
-    )
+    published = publish(candidates["a"], tmp_path, "build_a")
     old_reader = duckdb.connect(str(published), read_only=True)
     try:
         # The open read-only connection does not stop the publish.
-        publish_candidate(
-            candidates["b"], tmp_path, tables=TABLES, metadata=metadata("build_b")
-        )
+        publish(candidates["b"], tmp_path, "build_b")
         old_rows = old_reader.execute(SNAPSHOT_SQL).fetchall()
         new_rows = read_in_other_process(published)
         # DuckDB caches one database instance per path and process: while
@@ -212,9 +200,7 @@ def test_open_reader_keeps_old_data_and_new_reader_sees_new(candidates, tmp_path
 
 
 def test_missing_table_fails_and_leaves_the_published_file(candidates, tmp_path):
-    published = publish_candidate(
-        candidates["a"], tmp_path, tables=TABLES, metadata=metadata("build_a")
-    )
+    published = publish(candidates["a"], tmp_path, "build_a")
     before = sha256(published)
     with pytest.raises(PublishError) as raised:
         publish_candidate(
@@ -235,9 +221,7 @@ def test_missing_table_fails_and_leaves_the_published_file(candidates, tmp_path)
 
 def test_missing_candidate_fails_clearly(tmp_path):
     with pytest.raises(PublishError, match="does not exist"):
-        publish_candidate(
-            tmp_path / "nope.duckdb", tmp_path, tables=TABLES, metadata=metadata("x")
-        )
+        publish(tmp_path / "nope.duckdb", tmp_path, "x")
 
 
 def test_stale_working_files_of_a_killed_run_are_removed(candidates, tmp_path):
@@ -249,7 +233,7 @@ def test_stale_working_files_of_a_killed_run_are_removed(candidates, tmp_path):
         path.write_bytes(b"half a file")
     (tmp_path / ".segments.build_x.4242.tmp.duckdb.spill").mkdir()
     (tmp_path / "notes.txt").write_text("not ours")
-    publish_candidate(candidates["a"], tmp_path, tables=TABLES, metadata=metadata("a"))
+    publish(candidates["a"], tmp_path, "a")
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         ".segments.lock",
         "notes.txt",
