@@ -26,7 +26,9 @@ def built_once(
     first worker that asks; the others wait for it and get a copy of what it
     returned (pickled). A build that raised is tried again by the next
     worker, so each reports the failure. The value must not be changed by
-    the tests, nor the files in `folder`: other workers read them too."""
+    the tests, nor the files in `folder`: other workers read them too. Its
+    classes must live in a module of their own, not in a conftest.py: pytest
+    imports every conftest as `conftest`, so pickle cannot find them."""
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # the run's folder, above each worker's own

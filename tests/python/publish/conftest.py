@@ -9,40 +9,16 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 from built_once import built_once
 from dbt_project_runner import publish_command
-from pipeline_data import ORDERS_CSV, PROJECT_DIR, Verdict
+from pipeline_data import ORDERS_CSV, PROJECT_DIR, AuditCall, PipelineRuns, Verdict
 from publish_helpers import TABLES, make_candidate, metadata, sha256
 
-from segmentation.publish import PipelineResult, publish_candidate, run_pipeline
-
-
-@dataclass
-class AuditCall:
-    candidate: Path
-    published_existed: bool
-    customers: int
-
-
-@dataclass
-class PipelineRuns:
-    ok: PipelineResult
-    ok_out: str
-    ok_err: str
-    ok_publish_dir: Path
-    ok_builds_dir: Path
-    audit_calls: list[AuditCall]
-    failed_code: int
-    failed_out: str
-    failed_err: str
-    failed_publish_dir: Path
-    failed_builds_dir: Path
-    failed_published_sha: str
+from segmentation.publish import publish_candidate, run_pipeline
 
 
 def dbt_vars(csv: Path, max_quarantine_share: float) -> str:

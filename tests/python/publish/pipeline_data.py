@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from segmentation.publish import PipelineResult
+
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 
 ORDERS_CSV = (
@@ -28,3 +30,28 @@ class Verdict:
     success: bool
     failures: list[str]
     report_path: Path | None = None
+
+
+# What the session's pipeline runs left for the tests to read; here, not in
+# conftest, so that it pickles (tests/python/built_once.py).
+@dataclass
+class AuditCall:
+    candidate: Path
+    published_existed: bool
+    customers: int
+
+
+@dataclass
+class PipelineRuns:
+    ok: PipelineResult
+    ok_out: str
+    ok_err: str
+    ok_publish_dir: Path
+    ok_builds_dir: Path
+    audit_calls: list[AuditCall]
+    failed_code: int
+    failed_out: str
+    failed_err: str
+    failed_publish_dir: Path
+    failed_builds_dir: Path
+    failed_published_sha: str

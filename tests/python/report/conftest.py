@@ -12,18 +12,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from built_once import built_once
 from dbt_project_runner import publish_command
-from report_pages import Report, make_report
-
-
-@dataclass(frozen=True)
-class PublishedDemo:
-    path: Path
+from report_pages import PublishedDemo, Report, make_report
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,14 @@ SEED_TRANSLATIONS = PROJECT_DIR / "seeds" / "seed_translations.csv"
 
 
 @dataclass(frozen=True)
+class PublishedDemo:
+    """A published file of the demo data (conftest.py); here, not in
+    conftest, so that it pickles (tests/python/built_once.py)."""
+
+    path: Path
+
+
+@dataclass(frozen=True)
 class Report:
     html: Path
     text: str  # the whole file
