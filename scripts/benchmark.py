@@ -5,7 +5,7 @@ machine. Prints figures and checks that every implementation gives every
 customer the same scores; asserts nothing about time (docs/benchmark.md).
 
 Usage: python scripts/benchmark.py [--lines 10000000] [--pandas-max 10000000]
-    [--skip-publish]
+    [--skip-publish] [--keep-work]
 
 Each step runs in a process of its own, timed on the wall clock, with its
 peak resident memory from wait4 (the largest process of its tree: dbt and
@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -422,12 +423,30 @@ def main(argv: list[str] | None = None) -> int:
         "--skip-publish", action="store_true", help="leave out the whole publish"
     )
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--keep-work",
+        action="store_true",
+        help="keep the builds, published files and scores under generated/",
+    )
     args = parser.parse_args(argv)
     result = bench(
         args.lines, args.lines <= args.pandas_max, not args.skip_publish, args.seed
     )
     report(result)
+    work = OUT_DIR / f"bench_{args.lines}"
+    if args.keep_work:
+        print(f"kept {folder_gib(work):.1f} GiB of builds and scores in {work}")
+    else:
+        # Builds are several times the input (34 GiB at 50M lines) and
+        # nothing reads them again; the generated input is kept for reruns.
+        print(f"removing {folder_gib(work):.1f} GiB of builds and scores in {work}")
+        shutil.rmtree(work)
     return 0
+
+
+def folder_gib(folder: Path) -> float:
+    files = (path for path in folder.rglob("*") if path.is_file())
+    return sum(path.lstat().st_size for path in files) / 2**30
 
 
 if __name__ == "__main__":
