@@ -35,6 +35,7 @@ from segmentation.clustering.side_warm_start import COMPARE, SideStart, SideStar
 from segmentation.clustering.warm_start import WarmStartError
 
 SIZE_COLUMNS = ["k", "cluster_id", "cluster_name", "customers"]
+ASSIGNMENT_COLUMNS = ["customer_id", "k", "cluster_id", "cluster_name"]
 SUMMARY_COLUMNS = [
     "k",
     "min_cluster_share",
@@ -54,8 +55,9 @@ class Comparison:
     """Outcome of :func:`compare_k_values`.
 
     Attributes:
-        assignments: Long table ``customer_id``, ``k``, ``cluster_id``,
-            ``cluster_name`` (one row per customer and k).
+        labels: Per k, each customer's cluster id (in the rows of
+            ``customer_ids``) and the names of its clusters: what
+            :attr:`assignments` is built from.
         summary: One row per k (:data:`SUMMARY_COLUMNS`); shares count all
             customers, the quality measures come from the fit customers.
         sizes: One row per k and cluster: ``k``, ``cluster_id``,
@@ -66,11 +68,35 @@ class Comparison:
             run: what it did, or why it fitted that k in full.
     """
 
-    assignments: pd.DataFrame
+    customer_ids: np.ndarray
+    labels: Mapping[int, tuple[np.ndarray, Mapping[int, str]]]
     summary: pd.DataFrame
     sizes: pd.DataFrame
     centroids: pd.DataFrame
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def assignments(self) -> pd.DataFrame:
+        """Long table ``customer_id``, ``k``, ``cluster_id``, ``cluster_name``
+        (one row per customer and k). Built when asked, not kept: at millions
+        of customers it is the run's largest table (about 1 GiB at 5M
+        customers and three k), and the warehouse keeps only the sizes."""
+        parts = [
+            pd.DataFrame(
+                {
+                    "customer_id": self.customer_ids,
+                    "k": k,
+                    "cluster_id": cluster_id,
+                    "cluster_name": pd.Series(cluster_id)
+                    .map(name_of)
+                    .to_numpy(dtype=object),
+                }
+            )
+            for k, (cluster_id, name_of) in self.labels.items()
+        ]
+        if not parts:
+            return pd.DataFrame(columns=ASSIGNMENT_COLUMNS)
+        return pd.concat(parts, ignore_index=True)
 
 
 def _warm_fits(
@@ -128,9 +154,9 @@ def compare_k_values(
     ks = sorted({int(k) for k in ks})
     z_columns = [Z_PREFIX + f for f in features.features]
     if not ks:
-        empty = pd.DataFrame(columns=["customer_id", "k", "cluster_id", "cluster_name"])
         return Comparison(
-            empty,
+            features.customer_ids,
+            {},
             pd.DataFrame(columns=SUMMARY_COLUMNS),
             pd.DataFrame(columns=SIZE_COLUMNS).astype(
                 {"k": "int64", "cluster_id": "int64", "customers": "int64"}
@@ -167,7 +193,7 @@ def compare_k_values(
             # stored run's), its fit did not: the same fit_k, not measured.
             fits[k] = fit_k(x_fit, k, params)
     n = features.x.shape[0]
-    long_parts = []
+    labels = {}
     summary_rows = []
     size_parts = []
     centroid_parts = []
@@ -189,18 +215,7 @@ def compare_k_values(
             )
             name_of = dict(zip(names["cluster_id"], names["cluster_name"], strict=True))
         name_array = np.array([name_of[i] for i in lab.ids], dtype=object)
-        long_parts.append(
-            pd.DataFrame(
-                {
-                    "customer_id": features.customer_ids,
-                    "k": k,
-                    "cluster_id": lab.cluster_id.astype(np.int64),
-                    "cluster_name": name_array[
-                        np.searchsorted(lab.ids, lab.cluster_id)
-                    ],
-                }
-            )
-        )
+        labels[k] = (lab.cluster_id.astype(np.int64), name_of)
         size_parts.append(
             pd.DataFrame(
                 {
@@ -234,7 +249,8 @@ def compare_k_values(
             }
         )
     return Comparison(
-        assignments=pd.concat(long_parts, ignore_index=True),
+        customer_ids=features.customer_ids,
+        labels=labels,
         summary=pd.DataFrame(summary_rows, columns=SUMMARY_COLUMNS),
         sizes=pd.concat(size_parts, ignore_index=True),
         centroids=pd.concat(centroid_parts, ignore_index=True),

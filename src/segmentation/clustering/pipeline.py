@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from segmentation.clustering.compare import compare_k_values
+from segmentation.clustering.compare import Comparison, compare_k_values
 from segmentation.clustering.config import SegmentationConfig, parse_config
 from segmentation.clustering.errors import (
     InputDataError,
@@ -106,8 +106,10 @@ class SegmentationResult:
             ``match_distance``. Pass it back as ``previous_centroids`` next run.
         sub_clusters: One row per sub-cluster of split clusters.
         split_decisions: One row per oversized cluster.
-        comparison_assignments: ``customer_id``, ``k``, ``cluster_id``,
-            ``cluster_name`` for every k of ``compare_k``.
+        comparison: The side-by-side k (:class:`compare.Comparison`); its
+            ``assignments`` (``customer_id``, ``k``, ``cluster_id``,
+            ``cluster_name`` for every k of ``compare_k``) are built when
+            asked.
         comparison_summary: One row per k of ``compare_k``.
         comparison_sizes: One row per k of ``compare_k`` and cluster:
             ``k``, ``cluster_id``, ``cluster_name``, ``customers``.
@@ -132,13 +134,17 @@ class SegmentationResult:
     centroids: pd.DataFrame
     sub_clusters: pd.DataFrame
     split_decisions: pd.DataFrame
-    comparison_assignments: pd.DataFrame
+    comparison: Comparison
     comparison_summary: pd.DataFrame
     comparison_sizes: pd.DataFrame
     feature_report: pd.DataFrame
     outliers: OutlierResult
     run_record: pd.DataFrame
     side_centroids: pd.DataFrame
+
+    @property
+    def comparison_assignments(self) -> pd.DataFrame:
+        return self.comparison.assignments
 
 
 def _centroid_table(
@@ -432,7 +438,7 @@ def segment_customers(
         centroids=centroids,
         sub_clusters=split.sub_clusters,
         split_decisions=split.decisions,
-        comparison_assignments=comparison.assignments,
+        comparison=comparison,
         comparison_summary=comparison.summary,
         comparison_sizes=comparison.sizes,
         feature_report=fm.report,
