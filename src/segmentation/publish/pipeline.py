@@ -37,6 +37,7 @@ from segmentation.publish.dbt_build import DbtBuildResult, DbtNodeFailure, run_d
 from segmentation.publish.errors import PublishError
 from segmentation.publish.failure_reasons import failure_reasons
 from segmentation.publish.manifest import mart_tables
+from segmentation.publish.memory_limit import memory_limit
 from segmentation.publish.publisher import (
     DEFAULT_LOCK_TIMEOUT,
     DEFAULT_STORAGE_VERSION,
@@ -102,6 +103,12 @@ def run_pipeline(
     publish = _under(project, publish_dir)
     builds = _under(project, builds_dir)
     unchanged = f"The published file {publish / PUBLISHED_NAME} is unchanged."
+    try:
+        # Checked before dbt, whose connections read the same env var.
+        memory_limit()
+    except ValueError as error:
+        print(f"{error}. {unchanged}", file=err)
+        return PipelineResult(EXIT_DBT_FAILED, None, None, None)
     try:
         build = new_build(builds)
     except OSError as error:

@@ -141,7 +141,7 @@ def _write(
 ) -> None:
     try:
         write_published_copy(candidate, temp, refs, metadata, storage_version)
-    except CandidateContentError as err:
+    except (CandidateContentError, ValueError) as err:  # ValueError: memory limit
         raise PublishError(f"cannot publish {candidate}: {err}. {unchanged}") from err
     except (duckdb.Error, OSError) as err:
         raise PublishError(

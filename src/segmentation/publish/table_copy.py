@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import duckdb
 
+from segmentation.publish.memory_limit import memory_limit
 from segmentation.publish.metadata import (
     METADATA_TABLE,
     PublishMetadata,
@@ -63,7 +64,10 @@ def write_published_copy(
 ) -> dict[str, int]:
     """Write `target` (which must not exist) with `tables` copied from
     `candidate` plus the metadata table; return the row count of each table."""
-    con = duckdb.connect(":memory:", config={"temp_directory": f"{target}.spill"})
+    con = duckdb.connect(
+        ":memory:",
+        config={"temp_directory": f"{target}.spill", "memory_limit": memory_limit()},
+    )
     try:
         source = candidate_alias(candidate)
         con.execute(f"ATTACH {literal(str(candidate))} AS {quote(source)} (READ_ONLY)")
