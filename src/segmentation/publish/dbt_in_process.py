@@ -105,6 +105,8 @@ COMPILE_TIME_VARS = frozenset(
     }
 )
 
+NO_VARS = json.dumps({})  # what parse_vars makes of vars that are all compile-time
+
 
 class _LockBusyError(Exception):
     """The cache folder's lock was not free in time."""
@@ -113,8 +115,9 @@ class _LockBusyError(Exception):
 def parse_arguments(build_args: Sequence[str]) -> list[str] | None:
     """The arguments among `build_args` that a parse of the project depends
     on, in their order, each with its value; `--vars` without the
-    COMPILE_TIME_VARS. None when `--vars` is not a mapping: the build then
-    parses on its own and says what is wrong, once."""
+    COMPILE_TIME_VARS, and left out when none other remains: a parse with
+    no vars is the same parse. None when `--vars` is not a mapping: the
+    build then parses on its own and says what is wrong, once."""
     kept: list[str] = []
     args = list(build_args)
     index = 0
@@ -129,7 +132,9 @@ def parse_arguments(build_args: Sequence[str]) -> list[str] | None:
                 value = parse_vars(value)
                 if value is None:
                     return None
-            if equals or value:
+                if value != NO_VARS:
+                    kept += [name, value]
+            elif equals or value:
                 kept += [name, value]
         elif arg in PARSE_SWITCHES:
             kept.append(arg)

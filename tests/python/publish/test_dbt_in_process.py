@@ -1,6 +1,7 @@
 """The publish's dbt build runs on a parse kept from one build to the next:
-the second build with the same arguments is parsed partially by dbt, in the
-cache, and neither build parses on its own; each writes its own file."""
+the second build, whose vars differ only in compile-time ones, is parsed
+partially by dbt, in the cache, and neither build parses on its own; each
+writes its own file."""
 
 from __future__ import annotations
 
@@ -66,11 +67,13 @@ def run_build(tmp_path: Path, name: str, *args: str) -> subprocess.CompletedProc
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory) -> tuple[Path, list[Path]]:
     tmp = tmp_path_factory.mktemp("in_process")
-    other_vars = ["--vars", json.dumps({"rfm_tie_policy": "value"})]
+    # Compile-time vars only: the same parse as none at all.
+    same_parse = ["--vars", json.dumps({"rfm_tie_policy": "row"})]
+    other_parse = ["--vars", json.dumps({"history_enabled": False})]
     return tmp, [
         build(tmp, "first"),
-        build(tmp, "second"),
-        build(tmp, "other", *other_vars),
+        build(tmp, "second", *same_parse),
+        build(tmp, "other", *other_parse),
     ]
 
 
@@ -153,11 +156,12 @@ def test_only_what_a_parse_depends_on_keys_the_cache():
         "--profiles-dir",
         "/p",
     ]
-    # Another as-of date compiles other SQL from the same parse; a var that
-    # turns models off is another parse.
-    assert parse_arguments(["--vars", "{as_of_date: 2011-01-01}"]) == [
-        "--vars",
-        "{}",
+    # Another as-of date compiles other SQL from the same parse as no vars
+    # at all; a var that turns models off is another parse.
+    assert parse_arguments(["--vars", "{as_of_date: 2011-01-01}"]) == []
+    assert parse_arguments(["--vars", "{}", "--target", "dev"]) == [
+        "--target",
+        "dev",
     ]
     assert parse_arguments(["--vars", "{clustering_enabled: true}"]) != (
         parse_arguments(["--vars", "{clustering_enabled: false}"])
