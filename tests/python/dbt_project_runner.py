@@ -4,18 +4,23 @@ would, so tests see the same errors and tables a user sees."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import yaml
+from built_once import built_once_in
 
 # Vars a parse does not depend on, shared with the publish's parse cache.
 from segmentation.publish.dbt_in_process import COMPILE_TIME_VARS
@@ -86,6 +91,17 @@ def publish_command(builds_dir: Path, publish_dir: Path, *args: str) -> list[str
 _in_process = threading.Lock()
 # Pickled, so that each run gets a fresh copy.
 _parsed_manifests: dict[str, bytes] = {}
+# The test run's folder, where each parse is kept for all its workers
+# (share_parses_in); None keeps each parse in the process that made it.
+_shared_parses: Path | None = None
+
+
+def share_parses_in(run_folder: Path) -> None:
+    """Keep each parse in `run_folder`, shared by every pytest-xdist worker
+    of the test run: a worker then loads a parse another one made instead of
+    parsing the project again."""
+    global _shared_parses
+    _shared_parses = run_folder
 
 
 def parse_key(dbt_vars: dict | None) -> str:
@@ -147,7 +163,7 @@ def run_dbt(
     if executable or not _in_process.acquire(blocking=False):
         return _run_dbt_executable(args, {**env, **(extra_env or {})}, db_path)
     try:
-        return _run_dbt_in_process(args, ["parse", *common], env, db_path, dbt_vars)
+        return _run_dbt_in_process(args, env, db_path, dbt_vars)
     finally:
         _in_process.release()
 
@@ -203,12 +219,16 @@ def _release_duckdb() -> None:
         environment.close()
 
 
+class _ParseFailedError(Exception):
+    """dbt could not parse the project; `run` says why."""
+
+    def __init__(self, run: DbtRun) -> None:
+        super().__init__(run.output)
+        self.run = run
+
+
 def _run_dbt_in_process(
-    args: list[str],
-    parse_args: list[str],
-    env: dict,
-    db_path: Path,
-    dbt_vars: dict | None,
+    args: list[str], env: dict, db_path: Path, dbt_vars: dict | None
 ) -> DbtRun:
     from dbt.cli.main import dbtRunner
 
@@ -220,6 +240,15 @@ def _run_dbt_in_process(
         if event.info.level != "debug":
             lines.append(event.info.msg)
 
+    def parse(folder: Path) -> bytes:
+        """The project parsed with the run's vars, its files in `folder`,
+        pickled."""
+        parse_args = _parse_arguments(args, folder)
+        parsed = dbtRunner(callbacks=[keep_console_events]).invoke(parse_args)
+        if not parsed.success:
+            raise _ParseFailedError(DbtRun(2, _output(lines, printed, parsed), db_path))
+        return pickle.dumps(parsed.result)
+
     printed = io.StringIO()
     with (
         _environment(env),
@@ -227,24 +256,62 @@ def _run_dbt_in_process(
         contextlib.redirect_stderr(printed),
     ):
         try:
-            key = parse_key(dbt_vars)
-            if key not in _parsed_manifests:
-                parsed = dbtRunner(callbacks=[keep_console_events]).invoke(parse_args)
-                if not parsed.success:
-                    return DbtRun(2, _output(lines, printed, parsed), db_path)
-                _parsed_manifests[key] = pickle.dumps(parsed.result)
-            # A copy for each run: dbt writes compiled code and injected CTEs
-            # into the manifest it runs, and skips what it marked as done.
-            manifest = _fresh_copy(_parsed_manifests[key])
+            if args[0] == "parse":
+                # What is asked for is a parse, with its artefacts.
+                manifest = None
+            else:
+                # A copy for each run: dbt writes compiled code and injected
+                # CTEs into the manifest it runs, and skips what it marked
+                # as done.
+                manifest = _fresh_copy(_parsed(parse_key(dbt_vars), parse))
             result = dbtRunner(
                 manifest=manifest, callbacks=[keep_console_events]
             ).invoke(args)
+        except _ParseFailedError as failed:
+            return failed.run
         finally:
             _release_duckdb()
     # The dbt executable's exit codes: 1 when a node failed, 2 when dbt
     # itself could not run the command.
     returncode = 0 if result.success else (2 if result.exception else 1)
     return DbtRun(returncode, _output(lines, printed, result), db_path)
+
+
+def _parsed(key: str, parse: Callable[[Path], bytes]) -> bytes:
+    """The pickled parse of `key`: kept in this process, else in the run's
+    folder (made there by the first worker that needs it), else `parse`d
+    in a folder of its own."""
+    if key not in _parsed_manifests:
+        if _shared_parses is None:
+            folder = Path(tempfile.mkdtemp(prefix="dbt_parse_"))
+            try:
+                _parsed_manifests[key] = parse(folder)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+        else:
+            digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+            _parsed_manifests[key] = built_once_in(
+                _shared_parses, f"dbt_parse_{digest}", parse
+            )
+    return _parsed_manifests[key]
+
+
+def _parse_arguments(args: list[str], folder: Path) -> list[str]:
+    """`dbt parse` with the project, profile and vars of `args` (a dbt
+    command), writing its files to `folder`: no JSON artefacts, since the
+    manifest is used as it is returned."""
+    kept = ["parse"]
+    for name in ("--project-dir", "--profiles-dir", "--vars"):
+        if name in args:
+            kept += [name, args[args.index(name) + 1]]
+    return [
+        *kept,
+        "--target-path",
+        str(folder / "target"),
+        "--log-path",
+        str(folder / "logs"),
+        "--no-write-json",
+    ]
 
 
 def _fresh_copy(pickled: bytes):
