@@ -22,6 +22,8 @@ import duckdb
 import yaml
 from built_once import built_once_in
 
+from segmentation.publish.builds import PARSE_CACHE
+
 # Vars a parse does not depend on, shared with the publish's parse cache.
 from segmentation.publish.dbt_in_process import COMPILE_TIME_VARS
 
@@ -86,6 +88,20 @@ def publish_command(builds_dir: Path, publish_dir: Path, *args: str) -> list[str
         str(publish_dir),
         *args,
     ]
+
+
+def with_shared_parse_cache(builds_dir: Path) -> Path:
+    """`builds_dir`, made, with the publish's parse cache (builds.PARSE_CACHE)
+    a link to one folder of the test run (share_parses_in), so that
+    publishes into other folders with the same dbt arguments parse the
+    project once. The cache is made for builds that share it: a lock per
+    parse. Without a shared folder, the cache stays the folder's own."""
+    builds_dir.mkdir(parents=True, exist_ok=True)
+    if _shared_parses is not None:
+        shared = _shared_parses / "publish_parse_cache"
+        shared.mkdir(exist_ok=True)
+        (builds_dir / PARSE_CACHE).symlink_to(shared, target_is_directory=True)
+    return builds_dir
 
 
 _in_process = threading.Lock()

@@ -164,11 +164,13 @@ def cache_folder(parse_cache: Path, parse_args: Sequence[str]) -> Path:
 def parse_in_cache(folder: Path, parse_args: Sequence[str]):
     """dbt's parse in `folder` (a partial parse when dbt can), or None when
     it failed; the profile points at the cache's own candidate file, which
-    a parse never opens."""
+    a parse never opens, by its real path: dbt parses everything again when
+    the profile's path differs, as it would for a cache reached through
+    another link."""
     from dbt.cli.main import dbtRunner
 
     saved = os.environ.get(DB_PATH_ENV)
-    os.environ[DB_PATH_ENV] = str(folder / CANDIDATE_NAME)
+    os.environ[DB_PATH_ENV] = str(folder.resolve() / CANDIDATE_NAME)
     try:
         parsed = dbtRunner().invoke(
             [

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from built_once import built_once
-from dbt_project_runner import publish_command
+from dbt_project_runner import publish_command, with_shared_parse_cache
 from report_pages import PublishedDemo, Report, make_report
 
 
@@ -29,7 +29,7 @@ def published_demo(tmp_path_factory: pytest.TempPathFactory) -> PublishedDemo:
 
 
 def _publish_demo(tmp: Path) -> PublishedDemo:
-    builds, publish = tmp / "builds", tmp / "published"
+    builds, publish = with_shared_parse_cache(tmp / "builds"), tmp / "published"
     run = subprocess.run(
         publish_command(builds, publish, "--skip-audit"),
         capture_output=True,
