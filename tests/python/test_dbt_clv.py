@@ -407,38 +407,45 @@ def test_predictions_in_sql_without_stored_parameters_name_the_var(demo_dir, dem
     assert "need var clv_parameters" in run.output
 
 
+# The CLV vars reach the Python models through their config, so each set of
+# them is a parse of the project of its own. The holdout's check is in SQL
+# (the histories) and the discount rate's in Python (the fit's settings):
+# one set holds both, and each run selects the model whose check it shows.
+HISTORIES = "int_customers_purchases_summarised"
+BAD_HOLDOUT_AND_RATE = {"clv_holdout_days": 3000, "clv_annual_discount_rate": 1.5}
+
+
 @pytest.mark.parametrize(
-    ("dbt_vars", "expected"),
+    ("dbt_vars", "models", "expected"),
     [
         (
             {"clv_min_repeat_customers": 100_000},
+            [HISTORIES, "int_clv_parameters"],
             "customers with a repeat purchase, fewer than the 100,000 the fit "
             "needs. var clv_min_repeat_customers is 100000",
         ),
         (
             {"clv_max_iterations": 10},
+            [HISTORIES, "int_clv_parameters"],
             "iteration limit 10 reached",
         ),
         (
-            {"clv_holdout_days": 3000},
+            BAD_HOLDOUT_AND_RATE,
+            [HISTORIES, "int_clv_parameters"],
             "var clv_holdout_days = 3000 moves the as-of date back to",
         ),
-        ({"clv_annual_discount_rate": 1.5}, "var clv_annual_discount_rate is 1.5"),
+        # The histories of the demo build, with the default holdout.
+        (
+            BAD_HOLDOUT_AND_RATE,
+            ["int_clv_parameters"],
+            "var clv_annual_discount_rate is 1.5",
+        ),
     ],
 )
 def test_a_fit_that_cannot_be_trusted_stops_the_build_naming_the_var(
-    demo_dir, demo, dbt_vars, expected
+    demo_dir, demo, dbt_vars, models, expected
 ):
-    run = run_dbt(
-        demo_dir,
-        "run",
-        dbt_vars,
-        extra_args=[
-            "--select",
-            "int_customers_purchases_summarised",
-            "int_clv_parameters",
-        ],
-    )
+    run = run_dbt(demo_dir, "run", dbt_vars, extra_args=["--select", *models])
     assert run.returncode != 0
     assert expected in " ".join(run.output.split()), run.output[-3000:]
 
