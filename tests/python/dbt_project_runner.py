@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 import yaml
-from built_once import built_once_in
+from built_once import built_once, built_once_in
 
 from segmentation.publish.builds import PARSE_CACHE
 
@@ -362,6 +362,23 @@ def reused_demo_build() -> DbtRun | None:
             f"({log}) there"
         )
     return DbtRun(0, log.read_text(errors="replace"), db_path)
+
+
+def demo_build(tmp_path_factory) -> DbtRun:
+    """The build of the demo data with the default vars and every test: the
+    one `make test` made (reused_demo_build), else one made for the whole
+    test run. Tests read it; one that changes it works on a copy of its
+    file."""
+    reused = reused_demo_build()
+    if reused is not None:
+        return reused
+
+    def build(folder: Path) -> DbtRun:
+        run = run_dbt(folder, "build")
+        assert run.returncode == 0, run.output[-5000:]
+        return run
+
+    return built_once(tmp_path_factory, "demo_build", build)
 
 
 def reused_demo_manifest() -> dict | None:

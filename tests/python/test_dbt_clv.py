@@ -26,8 +26,8 @@ from campaign_expectations import playbook_weights
 from dbt_project_runner import (
     PROJECT_DIR,
     DbtRun,
+    demo_build,
     demo_input,
-    reused_demo_build,
     run_dbt,
     selected_build,
 )
@@ -179,31 +179,13 @@ def test_churn_per_month_follows_the_customers_active_before(small_run):
 
 # --- The demo data ----------------------------------------------------------
 
-# What the CLV marts and the budget need, with the tests whose every
-# parent is built.
-DEMO_SELECT = [
-    "--indirect-selection",
-    "cautious",
-    "--select",
-    "+customer_value_predictions",
-    "+clv_model_parameters",
-    "+clv_holdout_validation",
-    "+segment_value_forecast",
-    "+segment_budget",
-]
-
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A work dir holding a build of the demo data with default vars: a copy
-    of the one `make test` made, or a build of what the CLV marts need."""
+    """A work dir holding a copy of the build of the demo data with default
+    vars (demo_build), for runs that change some of its models."""
     work_dir = tmp_path_factory.mktemp("clv_demo")
-    reused = reused_demo_build()
-    if reused is not None:
-        shutil.copy(reused.db_path, work_dir / "warehouse.duckdb")
-    else:
-        run = run_dbt(work_dir, "build", extra_args=DEMO_SELECT)
-        assert run.returncode == 0, run.output
+    shutil.copy(demo_build(tmp_path_factory).db_path, work_dir / "warehouse.duckdb")
     return work_dir
 
 
