@@ -120,10 +120,12 @@ def share_parses_in(run_folder: Path) -> None:
     _shared_parses = run_folder
 
 
-def parse_key(dbt_vars: dict | None) -> str:
-    """What a parse of the project depends on among `dbt_vars`."""
+def parse_key(dbt_vars: dict | None, database: str = "warehouse") -> str:
+    """What a parse of the project depends on: the vars of `dbt_vars` but
+    COMPILE_TIME_VARS, and the database's name (dbt-duckdb names it after
+    the file, and the parse names it in every relation)."""
     kept = {k: v for k, v in (dbt_vars or {}).items() if k not in COMPILE_TIME_VARS}
-    return json.dumps(kept, sort_keys=True)
+    return json.dumps({"database": database, "vars": kept}, sort_keys=True)
 
 
 def run_dbt(
@@ -134,8 +136,11 @@ def run_dbt(
     threads: int = 2,
     duckdb_threads: int | None = None,
     extra_env: dict[str, str] | None = None,
+    database: str = "warehouse",
 ) -> DbtRun:
-    """Run `dbt <command>` on the project with its database in `work_dir`.
+    """Run `dbt <command>` on the project with its database in `work_dir`,
+    in the file `database`.duckdb (a copy of a build keeps its file's name:
+    its views name the database).
 
     dbt runs inside this process, on a parse of the project shared by every
     run whose vars differ only in COMPILE_TIME_VARS: importing dbt and parsing
@@ -143,7 +148,7 @@ def run_dbt(
     (e.g. another TZ, which a running process cannot take), `--quiet` and
     SEGMENTATION_TEST_DBT=subprocess run the dbt executable instead, exactly
     as a user would."""
-    db_path = work_dir / "warehouse.duckdb"
+    db_path = work_dir / f"{database}.duckdb"
     env = {
         "SEGMENTATION_DB_PATH": str(db_path),
         "SEGMENTATION_THREADS": str(threads),
@@ -279,7 +284,8 @@ def _run_dbt_in_process(
                 # A copy for each run: dbt writes compiled code and injected
                 # CTEs into the manifest it runs, and skips what it marked
                 # as done.
-                manifest = _fresh_copy(_parsed(parse_key(dbt_vars), parse))
+                key = parse_key(dbt_vars, db_path.stem)
+                manifest = _fresh_copy(_parsed(key, parse))
             result = dbtRunner(
                 manifest=manifest, callbacks=[keep_console_events]
             ).invoke(args)
@@ -379,6 +385,14 @@ def demo_build(tmp_path_factory) -> DbtRun:
         return run
 
     return built_once(tmp_path_factory, "demo_build", build)
+
+
+def copy_of(run: DbtRun, work_dir: Path) -> str:
+    """A copy of `run`'s database file in `work_dir`, under the file's own
+    name, which its views name as their database; that name, for run_dbt's
+    `database`."""
+    shutil.copy(run.db_path, work_dir / run.db_path.name)
+    return run.db_path.stem
 
 
 def reused_demo_manifest() -> dict | None:
