@@ -360,31 +360,45 @@ def reused_demo_build() -> DbtRun | None:
     candidate = os.environ.get("SEGMENTATION_TEST_BUILD")
     if not candidate:
         return None
-    db_path = Path(candidate).resolve()
+    return candidate_build(Path(candidate))
+
+
+def candidate_build(candidate: Path) -> DbtRun:
+    """The build of a publish's candidate file, its output dbt's log."""
+    db_path = candidate.resolve()
     log = db_path.with_name("target") / "logs" / "dbt.log"
     if not db_path.is_file() or not log.is_file():
-        raise FileNotFoundError(
-            f"SEGMENTATION_TEST_BUILD={candidate}: no build file or no dbt log "
-            f"({log}) there"
-        )
+        raise FileNotFoundError(f"{candidate}: no build file or no dbt log ({log})")
     return DbtRun(0, log.read_text(errors="replace"), db_path)
+
+
+def demo_published(tmp_path_factory) -> Path:
+    """A folder holding `builds/` and `published/` of `segmentation publish`
+    of the demo data with the default vars (audit skipped), made once for
+    the whole test run: what make test's dbt-test step makes before pytest,
+    for a pytest run on its own."""
+
+    def publish(folder: Path) -> Path:
+        builds = with_shared_parse_cache(folder / "builds")
+        command = publish_command(builds, folder / "published", "--skip-audit")
+        run = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+        return folder
+
+    return built_once(tmp_path_factory, "demo_published", publish)
 
 
 def demo_build(tmp_path_factory) -> DbtRun:
     """The build of the demo data with the default vars and every test: the
-    one `make test` made (reused_demo_build), else one made for the whole
-    test run. Tests read it; one that changes it works on a copy of its
-    file."""
+    one `make test` made (reused_demo_build), else the candidate of the test
+    run's publish of the demo (demo_published). Tests read it; one that
+    changes it works on a copy of its file (copy_of)."""
     reused = reused_demo_build()
     if reused is not None:
         return reused
-
-    def build(folder: Path) -> DbtRun:
-        run = run_dbt(folder, "build")
-        assert run.returncode == 0, run.output[-5000:]
-        return run
-
-    return built_once(tmp_path_factory, "demo_build", build)
+    builds = demo_published(tmp_path_factory) / "builds"
+    [candidate] = builds.glob("build_*/candidate.duckdb")
+    return candidate_build(candidate)
 
 
 def copy_of(run: DbtRun, work_dir: Path) -> str:
