@@ -173,7 +173,7 @@ format: setup
 	$(BIN)/ruff format src tests python_models scripts
 
 pytest: setup
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2
 
 # The whole scheduled path on the demo data: dbt build with every data and
 # unit test, the Great Expectations audit, the publish. Into folders of its

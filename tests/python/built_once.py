@@ -17,6 +17,14 @@ import pytest
 T = TypeVar("T")
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of this test run that all its workers share."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    return root
+
+
 def built_once(
     tmp_path_factory: pytest.TempPathFactory,
     name: str,
@@ -29,9 +37,12 @@ def built_once(
     the tests, nor the files in `folder`: other workers read them too. Its
     classes must live in a module of their own, not in a conftest.py: pytest
     imports every conftest as `conftest`, so pickle cannot find them."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # the run's folder, above each worker's own
+    return built_once_in(run_folder(tmp_path_factory), name, build)
+
+
+def built_once_in(root: Path, name: str, build: Callable[[Path], T]) -> T:
+    """built_once in `root`, the run's folder, for code that has no
+    fixture to ask for it."""
     result = root / f"built_once_{name}.pickle"
     with open(root / f"built_once_{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

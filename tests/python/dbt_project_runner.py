@@ -4,18 +4,25 @@ would, so tests see the same errors and tables a user sees."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import yaml
+from built_once import built_once, built_once_in
+
+from segmentation.publish.builds import PARSE_CACHE
 
 # Vars a parse does not depend on, shared with the publish's parse cache.
 from segmentation.publish.dbt_in_process import COMPILE_TIME_VARS
@@ -83,15 +90,42 @@ def publish_command(builds_dir: Path, publish_dir: Path, *args: str) -> list[str
     ]
 
 
+def with_shared_parse_cache(builds_dir: Path) -> Path:
+    """`builds_dir`, made, with the publish's parse cache (builds.PARSE_CACHE)
+    a link to one folder of the test run (share_parses_in), so that
+    publishes into other folders with the same dbt arguments parse the
+    project once. The cache is made for builds that share it: a lock per
+    parse. Without a shared folder, the cache stays the folder's own."""
+    builds_dir.mkdir(parents=True, exist_ok=True)
+    if _shared_parses is not None:
+        shared = _shared_parses / "publish_parse_cache"
+        shared.mkdir(exist_ok=True)
+        (builds_dir / PARSE_CACHE).symlink_to(shared, target_is_directory=True)
+    return builds_dir
+
+
 _in_process = threading.Lock()
 # Pickled, so that each run gets a fresh copy.
 _parsed_manifests: dict[str, bytes] = {}
+# The test run's folder, where each parse is kept for all its workers
+# (share_parses_in); None keeps each parse in the process that made it.
+_shared_parses: Path | None = None
 
 
-def parse_key(dbt_vars: dict | None) -> str:
-    """What a parse of the project depends on among `dbt_vars`."""
+def share_parses_in(run_folder: Path) -> None:
+    """Keep each parse in `run_folder`, shared by every pytest-xdist worker
+    of the test run: a worker then loads a parse another one made instead of
+    parsing the project again."""
+    global _shared_parses
+    _shared_parses = run_folder
+
+
+def parse_key(dbt_vars: dict | None, database: str = "warehouse") -> str:
+    """What a parse of the project depends on: the vars of `dbt_vars` but
+    COMPILE_TIME_VARS, and the database's name (dbt-duckdb names it after
+    the file, and the parse names it in every relation)."""
     kept = {k: v for k, v in (dbt_vars or {}).items() if k not in COMPILE_TIME_VARS}
-    return json.dumps(kept, sort_keys=True)
+    return json.dumps({"database": database, "vars": kept}, sort_keys=True)
 
 
 def run_dbt(
@@ -102,8 +136,11 @@ def run_dbt(
     threads: int = 2,
     duckdb_threads: int | None = None,
     extra_env: dict[str, str] | None = None,
+    database: str = "warehouse",
 ) -> DbtRun:
-    """Run `dbt <command>` on the project with its database in `work_dir`.
+    """Run `dbt <command>` on the project with its database in `work_dir`,
+    in the file `database`.duckdb (a copy of a build keeps its file's name:
+    its views name the database).
 
     dbt runs inside this process, on a parse of the project shared by every
     run whose vars differ only in COMPILE_TIME_VARS: importing dbt and parsing
@@ -111,7 +148,7 @@ def run_dbt(
     (e.g. another TZ, which a running process cannot take), `--quiet` and
     SEGMENTATION_TEST_DBT=subprocess run the dbt executable instead, exactly
     as a user would."""
-    db_path = work_dir / "warehouse.duckdb"
+    db_path = work_dir / f"{database}.duckdb"
     env = {
         "SEGMENTATION_DB_PATH": str(db_path),
         "SEGMENTATION_THREADS": str(threads),
@@ -147,7 +184,7 @@ def run_dbt(
     if executable or not _in_process.acquire(blocking=False):
         return _run_dbt_executable(args, {**env, **(extra_env or {})}, db_path)
     try:
-        return _run_dbt_in_process(args, ["parse", *common], env, db_path, dbt_vars)
+        return _run_dbt_in_process(args, env, db_path, dbt_vars)
     finally:
         _in_process.release()
 
@@ -203,12 +240,16 @@ def _release_duckdb() -> None:
         environment.close()
 
 
+class _ParseFailedError(Exception):
+    """dbt could not parse the project; `run` says why."""
+
+    def __init__(self, run: DbtRun) -> None:
+        super().__init__(run.output)
+        self.run = run
+
+
 def _run_dbt_in_process(
-    args: list[str],
-    parse_args: list[str],
-    env: dict,
-    db_path: Path,
-    dbt_vars: dict | None,
+    args: list[str], env: dict, db_path: Path, dbt_vars: dict | None
 ) -> DbtRun:
     from dbt.cli.main import dbtRunner
 
@@ -220,6 +261,15 @@ def _run_dbt_in_process(
         if event.info.level != "debug":
             lines.append(event.info.msg)
 
+    def parse(folder: Path) -> bytes:
+        """The project parsed with the run's vars, its files in `folder`,
+        pickled."""
+        parse_args = _parse_arguments(args, folder)
+        parsed = dbtRunner(callbacks=[keep_console_events]).invoke(parse_args)
+        if not parsed.success:
+            raise _ParseFailedError(DbtRun(2, _output(lines, printed, parsed), db_path))
+        return pickle.dumps(parsed.result)
+
     printed = io.StringIO()
     with (
         _environment(env),
@@ -227,24 +277,63 @@ def _run_dbt_in_process(
         contextlib.redirect_stderr(printed),
     ):
         try:
-            key = parse_key(dbt_vars)
-            if key not in _parsed_manifests:
-                parsed = dbtRunner(callbacks=[keep_console_events]).invoke(parse_args)
-                if not parsed.success:
-                    return DbtRun(2, _output(lines, printed, parsed), db_path)
-                _parsed_manifests[key] = pickle.dumps(parsed.result)
-            # A copy for each run: dbt writes compiled code and injected CTEs
-            # into the manifest it runs, and skips what it marked as done.
-            manifest = _fresh_copy(_parsed_manifests[key])
+            if args[0] == "parse":
+                # What is asked for is a parse, with its artefacts.
+                manifest = None
+            else:
+                # A copy for each run: dbt writes compiled code and injected
+                # CTEs into the manifest it runs, and skips what it marked
+                # as done.
+                key = parse_key(dbt_vars, db_path.stem)
+                manifest = _fresh_copy(_parsed(key, parse))
             result = dbtRunner(
                 manifest=manifest, callbacks=[keep_console_events]
             ).invoke(args)
+        except _ParseFailedError as failed:
+            return failed.run
         finally:
             _release_duckdb()
     # The dbt executable's exit codes: 1 when a node failed, 2 when dbt
     # itself could not run the command.
     returncode = 0 if result.success else (2 if result.exception else 1)
     return DbtRun(returncode, _output(lines, printed, result), db_path)
+
+
+def _parsed(key: str, parse: Callable[[Path], bytes]) -> bytes:
+    """The pickled parse of `key`: kept in this process, else in the run's
+    folder (made there by the first worker that needs it), else `parse`d
+    in a folder of its own."""
+    if key not in _parsed_manifests:
+        if _shared_parses is None:
+            folder = Path(tempfile.mkdtemp(prefix="dbt_parse_"))
+            try:
+                _parsed_manifests[key] = parse(folder)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+        else:
+            digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+            _parsed_manifests[key] = built_once_in(
+                _shared_parses, f"dbt_parse_{digest}", parse
+            )
+    return _parsed_manifests[key]
+
+
+def _parse_arguments(args: list[str], folder: Path) -> list[str]:
+    """`dbt parse` with the project, profile and vars of `args` (a dbt
+    command), writing its files to `folder`: no JSON artefacts, since the
+    manifest is used as it is returned."""
+    kept = ["parse"]
+    for name in ("--project-dir", "--profiles-dir", "--vars"):
+        if name in args:
+            kept += [name, args[args.index(name) + 1]]
+    return [
+        *kept,
+        "--target-path",
+        str(folder / "target"),
+        "--log-path",
+        str(folder / "logs"),
+        "--no-write-json",
+    ]
 
 
 def _fresh_copy(pickled: bytes):
@@ -271,14 +360,53 @@ def reused_demo_build() -> DbtRun | None:
     candidate = os.environ.get("SEGMENTATION_TEST_BUILD")
     if not candidate:
         return None
-    db_path = Path(candidate).resolve()
+    return candidate_build(Path(candidate))
+
+
+def candidate_build(candidate: Path) -> DbtRun:
+    """The build of a publish's candidate file, its output dbt's log."""
+    db_path = candidate.resolve()
     log = db_path.with_name("target") / "logs" / "dbt.log"
     if not db_path.is_file() or not log.is_file():
-        raise FileNotFoundError(
-            f"SEGMENTATION_TEST_BUILD={candidate}: no build file or no dbt log "
-            f"({log}) there"
-        )
+        raise FileNotFoundError(f"{candidate}: no build file or no dbt log ({log})")
     return DbtRun(0, log.read_text(errors="replace"), db_path)
+
+
+def demo_published(tmp_path_factory) -> Path:
+    """A folder holding `builds/` and `published/` of `segmentation publish`
+    of the demo data with the default vars (audit skipped), made once for
+    the whole test run: what make test's dbt-test step makes before pytest,
+    for a pytest run on its own."""
+
+    def publish(folder: Path) -> Path:
+        builds = with_shared_parse_cache(folder / "builds")
+        command = publish_command(builds, folder / "published", "--skip-audit")
+        run = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+        return folder
+
+    return built_once(tmp_path_factory, "demo_published", publish)
+
+
+def demo_build(tmp_path_factory) -> DbtRun:
+    """The build of the demo data with the default vars and every test: the
+    one `make test` made (reused_demo_build), else the candidate of the test
+    run's publish of the demo (demo_published). Tests read it; one that
+    changes it works on a copy of its file (copy_of)."""
+    reused = reused_demo_build()
+    if reused is not None:
+        return reused
+    builds = demo_published(tmp_path_factory) / "builds"
+    [candidate] = builds.glob("build_*/candidate.duckdb")
+    return candidate_build(candidate)
+
+
+def copy_of(run: DbtRun, work_dir: Path) -> str:
+    """A copy of `run`'s database file in `work_dir`, under the file's own
+    name, which its views name as their database; that name, for run_dbt's
+    `database`."""
+    shutil.copy(run.db_path, work_dir / run.db_path.name)
+    return run.db_path.stem
 
 
 def reused_demo_manifest() -> dict | None:

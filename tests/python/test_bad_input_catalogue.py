@@ -12,9 +12,12 @@ Time: every case that ends in counted or quarantined lines shares one
 `dbt build` (each case is its own entry of var order_inputs, with its own
 customer and order ids, so cases meet only where they should: the same file
 given twice). Each error needs a run of its own on the smallest selection
-that shows it. Runs start in the background, two at a time, and each test
-waits only for the run it reads. Three cases are run by
-test_dbt_clear_errors.py; here they are only checked to be still there.
+that shows it. Runs start in the background, one at a time in this
+process, so that all but the shared build and the K-means runs share one
+parse of the project; each test waits only for the run it reads, and each
+run is made once for the whole test run, whichever worker asks first.
+Three cases are run by test_dbt_clear_errors.py; here they are only
+checked to be still there.
 """
 
 from __future__ import annotations
@@ -24,12 +27,14 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import duckdb
 import pytest
 import test_dbt_clear_errors
 import yaml
+from built_once import built_once
 from dbt_project_runner import PROJECT_DIR, DbtRun, run_dbt
 
 from segmentation.publish.failure_reasons import explain_run
@@ -1056,7 +1061,7 @@ def prepare_for(name: str) -> Callable[[Path], tuple[str, dict, list[str]]]:
     return globals()[f"prepare_{name}"]
 
 
-# Longest first: with two at a time the short runs fill in around the build.
+# The shared build first: most tests read it.
 PREPARE: dict[str, Callable[[Path], tuple[str, dict, list[str]]]] = {
     BUILD: prepare_build,
     "single_customer": prepare_single_customer,
@@ -1071,17 +1076,26 @@ PREPARE: dict[str, Callable[[Path], tuple[str, dict, list[str]]]] = {
 WITH_ARTEFACTS = {"implausible_returns"}
 
 
+# What one run leaves: its outcome, its work folder, and the lines written
+# per input (for the shared build; empty for the others).
+RunMade = tuple[DbtRun, Path, dict[str, int]]
+
+
 @dataclass
 class Runs:
-    """This module's dbt runs, running in the background, with their work
-    folders and the lines written for each input of the shared build."""
+    """This module's dbt runs, made in the background."""
 
-    futures: dict[str, Future[DbtRun]] = field(default_factory=dict)
-    work_dirs: dict[str, Path] = field(default_factory=dict)
-    build_lines: dict[str, int] = field(default_factory=dict)
+    futures: dict[str, Future[RunMade]] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> DbtRun:
-        return self.futures[name].result()
+        return self.futures[name].result()[0]
+
+    def work_dir(self, name: str) -> Path:
+        return self.futures[name].result()[1]
+
+    @property
+    def build_lines(self) -> dict[str, int]:
+        return self.futures[BUILD].result()[2]
 
 
 def runs_needed(items: list[pytest.Item]) -> set[str]:
@@ -1099,25 +1113,32 @@ def runs_needed(items: list[pytest.Item]) -> set[str]:
     return needed & set(PREPARE)
 
 
+def make_run(name: str, work_dir: Path) -> RunMade:
+    """The files of run `name` written into `work_dir`, and dbt run on them."""
+    lines = write_build_files(work_dir) if name == BUILD else {}
+    command, dbt_vars, extra_args = PREPARE[name](work_dir)
+    artefacts = [] if name in WITH_ARTEFACTS else NO_ARTEFACTS
+    run = run_dbt(work_dir, command, dbt_vars, [*extra_args, *artefacts])
+    return run, work_dir, lines
+
+
 @pytest.fixture(scope="module")
 def runs(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Runs]:
     needed = runs_needed(request.session.items)
-    pool = ThreadPoolExecutor(max_workers=2)
+    # One thread: dbt runs in this process one at a time (a second at once
+    # would be the dbt executable, parsing the project on its own).
+    pool = ThreadPoolExecutor(max_workers=1)
     started = Runs()
-    for name, prepare in PREPARE.items():
-        if name not in needed:
-            continue
-        work_dir = tmp_path_factory.mktemp(name)
-        if name == BUILD:
-            started.build_lines = write_build_files(work_dir)
-        command, dbt_vars, extra_args = prepare(work_dir)
-        started.work_dirs[name] = work_dir
-        artefacts = [] if name in WITH_ARTEFACTS else NO_ARTEFACTS
-        started.futures[name] = pool.submit(
-            run_dbt, work_dir, command, dbt_vars, [*extra_args, *artefacts]
-        )
+    for name in PREPARE:
+        if name in needed:
+            started.futures[name] = pool.submit(
+                built_once,
+                tmp_path_factory,
+                f"catalogue_{name}",
+                partial(make_run, name),
+            )
     yield started
     pool.shutdown(wait=True, cancel_futures=True)
 
@@ -1694,7 +1715,7 @@ def test_kmeans_stops_with_a_message_after_scoring_every_line(runs: Runs, case: 
         assert message in run.output, run.output[-5000:]
     # The RFM side does not need K-means: every line written is there and
     # clean, every customer is scored, and no cluster table pretends more.
-    path = runs.work_dirs[case] / ORDERS_CSV
+    path = runs.work_dir(case) / ORDERS_CSV
     with path.open(newline="") as handle:
         customers = {row["customer_id"] for row in csv.DictReader(handle)}
     written = lines_in_file(path)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import numpy as np
 import pytest
 import yaml
 from cdnow import write_cdnow_orders_csv
-from dbt_project_runner import PROJECT_DIR, DbtRun, run_dbt
+from dbt_project_runner import PROJECT_DIR, DbtRun, copy_of, demo_build, run_dbt
 
 from segmentation.clustering import parse_config
 
@@ -74,18 +73,18 @@ def failure_reasons(run: DbtRun, gate: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def demo_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtRun, list]:
-    """The demo data built twice: everything the cluster marts need, then
+    """The demo data built twice: all of it (demo_build), then on a copy
     only the K-means models and marts again (with their tests and gates).
     Returns the second run and the assignments of the first."""
+    first = demo_build(tmp_path_factory)
+    first_assignments = first.query(f"{ASSIGNMENTS} order by customer_id")
     work_dir = tmp_path_factory.mktemp("clusters_demo")
-    first = run_dbt(
+    second = run_dbt(
         work_dir,
         "build",
-        extra_args=CLUSTER_MART_INPUTS,
+        extra_args=["--select", CLUSTER_MODELS],
+        database=copy_of(first, work_dir),
     )
-    assert first.returncode == 0, first.output
-    first_assignments = first.query(f"{ASSIGNMENTS} order by customer_id")
-    second = run_dbt(work_dir, "build", extra_args=["--select", CLUSTER_MODELS])
     assert second.returncode == 0, second.output
     return second, first_assignments
 
@@ -229,8 +228,8 @@ def test_each_gate_fails_when_its_claim_breaks(demo_builds, tmp_path):
     reaches. Every gate must fail and say which var to change; with the
     shipped thresholds (the builds above) every gate passes."""
     run, _ = demo_builds
-    shutil.copy(run.db_path, tmp_path / "warehouse.duckdb")
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+    database = copy_of(run, tmp_path)
+    with duckdb.connect(str(tmp_path / run.db_path.name)) as con:
         con.execute(
             "delete from customer_clusters where customer_id ="
             " (select min(customer_id) from customer_clusters)"
@@ -251,6 +250,7 @@ def test_each_gate_fails_when_its_claim_breaks(demo_builds, tmp_path):
         "test",
         {"clustering": strict},
         extra_args=["--select", CLUSTER_MODELS, "--store-failures"],
+        database=database,
     )
     assert tested.returncode != 0
     passed_anyway = GATES - failed_tests(tested, tmp_path)
@@ -270,12 +270,12 @@ def test_a_refresh_keeps_the_stored_k_and_clusters(demo_builds, tmp_path):
     from the stored ones and come back as they were; the published tables
     keep their columns and every gate passes."""
     run, first_assignments = demo_builds
-    shutil.copy(run.db_path, tmp_path / "warehouse.duckdb")
     refreshed = run_dbt(
         tmp_path,
         "build",
         {"refresh_from_stored": True},
         extra_args=["--select", CLUSTER_MODELS],
+        database=copy_of(run, tmp_path),
     )
     assert refreshed.returncode == 0, refreshed.output
     (chosen,) = run.query("select k from cluster_model_selection where is_chosen")[0]

@@ -26,8 +26,8 @@ from campaign_expectations import playbook_weights
 from dbt_project_runner import (
     PROJECT_DIR,
     DbtRun,
+    demo_build,
     demo_input,
-    reused_demo_build,
     run_dbt,
     selected_build,
 )
@@ -179,31 +179,13 @@ def test_churn_per_month_follows_the_customers_active_before(small_run):
 
 # --- The demo data ----------------------------------------------------------
 
-# What the CLV marts and the budget need, with the tests whose every
-# parent is built.
-DEMO_SELECT = [
-    "--indirect-selection",
-    "cautious",
-    "--select",
-    "+customer_value_predictions",
-    "+clv_model_parameters",
-    "+clv_holdout_validation",
-    "+segment_value_forecast",
-    "+segment_budget",
-]
-
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A work dir holding a build of the demo data with default vars: a copy
-    of the one `make test` made, or a build of what the CLV marts need."""
+    """A work dir holding a copy of the build of the demo data with default
+    vars (demo_build), for runs that change some of its models."""
     work_dir = tmp_path_factory.mktemp("clv_demo")
-    reused = reused_demo_build()
-    if reused is not None:
-        shutil.copy(reused.db_path, work_dir / "warehouse.duckdb")
-    else:
-        run = run_dbt(work_dir, "build", extra_args=DEMO_SELECT)
-        assert run.returncode == 0, run.output
+    shutil.copy(demo_build(tmp_path_factory).db_path, work_dir / "warehouse.duckdb")
     return work_dir
 
 
@@ -407,38 +389,45 @@ def test_predictions_in_sql_without_stored_parameters_name_the_var(demo_dir, dem
     assert "need var clv_parameters" in run.output
 
 
+# The CLV vars reach the Python models through their config, so each set of
+# them is a parse of the project of its own. The holdout's check is in SQL
+# (the histories) and the discount rate's in Python (the fit's settings):
+# one set holds both, and each run selects the model whose check it shows.
+HISTORIES = "int_customers_purchases_summarised"
+BAD_HOLDOUT_AND_RATE = {"clv_holdout_days": 3000, "clv_annual_discount_rate": 1.5}
+
+
 @pytest.mark.parametrize(
-    ("dbt_vars", "expected"),
+    ("dbt_vars", "models", "expected"),
     [
         (
             {"clv_min_repeat_customers": 100_000},
+            [HISTORIES, "int_clv_parameters"],
             "customers with a repeat purchase, fewer than the 100,000 the fit "
             "needs. var clv_min_repeat_customers is 100000",
         ),
         (
             {"clv_max_iterations": 10},
+            [HISTORIES, "int_clv_parameters"],
             "iteration limit 10 reached",
         ),
         (
-            {"clv_holdout_days": 3000},
+            BAD_HOLDOUT_AND_RATE,
+            [HISTORIES, "int_clv_parameters"],
             "var clv_holdout_days = 3000 moves the as-of date back to",
         ),
-        ({"clv_annual_discount_rate": 1.5}, "var clv_annual_discount_rate is 1.5"),
+        # The histories of the demo build, with the default holdout.
+        (
+            BAD_HOLDOUT_AND_RATE,
+            ["int_clv_parameters"],
+            "var clv_annual_discount_rate is 1.5",
+        ),
     ],
 )
 def test_a_fit_that_cannot_be_trusted_stops_the_build_naming_the_var(
-    demo_dir, demo, dbt_vars, expected
+    demo_dir, demo, dbt_vars, models, expected
 ):
-    run = run_dbt(
-        demo_dir,
-        "run",
-        dbt_vars,
-        extra_args=[
-            "--select",
-            "int_customers_purchases_summarised",
-            "int_clv_parameters",
-        ],
-    )
+    run = run_dbt(demo_dir, "run", dbt_vars, extra_args=["--select", *models])
     assert run.returncode != 0
     assert expected in " ".join(run.output.split()), run.output[-3000:]
 

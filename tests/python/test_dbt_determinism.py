@@ -47,8 +47,11 @@ def build_segments(work_dir: Path, data: Path, policy: str, threads: int) -> lis
     dbt_vars = {
         "order_inputs": [{"name": "generated", "path": str(data)}],
         "rfm_tie_policy": policy,
-        "clustering_enabled": policy == "value",
     }
+    if policy != "value":
+        # Not the default: a parse of the project of its own. The value
+        # policy's builds leave it out, and share the default vars' parse.
+        dbt_vars["clustering_enabled"] = False
     # With each customer's CLV figures: the fit must not depend on the
     # threads either.
     query = (

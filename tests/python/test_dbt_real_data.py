@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from campaign_expectations import budget_cents, playbook_weights
-from dbt_project_runner import PROJECT_DIR, DbtRun, reused_demo_build, run_dbt
+from dbt_project_runner import PROJECT_DIR, DbtRun, demo_build
 
 from segmentation_dev.reference_rfm import RESULT_COLUMNS, rfm_scores_pandas
 
@@ -26,12 +26,7 @@ PUBLISHED_LINES = {
 
 @pytest.fixture(scope="module")
 def real_run(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
-    reused = reused_demo_build()
-    if reused is not None:
-        return reused
-    run = run_dbt(tmp_path_factory.mktemp("real"), "build")
-    assert run.returncode == 0, run.output
-    return run
+    return demo_build(tmp_path_factory)
 
 
 def canonical_lines(path: Path, columns: dict[str, str]) -> pd.DataFrame:

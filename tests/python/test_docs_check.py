@@ -9,8 +9,10 @@ from __future__ import annotations
 import copy
 import json
 import re
+from pathlib import Path
 
 import pytest
+from built_once import built_once
 from dbt_project_runner import PROJECT_DIR
 
 from segmentation_dev import docs_check, docs_dag
@@ -312,16 +314,19 @@ def test_cli_without_a_manifest_exits_2(tmp_path):
 @pytest.fixture(scope="module")
 def project_manifest(tmp_path_factory):
     """The real project's manifest: the one `make test` built just before,
-    or from one `dbt parse`."""
+    or from one `dbt parse` for the whole test run."""
     from dbt_project_runner import reused_demo_manifest, run_dbt
 
     reused = reused_demo_manifest()
     if reused is not None:
         return reused
-    work_dir = tmp_path_factory.mktemp("docs_parse")
-    run = run_dbt(work_dir, "parse")
-    assert run.returncode == 0, run.output[-3000:]
-    return json.loads((work_dir / "target" / "manifest.json").read_text())
+
+    def parse(work_dir: Path) -> dict:
+        run = run_dbt(work_dir, "parse")
+        assert run.returncode == 0, run.output[-3000:]
+        return json.loads((work_dir / "target" / "manifest.json").read_text())
+
+    return built_once(tmp_path_factory, "docs_parse", parse)
 
 
 def test_the_project_describes_everything(project_manifest):

@@ -105,6 +105,8 @@ COMPILE_TIME_VARS = frozenset(
     }
 )
 
+NO_VARS = json.dumps({})  # what parse_vars makes of vars that are all compile-time
+
 
 class _LockBusyError(Exception):
     """The cache folder's lock was not free in time."""
@@ -113,8 +115,9 @@ class _LockBusyError(Exception):
 def parse_arguments(build_args: Sequence[str]) -> list[str] | None:
     """The arguments among `build_args` that a parse of the project depends
     on, in their order, each with its value; `--vars` without the
-    COMPILE_TIME_VARS. None when `--vars` is not a mapping: the build then
-    parses on its own and says what is wrong, once."""
+    COMPILE_TIME_VARS, and left out when none other remains: a parse with
+    no vars is the same parse. None when `--vars` is not a mapping: the
+    build then parses on its own and says what is wrong, once."""
     kept: list[str] = []
     args = list(build_args)
     index = 0
@@ -129,7 +132,9 @@ def parse_arguments(build_args: Sequence[str]) -> list[str] | None:
                 value = parse_vars(value)
                 if value is None:
                     return None
-            if equals or value:
+                if value != NO_VARS:
+                    kept += [name, value]
+            elif equals or value:
                 kept += [name, value]
         elif arg in PARSE_SWITCHES:
             kept.append(arg)
@@ -159,11 +164,13 @@ def cache_folder(parse_cache: Path, parse_args: Sequence[str]) -> Path:
 def parse_in_cache(folder: Path, parse_args: Sequence[str]):
     """dbt's parse in `folder` (a partial parse when dbt can), or None when
     it failed; the profile points at the cache's own candidate file, which
-    a parse never opens."""
+    a parse never opens, by its real path: dbt parses everything again when
+    the profile's path differs, as it would for a cache reached through
+    another link."""
     from dbt.cli.main import dbtRunner
 
     saved = os.environ.get(DB_PATH_ENV)
-    os.environ[DB_PATH_ENV] = str(folder / CANDIDATE_NAME)
+    os.environ[DB_PATH_ENV] = str(folder.resolve() / CANDIDATE_NAME)
     try:
         parsed = dbtRunner().invoke(
             [

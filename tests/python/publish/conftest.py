@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from built_once import built_once
-from dbt_project_runner import publish_command
+from dbt_project_runner import publish_command, with_shared_parse_cache
 from pipeline_data import ORDERS_CSV, PROJECT_DIR, AuditCall, PipelineRuns, Verdict
 from publish_helpers import TABLES, make_candidate, metadata, sha256
 
@@ -52,7 +52,7 @@ def run_both(tmp: Path) -> PipelineRuns:
     failed_sha = sha256(failed_publish_dir / "segments.duckdb")
     failing = subprocess.Popen(
         publish_command(
-            tmp / "failed_builds",
+            with_shared_parse_cache(tmp / "failed_builds"),
             failed_publish_dir,
             "--vars",
             dbt_vars(csv, 0.0),  # one guest line of six is over a 0% limit
@@ -80,7 +80,7 @@ def run_both(tmp: Path) -> PipelineRuns:
     ok = run_pipeline(
         project_dir=PROJECT_DIR,
         publish_dir=ok_publish_dir,
-        builds_dir=tmp / "builds",
+        builds_dir=with_shared_parse_cache(tmp / "builds"),
         dbt_args=["--vars", dbt_vars(csv, 0.5)],
         audit=audit,
         out=out,

@@ -1,6 +1,7 @@
 """The publish's dbt build runs on a parse kept from one build to the next:
-the second build with the same arguments is parsed partially by dbt, in the
-cache, and neither build parses on its own; each writes its own file."""
+the second build, whose vars differ only in compile-time ones, is parsed
+partially by dbt, in the cache, and so is a third that reaches the cache
+through a link; no build parses on its own; each writes its own file."""
 
 from __future__ import annotations
 
@@ -21,15 +22,17 @@ FULL_PARSE = "Unable to do partial parsing because saved manifest not found"
 NO_CHANGE = "Partial parsing enabled, no changes found, skipping parsing"
 
 
-def build(tmp_path: Path, name: str, *args: str) -> Path:
+def build(tmp_path: Path, name: str, *args: str, cache: str = "cache") -> Path:
     """`dbt build --select SEED` through dbt_in_process into `name`'s own
     candidate file, with the parse cache shared by every call."""
-    completed = run_build(tmp_path, name, *args)
+    completed = run_build(tmp_path, name, *args, cache=cache)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return tmp_path / name
 
 
-def run_build(tmp_path: Path, name: str, *args: str) -> subprocess.CompletedProcess:
+def run_build(
+    tmp_path: Path, name: str, *args: str, cache: str = "cache"
+) -> subprocess.CompletedProcess:
     folder = tmp_path / name
     folder.mkdir()
     return subprocess.run(
@@ -38,7 +41,7 @@ def run_build(tmp_path: Path, name: str, *args: str) -> subprocess.CompletedProc
             "-m",
             "segmentation.publish.dbt_in_process",
             "--parse-cache",
-            str(tmp_path / "cache"),
+            str(tmp_path / cache),
             "--",
             "build",
             "--project-dir",
@@ -66,11 +69,16 @@ def run_build(tmp_path: Path, name: str, *args: str) -> subprocess.CompletedProc
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory) -> tuple[Path, list[Path]]:
     tmp = tmp_path_factory.mktemp("in_process")
-    other_vars = ["--vars", json.dumps({"rfm_tie_policy": "value"})]
+    # Compile-time vars only: the same parse as none at all.
+    same_parse = ["--vars", json.dumps({"rfm_tie_policy": "row"})]
+    other_parse = ["--vars", json.dumps({"history_enabled": False})]
+    first = build(tmp, "first")
+    (tmp / "linked_cache").symlink_to(tmp / "cache", target_is_directory=True)
     return tmp, [
-        build(tmp, "first"),
-        build(tmp, "second"),
-        build(tmp, "other", *other_vars),
+        first,
+        build(tmp, "second", *same_parse),
+        build(tmp, "linked", cache="linked_cache"),
+        build(tmp, "other", *other_parse),
     ]
 
 
@@ -78,9 +86,10 @@ def test_the_second_build_is_parsed_partially_in_the_cache(builds):
     tmp, _ = builds
     log = cache_folder(tmp / "cache", ["--project-dir", str(PROJECT_DIR)])
     text = (log / "logs" / "dbt.log").read_text()
-    # The first parse is whole, the second finds nothing changed.
+    # The first parse is whole, the next two find nothing changed.
+    assert "Unable to do partial parsing" not in text.replace(FULL_PARSE, "")
     assert text.count(FULL_PARSE) == 1
-    assert text.count(NO_CHANGE) == 1
+    assert text.count(NO_CHANGE) == 2
     assert text.index(FULL_PARSE) < text.index(NO_CHANGE)
 
 
@@ -153,11 +162,12 @@ def test_only_what_a_parse_depends_on_keys_the_cache():
         "--profiles-dir",
         "/p",
     ]
-    # Another as-of date compiles other SQL from the same parse; a var that
-    # turns models off is another parse.
-    assert parse_arguments(["--vars", "{as_of_date: 2011-01-01}"]) == [
-        "--vars",
-        "{}",
+    # Another as-of date compiles other SQL from the same parse as no vars
+    # at all; a var that turns models off is another parse.
+    assert parse_arguments(["--vars", "{as_of_date: 2011-01-01}"]) == []
+    assert parse_arguments(["--vars", "{}", "--target", "dev"]) == [
+        "--target",
+        "dev",
     ]
     assert parse_arguments(["--vars", "{clustering_enabled: true}"]) != (
         parse_arguments(["--vars", "{clustering_enabled: false}"])

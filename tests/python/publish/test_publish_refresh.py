@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_project_runner import demo_input, run_dbt
+from dbt_project_runner import demo_input, run_dbt, with_shared_parse_cache
 from pipeline_data import PROJECT_DIR
 
 from segmentation.publish import run_pipeline
@@ -87,10 +87,14 @@ def dbt_args(folder: Path) -> list[str]:
 
 def publish(tmp: Path, name: str, folder: Path, *, refresh: bool, audit: bool):
     out, err = io.StringIO(), io.StringIO()
+    builds_dir = tmp / f"{name}_builds"
+    if not builds_dir.exists():
+        # The full build and the refresh's first build parse alike.
+        with_shared_parse_cache(builds_dir)
     result = run_pipeline(
         project_dir=PROJECT_DIR,
         publish_dir=tmp / f"{name}_published",
-        builds_dir=tmp / f"{name}_builds",
+        builds_dir=builds_dir,
         dbt_args=dbt_args(folder),
         refresh=refresh,
         skip_audit=not audit,

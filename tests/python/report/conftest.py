@@ -1,7 +1,8 @@
-"""One published file of the demo data per session (the real write-audit-
+"""One published file of the demo data per test run (the real write-audit-
 publish path, audit skipped: the report needs the published tables, and the
-audit has tests of its own), and the reports generated from it once, in
-English and in French.
+audit has tests of its own; dbt_project_runner.demo_published, whose build
+other tests read too), and the reports generated from it once, in English
+and in French.
 
 SEGMENTATION_REPORT_TEST_DB, when set, names a published file of the demo
 data with the default vars to use instead of building one (e.g.
@@ -11,12 +12,11 @@ costs most of these tests' time."""
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 from built_once import built_once
-from dbt_project_runner import publish_command
+from dbt_project_runner import demo_published
 from report_pages import PublishedDemo, Report, make_report
 
 
@@ -25,19 +25,8 @@ def published_demo(tmp_path_factory: pytest.TempPathFactory) -> PublishedDemo:
     reuse = os.environ.get("SEGMENTATION_REPORT_TEST_DB")
     if reuse:
         return PublishedDemo(Path(reuse))
-    return built_once(tmp_path_factory, "report_published", _publish_demo)
-
-
-def _publish_demo(tmp: Path) -> PublishedDemo:
-    builds, publish = tmp / "builds", tmp / "published"
-    run = subprocess.run(
-        publish_command(builds, publish, "--skip-audit"),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    return PublishedDemo(publish / "segments.duckdb")
+    published = demo_published(tmp_path_factory) / "published"
+    return PublishedDemo(published / "segments.duckdb")
 
 
 def _report(published: PublishedDemo, tmp_path_factory, language: str) -> Report:
