@@ -56,8 +56,9 @@ def node_windows(results: Path) -> list[tuple[str, float, float]]:
         for timing in result.get("timing", []):
             if timing["name"] == "execute" and timing.get("started_at"):
                 start, end = (
-                    dt.datetime.fromisoformat(timing[key].replace("Z", "+00:00"))
-                    .timestamp()
+                    dt.datetime.fromisoformat(
+                        timing[key].replace("Z", "+00:00")
+                    ).timestamp()
                     for key in ("started_at", "completed_at")
                 )
                 windows.append((result["unique_id"], start, end))
@@ -79,8 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(args.every)
     started = samples[0][0] if samples else time.time()
     peak_at, peak = max(samples, key=lambda sample: sample[1], default=(0, 0))
-    print(f"exit {proc.returncode}; peak {peak / 1024:.2f} GiB at "
-          f"{peak_at - started:.0f} s of {time.time() - started:.0f} s")
+    print(
+        f"exit {proc.returncode}; peak {peak / 1024:.2f} GiB at "
+        f"{peak_at - started:.0f} s of {time.time() - started:.0f} s"
+    )
     if args.samples:
         with open(args.samples, "w") as out:
             out.write("seconds,rss_mib\n")
