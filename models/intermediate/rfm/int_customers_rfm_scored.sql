@@ -17,24 +17,9 @@ as_of_dates as (
 
 final as (
 
-    select
-        customer_dates.customer_id,
-        customer_dates.recency_days,
-        customer_dates.frequency,
-        customer_dates.repeat_frequency,
-        customer_dates.return_only_orders,
-        customer_dates.monetary,
-        customer_dates.gross_revenue,
-        customer_dates.returned_amount,
-        customer_dates.average_order_value,
-        customer_dates.tenure_days,
-        customer_dates.r_score,
-        customer_dates.f_score,
-        customer_dates.m_score,
-        customer_dates.first_order_date,
-        customer_dates.last_order_date,
-        customer_dates.as_of_date,
-        customer_dates.fm_score
+    -- Every column of the dated chain passes through: the current date is
+    -- its rows, not a model of its own.
+    select customer_dates.*  -- noqa: AM04
     from customer_dates
     inner join as_of_dates
         on customer_dates.as_of_date = as_of_dates.as_of_date
