@@ -26,4 +26,4 @@ final as (
 
 )
 
-select * from final
+select * from final  -- noqa: AM04
