@@ -258,6 +258,13 @@
     {%- endif -%}
 {% endmacro %}
 
+{#- The config of the line-level tables: a refresh appends the lines of the
+    new files and keeps the stored ones as the build that read them checked
+    them (macro order_lines_added_by_refresh reads the lines after them). #}
+{% macro appended_lines_config() %}
+    {{ config(materialized='incremental', incremental_strategy='append') }}
+{% endmacro %}
+
 {#- The config of the dated models: a refresh replaces the rows of the
     dates macro refreshed_as_of_dates names (delete+insert by `date_column`;
     Spark, where no refresh runs, takes append) and the pre-hook macro

@@ -6,10 +6,7 @@
 -- read, is never read again.
 {%- set usable = "new_order_lines.ordered_at between cast('"
     ~ settings().min_order_date ~ "' as timestamp) and clock.future_after" %}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-) }}
+{{ appended_lines_config() }}
 
 with
 

@@ -9,10 +9,7 @@
 -- mean writing a row per raw line. A refresh (var refresh_from_stored) adds
 -- the repeats among the lines it reads, whose first copy may be a stored
 -- line.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-) }}
+{{ appended_lines_config() }}
 {%- set columns = duplicate_line_columns() %}
 
 with

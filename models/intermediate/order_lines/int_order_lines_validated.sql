@@ -8,10 +8,7 @@
 -- Incremental: a refresh (var refresh_from_stored) adds the lines it reads
 -- (stg_orders__new_order_lines) and keeps the stored ones, whose status
 -- cannot change; it stops where one could (refresh_stale_lines_check).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-) }}
+{{ appended_lines_config() }}
 {%- set settings = settings() %}
 {%- set pattern = settings['return_order_pattern'] %}
 {%- set reporting = settings['reporting_currency'] %}

@@ -4,10 +4,7 @@
 -- input stored a value as text, its original text is kept so a person can
 -- see what did not parse. A refresh (var refresh_from_stored) adds the
 -- lines it reads, the stored ones keep their reasons.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-) }}
+{{ appended_lines_config() }}
 
 with
 
