@@ -79,6 +79,18 @@ class Chart:
     def height(self) -> int:
         return int(self.figure.get("layout", {}).get("height", 360))
 
+    @classmethod
+    def named(cls, lang: Language, name: str, figure: dict, **options) -> Chart:
+        """The chart whose id, title and caption all follow from `name`:
+        chart-<name with hyphens>, chart.<name>_title and caption.<name>."""
+        return cls(
+            f"chart-{name.replace('_', '-')}",
+            lang.t(f"chart.{name}_title"),
+            lang.t(f"caption.{name}"),
+            figure,
+            **options,
+        )
+
 
 def colour(palette: Sequence[str], index: int) -> str:
     return palette[index % len(palette)]

@@ -398,14 +398,7 @@ def _feature_heatmap(ctx: Context, features: pd.DataFrame) -> None:
     trace["zmin"], trace["zmax"] = -limit, limit
     figure["layout"]["xaxis"]["side"] = "top"
     figure["layout"]["margin"]["t"] = 40
-    ctx.content.add_chart(
-        Chart(
-            "chart-cluster-features",
-            lang.t("chart.cluster_features_title"),
-            lang.t("caption.cluster_features"),
-            figure,
-        )
-    )
+    ctx.content.add_chart(Chart.named(lang, "cluster_features", figure))
 
 
 def _mix_charts(ctx: Context, features: pd.DataFrame) -> None:
