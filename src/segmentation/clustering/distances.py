@@ -41,6 +41,17 @@ def single_threaded_blas() -> AbstractContextManager[object]:
     return _threadpools().limit(limits=1, user_api="blas")
 
 
+def with_single_threaded_blas(function):
+    """Decorator: ``function`` runs inside :func:`single_threaded_blas`."""
+
+    @functools.wraps(function)
+    def limited(*args, **kwargs):
+        with single_threaded_blas():
+            return function(*args, **kwargs)
+
+    return limited
+
+
 def as_float_matrix(data: np.ndarray | pd.DataFrame, *, name: str = "X") -> np.ndarray:
     """Return ``data`` as a C-contiguous 2-D float64 array with only finite values.
 
