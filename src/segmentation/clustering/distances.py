@@ -14,12 +14,16 @@ centroids goes to the one with the lowest index.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
 from threadpoolctl import ThreadpoolController
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 #: Number of points processed per block.
 DEFAULT_CHUNK_SIZE = 65_536
@@ -41,11 +45,11 @@ def single_threaded_blas() -> AbstractContextManager[object]:
     return _threadpools().limit(limits=1, user_api="blas")
 
 
-def with_single_threaded_blas(function):
+def with_single_threaded_blas(function: Callable[_P, _R]) -> Callable[_P, _R]:
     """Decorator: ``function`` runs inside :func:`single_threaded_blas`."""
 
     @functools.wraps(function)
-    def limited(*args, **kwargs):
+    def limited(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         with single_threaded_blas():
             return function(*args, **kwargs)
 
