@@ -2,8 +2,7 @@
 horizon, expected value per order and predicted CLV, from the parameters of
 int_clv_parameters."""
 
-from segmentation.clv.settings import clv_settings
-from segmentation.clv.warehouse import predict_current, sample_rows
+from segmentation.clv.warehouse import predictions
 
 
 def model(dbt, session):
@@ -11,8 +10,4 @@ def model(dbt, session):
     # A statement of its own: dbt finds config.get calls by reading the code.
     clv = dbt.config.get("clv")
     histories = dbt.ref("int_customers_purchases_summarised")
-    return predict_current(
-        sample_rows(histories, "current", with_ids=True),
-        dbt.ref("int_clv_parameters").df(),
-        clv_settings(clv),
-    )
+    return predictions("current", histories, dbt.ref("int_clv_parameters"), clv)

@@ -1,8 +1,7 @@
 """One row per customer of the calibration sample: the purchases the
 calibration fit expects in the holdout days."""
 
-from segmentation.clv.settings import clv_settings
-from segmentation.clv.warehouse import predict_holdout, sample_rows
+from segmentation.clv.warehouse import predictions
 
 
 def model(dbt, session):
@@ -10,8 +9,4 @@ def model(dbt, session):
     # A statement of its own: dbt finds config.get calls by reading the code.
     clv = dbt.config.get("clv")
     histories = dbt.ref("int_customers_purchases_summarised")
-    return predict_holdout(
-        sample_rows(histories, "calibration", with_ids=True),
-        dbt.ref("int_clv_parameters").df(),
-        clv_settings(clv),
-    )
+    return predictions("calibration", histories, dbt.ref("int_clv_parameters"), clv)

@@ -14,12 +14,16 @@ centroids goes to the one with the lowest index.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
 from threadpoolctl import ThreadpoolController
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 #: Number of points processed per block.
 DEFAULT_CHUNK_SIZE = 65_536
@@ -39,6 +43,17 @@ def single_threaded_blas() -> AbstractContextManager[object]:
     also makes every product bit-reproducible whatever the machine's thread count.
     """
     return _threadpools().limit(limits=1, user_api="blas")
+
+
+def with_single_threaded_blas(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Decorator: ``function`` runs inside :func:`single_threaded_blas`."""
+
+    @functools.wraps(function)
+    def limited(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with single_threaded_blas():
+            return function(*args, **kwargs)
+
+    return limited
 
 
 def as_float_matrix(data: np.ndarray | pd.DataFrame, *, name: str = "X") -> np.ndarray:

@@ -41,6 +41,7 @@ from segmentation.clustering.distances import (
     count_distinct_rows,
     single_threaded_blas,
     squared_norms,
+    with_single_threaded_blas,
 )
 from segmentation.clustering.errors import TooFewDistinctPointsError
 
@@ -328,6 +329,7 @@ def _validate_args(n: int, k: int, n_init: int, max_iter: int, tol: float) -> No
         raise ValueError("cannot cluster an empty data set (0 customers)")
 
 
+@with_single_threaded_blas
 def kmeans(
     data: np.ndarray | pd.DataFrame,
     k: int,
@@ -361,34 +363,7 @@ def kmeans(
     x = as_float_matrix(data)
     n = x.shape[0]
     _validate_args(n, k, n_init, max_iter, tol)
-    with single_threaded_blas():
-        return _kmeans(
-            x,
-            int(k),
-            seed=seed,
-            n_init=n_init,
-            max_iter=max_iter,
-            tol=tol,
-            init_sample_size=init_sample_size,
-            n_local_trials=n_local_trials,
-            chunk_size=chunk_size,
-        )
-
-
-def _kmeans(
-    x: np.ndarray,
-    k: int,
-    *,
-    seed: int,
-    n_init: int,
-    max_iter: int,
-    tol: float,
-    init_sample_size: int | None,
-    n_local_trials: int | None,
-    chunk_size: int,
-) -> KMeansResult:
-    """Body of :func:`kmeans` on a validated matrix (BLAS limited to 1 thread)."""
-    n = x.shape[0]
+    k = int(k)
     if k > n:
         raise TooFewDistinctPointsError(k, count_distinct_rows(x))
     rng = np.random.default_rng(seed)

@@ -23,7 +23,7 @@ from segmentation.clv.errors import (
     TooFewCustomersError,
 )
 from segmentation.clv.histories import PurchaseHistories, purchase_histories
-from segmentation.clv.settings import ClvSettings
+from segmentation.clv.settings import ClvSettings, clv_settings
 from segmentation.dbt_glue.build_output import print_to_build_output
 
 PARAMETER_COLUMNS = ["model", "parameter", "value", "source"]
@@ -365,4 +365,17 @@ def predict_holdout(
             "customer_id": calibration["customer_id"].to_numpy(),
             "predicted_holdout_purchases": expected,
         }
+    )
+
+
+def predictions(sample_name: str, histories, parameters, clv) -> pd.DataFrame:
+    """What a prediction model returns: predict_current on the 'current'
+    sample, or predict_holdout on the 'calibration' sample, given the
+    relations of dbt.ref (int_customers_purchases_summarised,
+    int_clv_parameters) and the model's config `clv`."""
+    predict = {"current": predict_current, "calibration": predict_holdout}
+    return predict[sample_name](
+        sample_rows(histories, sample_name, with_ids=True),
+        parameters.df(),
+        clv_settings(clv),
     )

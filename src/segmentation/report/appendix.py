@@ -134,14 +134,7 @@ def _selection(ctx: Context) -> None:
             ],
         ),
     }
-    ctx.content.add_chart(
-        Chart(
-            "chart-k-selection",
-            lang.t("chart.k_selection_title"),
-            lang.t("caption.k_selection"),
-            figure,
-        )
-    )
+    ctx.content.add_chart(Chart.named(lang, "k_selection", figure))
 
 
 def principal_components(

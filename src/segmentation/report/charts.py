@@ -79,6 +79,18 @@ class Chart:
     def height(self) -> int:
         return int(self.figure.get("layout", {}).get("height", 360))
 
+    @classmethod
+    def named(cls, lang: Language, name: str, figure: dict, **options) -> Chart:
+        """The chart whose id, title and caption all follow from `name`:
+        chart-<name with hyphens>, chart.<name>_title and caption.<name>."""
+        return cls(
+            f"chart-{name.replace('_', '-')}",
+            lang.t(f"chart.{name}_title"),
+            lang.t(f"caption.{name}"),
+            figure,
+            **options,
+        )
+
 
 def colour(palette: Sequence[str], index: int) -> str:
     return palette[index % len(palette)]
@@ -149,19 +161,15 @@ def size_bars(
     """Customers and net revenue per segment (or cluster), side by side,
     each bar labelled with its share; a click opens the segment."""
     count = len(names)
-    hovers = [
-        lang.t(
-            "hover.size",
-            name=name,
-            customers=lang.number(n),
-            customer_share=lang.percent(cs),
-            revenue=lang.money(r),
-            revenue_share=lang.percent(rs),
-        )
-        for name, n, cs, r, rs in zip(
-            names, customers, customer_shares, revenue, revenue_shares, strict=True
-        )
-    ]
+    hovers = hover_texts(
+        lang,
+        "hover.size",
+        names,
+        customers=[lang.number(n) for n in customers],
+        customer_share=[lang.percent(s) for s in customer_shares],
+        revenue=[lang.money(r) for r in revenue],
+        revenue_share=[lang.percent(s) for s in revenue_shares],
+    )
     common = {
         "type": "bar",
         "orientation": "h",

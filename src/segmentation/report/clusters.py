@@ -148,16 +148,20 @@ def _split_kpis(text: str | None) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
-def _persona_and_kpis(ctx: Context, name: str, row) -> tuple[dict, list[str]]:
-    """The persona of a cluster (or sub-cluster) name, and the KPIs its
-    profile opens with: the playbook's own, then the customers and revenue
-    share of `row`."""
+def _persona_fields(ctx: Context, name: str, row) -> dict:
+    """The Profile fields a cluster (or sub-cluster) name's persona fills:
+    persona, strategy, and the KPIs the profile opens with (the playbook's
+    own, then the customers and revenue share of `row`)."""
     lang, persona = ctx.lang, _persona(ctx, name)
-    return persona, [
-        *_split_kpis(persona.get("kpis")),
-        lang.t("kpi.customers", value=lang.number(row.customers)),
-        lang.t("kpi.revenue_share", value=lang.percent(row.revenue_share)),
-    ]
+    return {
+        "persona": persona.get("persona"),
+        "strategy": persona.get("strategy"),
+        "kpis": [
+            *_split_kpis(persona.get("kpis")),
+            lang.t("kpi.customers", value=lang.number(row.customers)),
+            lang.t("kpi.revenue_share", value=lang.percent(row.revenue_share)),
+        ],
+    }
 
 
 def _seed_persona(ctx: Context, name: str) -> dict[str, str] | None:
@@ -226,26 +230,24 @@ def _profile(ctx: Context, row, features, groups: dict[str, Group]) -> Profile:
         facts.append((lang.t("fact.outliers"), lang.number(row.outliers)))
     facts += value_facts(ctx, "cluster", row.cluster_name)
     lines, budget_row = playbook(ctx, "cluster", row.cluster_name)
-    persona, kpis = _persona_and_kpis(ctx, row.cluster_name, row)
+    persona = _persona_fields(ctx, row.cluster_name, row)
     if not missing(row.response_rate):
-        kpis.append(
+        persona["kpis"].append(
             lang.t("kpi.past_response_rate", value=lang.percent(row.response_rate))
         )
     else:
-        kpis.append(response_kpi(ctx, budget_row))
+        persona["kpis"].append(response_kpi(ctx, budget_row))
     return Profile(
         anchor=f"cluster-{row.cluster_id}",
         kind="cluster",
         title=title,
-        persona=persona.get("persona"),
-        strategy=persona.get("strategy"),
         facts=facts,
         features=means,
         trend=[lang.t("empty.cluster_history")],
         playbook=lines,
-        kpis=kpis,
         download=download(ctx, groups, f"cluster:{row.cluster_id}", title),
         chart_id=_profile_chart(ctx, row.cluster_id, title, features),
+        **persona,
     )
 
 
@@ -396,14 +398,7 @@ def _feature_heatmap(ctx: Context, features: pd.DataFrame) -> None:
     trace["zmin"], trace["zmax"] = -limit, limit
     figure["layout"]["xaxis"]["side"] = "top"
     figure["layout"]["margin"]["t"] = 40
-    ctx.content.add_chart(
-        Chart(
-            "chart-cluster-features",
-            lang.t("chart.cluster_features_title"),
-            lang.t("caption.cluster_features"),
-            figure,
-        )
-    )
+    ctx.content.add_chart(Chart.named(lang, "cluster_features", figure))
 
 
 def _mix_charts(ctx: Context, features: pd.DataFrame) -> None:
@@ -607,18 +602,15 @@ def _sub_clusters(ctx: Context, groups: dict[str, Group]) -> None:
                 else lang.number(value, 1)
             )
             facts.append((lang.t(key), shown))
-        persona, kpis = _persona_and_kpis(ctx, row.sub_cluster_name, row)
         key = f"sub_cluster:{int(row.cluster_id)}.{int(row.sub_cluster_id)}"
         ctx.content.sub_clusters.append(
             Profile(
                 anchor=f"subcluster-{row.cluster_id}-{row.sub_cluster_id}",
                 kind="sub_cluster",
                 title=title,
-                persona=persona.get("persona"),
-                strategy=persona.get("strategy"),
                 facts=facts,
-                kpis=kpis,
                 download=download(ctx, groups, key, f"{parent} {name}"),
+                **_persona_fields(ctx, row.sub_cluster_name, row),
             )
         )
     if not any(p.persona for p in ctx.content.sub_clusters):

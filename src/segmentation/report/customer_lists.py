@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from segmentation.report.data import no_rows
+from segmentation.report.data import RFM_COLUMNS, no_rows
 
 DEFAULT_LIMIT = 10_000  # customers per downloadable list; see docs/report.md
 # Columns that could reach a person: never written into the page, even if a
@@ -37,20 +37,15 @@ CONTACT_WORDS = (
     "last_name",
     "full_name",
 )
+# Written as day numbers in the page.
+DATE_COLUMNS = ("first_order_date", "last_order_date")
 LIST_COLUMNS = (
     "customer_id",
     "segment_name",
     "cluster_name",
     "sub_cluster_name",
-    "r_score",
-    "f_score",
-    "m_score",
-    "recency_days",
-    "frequency",
-    "monetary",
-    "average_order_value",
-    "first_order_date",
-    "last_order_date",
+    *RFM_COLUMNS,
+    *DATE_COLUMNS,
     "is_outlier",
     "p_alive",
     "expected_purchases",
@@ -160,7 +155,6 @@ def customer_lists(
     return table, groups
 
 
-DATE_COLUMNS = ("first_order_date", "last_order_date")
 EPOCH = dt.date(1970, 1, 1)
 
 

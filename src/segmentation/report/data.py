@@ -82,6 +82,17 @@ class ReportData:
 # point where the playbook spends on them.
 ACTION_ALERT_TYPES = ("inactive", "aov_dropped", "moved_down_from_top_segment")
 
+# A customer's RFM scores and figures in customer_segments, in the order
+# the report loads and lists them.
+RFM_COLUMNS = (
+    "r_score",
+    "f_score",
+    "m_score",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "average_order_value",
+)
 # The per-customer columns of customer_segments the report lists and charts;
 # nothing that could identify a person beyond the customer id.
 CUSTOMER_COLUMNS = (
@@ -90,13 +101,7 @@ CUSTOMER_COLUMNS = (
     "segment_rank",
     "cluster_id",
     "cluster_name",
-    "r_score",
-    "f_score",
-    "m_score",
-    "recency_days",
-    "frequency",
-    "monetary",
-    "average_order_value",
+    *RFM_COLUMNS,
     "tenure_days",
     "first_order_date",
     "last_order_date",

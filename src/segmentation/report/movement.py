@@ -176,11 +176,8 @@ def _sankey(ctx: Context) -> None:
         "flows": all_pair_flows(history),
     }
     ctx.content.add_chart(
-        Chart(
-            "chart-sankey",
-            lang.t("chart.sankey_title"),
-            lang.t("caption.sankey"),
-            {"data": [], "layout": charts.layout(lang, height=420)},
+        Chart.named(
+            lang, "sankey", {"data": [], "layout": charts.layout(lang, height=420)}
         )
     )
     ctx.content.texts.update(

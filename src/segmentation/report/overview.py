@@ -236,11 +236,4 @@ def _pareto(ctx: Context) -> None:
             "bgcolor": "rgba(255,255,255,0.85)",
         }
     ]
-    ctx.content.add_chart(
-        Chart(
-            "chart-pareto",
-            lang.t("chart.pareto_title"),
-            lang.t("caption.pareto"),
-            figure,
-        )
-    )
+    ctx.content.add_chart(Chart.named(lang, "pareto", figure))

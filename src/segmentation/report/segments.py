@@ -325,14 +325,7 @@ def _distributions(ctx: Context, rows: pd.DataFrame) -> None:
                 yaxis=charts.axis(lang.t("chart.customers")),
             ),
         }
-        ctx.content.add_chart(
-            Chart(
-                f"chart-{key}-distribution",
-                lang.t(f"chart.{key}_distribution_title"),
-                lang.t(f"caption.{key}_distribution"),
-                figure,
-            )
-        )
+        ctx.content.add_chart(Chart.named(lang, f"{key}_distribution", figure))
 
 
 def _heatmaps(ctx: Context, rows: pd.DataFrame) -> None:
@@ -383,12 +376,4 @@ def _heatmaps(ctx: Context, rows: pd.DataFrame) -> None:
             colorscale=charts.BLUES if key == "customers" else charts.GREENS,
             height=330,
         )
-        ctx.content.add_chart(
-            Chart(
-                f"chart-rf-{key}",
-                lang.t(f"chart.rf_{key}_title"),
-                lang.t(f"caption.rf_{key}"),
-                figure,
-                half=True,
-            )
-        )
+        ctx.content.add_chart(Chart.named(lang, f"rf_{key}", figure, half=True))
