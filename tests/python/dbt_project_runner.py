@@ -54,16 +54,20 @@ def demo_input(name: str) -> dict:
     return found
 
 
+def cautious_selection(*selectors: str) -> list[str]:
+    """dbt arguments that build `selectors` and run a data test only when
+    all its parents are built (a test of a model left out would fail on a
+    missing relation)."""
+    return ["--indirect-selection", "cautious", "--select", *selectors]
+
+
 def selected_build(*selectors: str) -> list[str]:
     """dbt arguments that build `selectors` with their own data tests only:
     cautious, so a test runs only when all its parents are built, and
     without the unit tests and the tests of staging, of the intermediate
     and marts folders' common yml and of the seeds, which other builds run."""
     return [
-        "--indirect-selection",
-        "cautious",
-        "--select",
-        *selectors,
+        *cautious_selection(*selectors),
         "--exclude",
         "resource_type:unit_test",
         "resource_type:test,path:models/staging",
@@ -126,6 +130,12 @@ def parse_key(dbt_vars: dict | None, database: str = "warehouse") -> str:
     the file, and the parse names it in every relation)."""
     kept = {k: v for k, v in (dbt_vars or {}).items() if k not in COMPILE_TIME_VARS}
     return json.dumps({"database": database, "vars": kept}, sort_keys=True)
+
+
+def succeeded(run: DbtRun) -> DbtRun:
+    """`run`, once dbt is seen to have exited 0 (else its output, to read)."""
+    assert run.returncode == 0, run.output
+    return run
 
 
 def run_dbt(

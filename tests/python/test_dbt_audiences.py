@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from dbt_project_runner import DbtRun, run_dbt
+from dbt_project_runner import DbtRun, cautious_selection, run_dbt
 
 from segmentation.audiences import export_audiences
 from segmentation_dev.datagen import generate_order_lines
@@ -147,17 +147,13 @@ def build(inputs: dict[str, Path]) -> DbtRun:
         inputs["work_dir"],
         "build",
         dbt_vars,
-        extra_args=[
-            # Only the tests whose every parent is built here.
-            "--indirect-selection",
-            "cautious",
-            "--select",
+        extra_args=cautious_selection(
             "+path:models/marts/audiences",
             "quarantined_order_lines",
             "order_line_reconciliation",
             "customer_segments",
             "segment_summary",
-        ],
+        ),
     )
     assert run.returncode == 0, run.output[-5000:]
     return run

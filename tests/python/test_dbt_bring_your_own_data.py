@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_project_runner import DbtRun, run_dbt
+from dbt_project_runner import DbtRun, run_dbt, succeeded
 
 from segmentation.summary import main as print_summary
 
@@ -84,9 +84,7 @@ def shop_inputs(work_dir: Path) -> dict:
 @pytest.fixture(scope="module")
 def own_data_run(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
     work_dir = tmp_path_factory.mktemp("own_data")
-    run = run_dbt(work_dir, "build", shop_inputs(work_dir))
-    assert run.returncode == 0, run.output
-    return run
+    return succeeded(run_dbt(work_dir, "build", shop_inputs(work_dir)))
 
 
 def test_every_line_is_counted_or_quarantined_with_its_reason(own_data_run):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_project_runner import DbtRun, run_dbt, selected_build
+from dbt_project_runner import DbtRun, cautious_selection, run_dbt, selected_build
 
 # Seven customers, one line per order (quantity 1, so the price is the
 # order's value), all at 10:00. 'C-G4' is a return (order ids starting
@@ -178,19 +178,12 @@ def all_history_run(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
     work_dir = tmp_path_factory.mktemp("segment_history_all")
     (work_dir / "orders.csv").write_text(ORDERS_CSV)
     dbt_vars = {**history_vars(work_dir / "orders.csv"), "lookback_days": None}
+    selection = cautious_selection("+customer_segment_history", "+customer_segments")
     run = run_dbt(
         work_dir,
         "build",
         dbt_vars,
-        extra_args=[
-            "--indirect-selection",
-            "cautious",
-            "--select",
-            "+customer_segment_history",
-            "+customer_segments",
-            "--exclude",
-            "resource_type:unit_test",
-        ],
+        extra_args=[*selection, "--exclude", "resource_type:unit_test"],
     )
     assert run.returncode == 0, run.output
     return run

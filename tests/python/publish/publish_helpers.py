@@ -45,6 +45,15 @@ def make_candidate(path: Path, *, customers: int, label: str) -> Path:
     return path
 
 
+def make_candidates(folder: Path, customers: dict[str, int]) -> dict[str, Path]:
+    """One candidate per name in `customers`, with that many customers, in
+    `folder`/<name>.duckdb and every row labelled with the name."""
+    return {
+        name: make_candidate(folder / f"{name}.duckdb", customers=count, label=name)
+        for name, count in customers.items()
+    }
+
+
 def metadata(build_id: str, **extra) -> PublishMetadata:
     return PublishMetadata(build_id, dt.datetime.now(dt.UTC), **extra)
 

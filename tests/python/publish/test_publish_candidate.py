@@ -13,7 +13,7 @@ import sys
 
 import duckdb
 import pytest
-from publish_helpers import TABLES, make_candidate, metadata, read_build, sha256
+from publish_helpers import TABLES, make_candidates, metadata, read_build, sha256
 
 from segmentation.publish import PublishError, PublishMetadata, publish_candidate
 
@@ -25,10 +25,7 @@ DUCKDB_14_READABLE = range(64, 68)
 @pytest.fixture(scope="module")
 def candidates(tmp_path_factory):
     folder = tmp_path_factory.mktemp("candidates")
-    return {
-        "a": make_candidate(folder / "build_a.duckdb", customers=1_000, label="a"),
-        "b": make_candidate(folder / "build_b.duckdb", customers=2_500, label="b"),
-    }
+    return make_candidates(folder, {"a": 1_000, "b": 2_500})
 
 
 def publish(candidate, folder, build_id: str, **options):

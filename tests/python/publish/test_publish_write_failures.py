@@ -15,7 +15,7 @@ import pytest
 from publish_helpers import (
     TABLES,
     child_args,
-    make_candidate,
+    make_candidates,
     metadata,
     run_child,
     sha256,
@@ -30,10 +30,7 @@ IN_PRIVATE_MOUNTS = ["unshare", "--mount", "--propagation", "private"]
 @pytest.fixture(scope="module")
 def candidates(tmp_path_factory):
     folder = tmp_path_factory.mktemp("candidates")
-    return {
-        "small": make_candidate(folder / "small.duckdb", customers=1_000, label="s"),
-        "big": make_candidate(folder / "big.duckdb", customers=1_000_000, label="b"),
-    }
+    return make_candidates(folder, {"small": 1_000, "big": 1_000_000})
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from report_pages import SEED_TRANSLATIONS, copy_published, make_report, query
@@ -49,6 +51,18 @@ def money(value: float, currency: str | None, decimals: int = 0) -> str:
     the file records (written here, not with the report's formatter)."""
     number = f"{value:,.{decimals}f}"
     return {None: number, "GBP": f"£{number}", "EUR": f"€{number}"}[currency]
+
+
+@pytest.fixture
+def demo_copy(published_demo, tmp_path) -> Callable[..., Path]:
+    """Copies the published demo file into the test's folder as `name`.duckdb,
+    as another configuration would publish it (see copy_published)."""
+
+    def copy(name: str, dropped=(), sql=()) -> Path:
+        target = tmp_path / f"{name}.duckdb"
+        return copy_published(published_demo.path, target, dropped, sql)
+
+    return copy
 
 
 @pytest.fixture(scope="module")
@@ -188,10 +202,9 @@ def test_currency_wording_without_a_recorded_currency(report_en, currency):
         assert f"net revenue in {currency}, the reporting currency" in report_en.visible
 
 
-def test_a_recorded_reporting_currency_is_shown_everywhere(published_demo, tmp_path):
-    db = copy_published(
-        published_demo.path,
-        tmp_path / "gbp.duckdb",
+def test_a_recorded_reporting_currency_is_shown_everywhere(demo_copy, tmp_path):
+    db = demo_copy(
+        "gbp",
         sql=[
             "alter table publish_metadata drop column if exists reporting_currency",
             "alter table publish_metadata add column reporting_currency varchar",
@@ -450,10 +463,9 @@ def test_sub_segments_are_profiled(published_demo, report_en):
         assert f"{customers:,} (" in match.group(0)
 
 
-def test_personas_from_a_published_table(published_demo, tmp_path):
-    db = copy_published(
-        published_demo.path,
-        tmp_path / "personas.duckdb",
+def test_personas_from_a_published_table(demo_copy, tmp_path):
+    db = demo_copy(
+        "personas",
         sql=[
             "create table cluster_playbook as select distinct sub_cluster_name "
             "as cluster_name, 'Used to buy, now waiting for a reason' as persona, "
@@ -513,7 +525,7 @@ def test_sub_segment_personas_from_the_playbook_seed(published_demo, tmp_path):
         assert "Wrong rule set" not in match.group(0)
 
 
-def test_a_customer_table_is_profiled_in_its_own_terms(published_demo, tmp_path):
+def test_a_customer_table_is_profiled_in_its_own_terms(demo_copy, tmp_path):
     """Income, spend per product family and channels, as the Customer
     Personality configuration publishes them."""
     features = [
@@ -531,9 +543,8 @@ def test_a_customer_table_is_profiled_in_its_own_terms(published_demo, tmp_path)
         for pos, (name, role, high, low) in enumerate(features, start=1)
         for cid in (1, 2, 3)
     )
-    db = copy_published(
-        published_demo.path,
-        tmp_path / "customer_table.duckdb",
+    db = demo_copy(
+        "customer_table",
         dropped=[*RFM_TABLES, "cluster_segment_mix"],
         sql=[
             # The recorded currency wins over the report's option.
@@ -580,10 +591,9 @@ def test_customer_lists_carry_ids_and_figures_only(published_demo, report_en):
     assert monetary == sorted(monetary, reverse=True)
 
 
-def test_contacts_never_reach_the_page(published_demo, tmp_path):
-    db = copy_published(
-        published_demo.path,
-        tmp_path / "contacts.duckdb",
+def test_contacts_never_reach_the_page(demo_copy, tmp_path):
+    db = demo_copy(
+        "contacts",
         sql=[
             "alter table customer_segments add column email varchar",
             "update customer_segments set email = 'c' || customer_id || '@mail.test'",
@@ -744,22 +754,17 @@ def test_french_formats_numbers_and_dates(published_demo, report_fr):
 # --- other published files -----------------------------------------------------------
 
 
-def test_history_disabled_says_so(published_demo, tmp_path):
-    db = copy_published(
-        published_demo.path,
-        tmp_path / "no_history.duckdb",
-        dropped=HISTORY_TABLES,
-    )
+def test_history_disabled_says_so(demo_copy, tmp_path):
+    db = demo_copy("no_history", dropped=HISTORY_TABLES)
     report = make_report(db, tmp_path / "r.html")
     assert "No segment history was published" in report.visible
     assert 'id="movement"' not in report.text
     assert report.payload["sankey"] is None
 
 
-def test_clusters_only_file_says_so(published_demo, tmp_path):
-    db = copy_published(
-        published_demo.path,
-        tmp_path / "clusters_only.duckdb",
+def test_clusters_only_file_says_so(demo_copy, tmp_path):
+    db = demo_copy(
+        "clusters_only",
         dropped=[
             *RFM_TABLES,
             "order_line_reconciliation",
@@ -798,10 +803,8 @@ def test_without_chromium_the_html_is_written_and_the_pdf_skipped(
     assert "The HTML report is complete without it" in log.getvalue()
 
 
-def test_a_build_database_is_refused(published_demo, tmp_path, capsys):
-    db = copy_published(
-        published_demo.path, tmp_path / "build.duckdb", dropped=["publish_metadata"]
-    )
+def test_a_build_database_is_refused(demo_copy, tmp_path, capsys):
+    db = demo_copy("build", dropped=["publish_metadata"])
     out = tmp_path / "r.html"
     code = main(["--db", str(db), "--out", str(out)])
     assert code == 1
@@ -811,10 +814,8 @@ def test_a_build_database_is_refused(published_demo, tmp_path, capsys):
     assert out.exists()
 
 
-def test_no_value_page_without_the_value_tables(published_demo, tmp_path):
-    db = copy_published(
-        published_demo.path, tmp_path / "no_value.duckdb", dropped=VALUE_TABLES
-    )
+def test_no_value_page_without_the_value_tables(demo_copy, tmp_path):
+    db = demo_copy("no_value", dropped=VALUE_TABLES)
     report = make_report(db, tmp_path / "r.html")
     assert 'id="value"' not in report.text
     assert 'id="budget"' in report.text
