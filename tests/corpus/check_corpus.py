@@ -44,49 +44,31 @@ def numbered(source: str) -> str:
     )"""
 
 
-def quoted(column: str) -> str:
-    return '"' + column.replace('"', '""') + '"'
-
-
-def csv_file(folder: Path, file: str, options: str) -> str:
-    """DuckDB's CSV reader on one file (or glob) of a case, with the file
-    name of each row."""
-    return f"read_csv('{folder}/{file}', {options}, filename=true)"
-
-
-# Options of a text file read as text, each column cast where it is used.
-AS_TEXT = "header=true, all_varchar=true"
-
-
 @dataclass(frozen=True)
 class Reading:
     """How one case is read: the reader and the SQL of each column of a line.
 
-    The order id, the day and the customer id come from the columns case.yml
-    maps (the day parsed with its timestamp_format, the id trimmed and
-    missing when blank) unless the case gives `day`, or `customer_id` and
-    `id_kind`. `currency` is the SQL of a line's currency, for amounts to
-    convert with the case's rates.csv; `lines` is the rows' alias.
+    `customer` names the column of the customer id, read trimmed and missing
+    when blank; a case with other rules gives `customer_id` and `id_kind`.
+    `currency` is the SQL of a line's currency, for amounts to convert with
+    the case's rates.csv; `lines` is the rows' alias.
     """
 
     source: str
+    order_id: str
+    day: str
     is_return: str
     amount: str
     line_kind: str = "null"
-    day: str | None = None
+    customer: str | None = None
     customer_id: str | None = None
     id_kind: str | None = None
     currency: str | None = None
 
-    def sql(self, folder: Path, case: dict) -> str:
-        columns = case["columns"]
-        customer = quoted(columns["customer_id"])
-        customer_id = self.customer_id or trimmed(customer)
+    def sql(self, folder: Path) -> str:
+        customer_id = self.customer_id or trimmed(self.customer)
         id_kind = self.id_kind or (
-            f"case when {trimmed(customer)} is null then 'missing_customer_id' end"
-        )
-        day = self.day or parsed_day(
-            quoted(columns["ordered_at"]), case["reading"]["timestamp_format"]
+            f"case when {trimmed(self.customer)} is null then 'missing_customer_id' end"
         )
         amount, join = self.amount, ""
         if self.currency:
@@ -98,8 +80,8 @@ class Reading:
         return f"""select lines.filename, rec_no,
             {customer_id} as customer_id,
             {id_kind} as id_kind,
-            {quoted(columns["order_id"])} as order_id,
-            {day} as day,
+            {self.order_id} as order_id,
+            {self.day} as day,
             {self.is_return} as is_return,
             {amount} as amount,
             {self.line_kind} as line_kind
@@ -118,26 +100,34 @@ def duplicate_line(*key: str) -> str:
     ) > 1"""
 
 
-def case_reading(name: str, folder: Path) -> Reading:
+def case_reading(name: str, folder: Path, fmt: str) -> Reading:
     """One row per data record: filename, rec_no, customer_id, id_kind,
     order_id, day, is_return, amount (reporting currency), line_kind."""
     if name == "storefront_orders":
         return Reading(
-            source=csv_file(folder, "orders_export_1.csv", f"delim=',', {AS_TEXT}"),
+            source=(
+                f"read_csv('{folder}/orders_export_1.csv', delim=',',"
+                " header=true, all_varchar=true, filename=true)"
+            ),
+            customer='"Email"',
+            order_id='"Name"',
+            day=parsed_day('"Created at"', fmt),
             is_return="false",
             amount="""cast("Lineitem quantity" as integer)
                 * cast("Lineitem price" as decimal(18, 2))""",
         )
     if name == "payments":
         return Reading(
-            source=csv_file(
-                folder,
-                "unified_payments.csv",
-                "delim=',', header=true, thousands=',',"
+            source=(
+                f"read_csv('{folder}/unified_payments.csv', delim=',',"
+                " header=true, thousands=',', filename=true,"
                 " types={'Amount': 'DECIMAL(18,2)',"
                 " 'Amount Refunded': 'DECIMAL(18,2)', 'Customer ID': 'VARCHAR',"
-                " 'Created (UTC)': 'VARCHAR'}",
+                " 'Created (UTC)': 'VARCHAR'})"
             ),
+            customer='"Customer ID"',
+            order_id="id",
+            day=parsed_day('"Created (UTC)"', fmt),
             is_return="false",
             amount='("Amount" - "Amount Refunded")',
             currency='upper(lines."Currency")',
@@ -151,6 +141,7 @@ def case_reading(name: str, folder: Path) -> Reading:
             ),
             customer_id="cast(cast(customer_id as bigint) as varchar)",
             id_kind="case when customer_id is null then 'missing_customer_id' end",
+            order_id="transaction_id",
             day="cast(sold_at as date)",
             is_return="is_return",
             amount="""(case when is_return then -1 else 1 end) * abs(quantity)
@@ -163,14 +154,16 @@ def case_reading(name: str, folder: Path) -> Reading:
         )
     if name == "european_spreadsheet":
         return Reading(
-            source=csv_file(
-                folder,
-                "Umsatzliste_2023-2024.csv",
-                "delim=';', header=true, encoding='latin-1', decimal_separator=',',"
-                " thousands='.', nullstr=['', '#NV'],"
+            source=(
+                f"read_csv('{folder}/Umsatzliste_2023-2024.csv', delim=';',"
+                " header=true, encoding='latin-1', decimal_separator=',',"
+                " thousands='.', nullstr=['', '#NV'], filename=true,"
                 " types={'Kundennummer': 'VARCHAR', 'Menge': 'INTEGER',"
-                " 'Einzelpreis': 'DECIMAL(18,2)', 'Belegdatum': 'VARCHAR'}",
+                " 'Einzelpreis': 'DECIMAL(18,2)', 'Belegdatum': 'VARCHAR'})"
             ),
+            customer='"Kundennummer"',
+            order_id='"Belegnummer"',
+            day=parsed_day('"Belegdatum"', fmt),
             is_return='"Menge" < 0',
             amount='"Menge" * "Einzelpreis"',
             currency='lines."Währung"',
@@ -181,8 +174,9 @@ def case_reading(name: str, folder: Path) -> Reading:
         cell = trimmed('"Customer Number"')
         price = """try_cast(replace("Unit Price", ',', '') as decimal(18, 2))"""
         return Reading(
-            source=csv_file(
-                folder, "orders_cleaned_FINAL.csv", f"delim=',', {AS_TEXT}"
+            source=(
+                f"read_csv('{folder}/orders_cleaned_FINAL.csv', delim=',',"
+                " header=true, all_varchar=true, filename=true)"
             ),
             customer_id=f"""case when regexp_full_match({cell}, '{EXPONENT}')
                 then null else ltrim({cell}, '0') end""",
@@ -195,16 +189,22 @@ def case_reading(name: str, folder: Path) -> Reading:
                 when regexp_full_match({cell}, '{EXPONENT}')
                     then 'exponent_id'
             end""",
+            order_id='"Order Number"',
+            day=parsed_day('"Order Date"', fmt),
             is_return='cast("Quantity" as integer) < 0',
             amount=f'cast("Quantity" as integer) * {price}',
             line_kind=f"case when {price} is null then 'unparseable_amount' end",
         )
     if name == "monthly_drop":
-        months = csv_file(folder, "orders_2024-*.csv", f"union_by_name=true, {AS_TEXT}")
         return Reading(
-            source=months,
+            source=(
+                f"read_csv('{folder}/orders_2024-*.csv', union_by_name=true,"
+                " header=true, all_varchar=true, filename=true)"
+            ),
             customer_id="customer_id",
             id_kind="case when customer_id is null then 'missing_customer_id' end",
+            order_id="order_id",
+            day=parsed_day("ordered_at", fmt),
             is_return="starts_with(order_id, 'RMA-')",
             amount="""(case when starts_with(order_id, 'RMA-') then -1 else 1 end)
                 * abs(cast(quantity as integer))
@@ -224,30 +224,32 @@ def case_reading(name: str, folder: Path) -> Reading:
         )
     if name == "spreadsheet_utf16":
         return Reading(
-            source=csv_file(
-                folder,
-                "Orders FY2024.txt",
-                f"delim='\\t', encoding='utf-16', {AS_TEXT}",
+            source=(
+                f"read_csv('{folder}/Orders FY2024.txt', delim='\\t',"
+                " header=true, encoding='utf-16', all_varchar=true,"
+                " filename=true)"
             ),
+            customer='"Customer ID"',
+            order_id='"Order ID"',
+            day=parsed_day('"Order Date"', fmt),
             is_return='cast("Quantity" as integer) < 0',
             amount="""cast("Quantity" as integer)
                 * cast("Unit Price" as decimal(18, 2))""",
         )
     if name == "cp1252_euro_sign":
         # DuckDB reads utf-8, utf-16 and latin-1 only: transcode first.
-        scratch = Path(tempfile.mkdtemp())
+        scratch = Path(tempfile.mkdtemp()) / "Kassenjournal_2024.csv"
         raw = (folder / "Kassenjournal_2024.csv").read_bytes()
-        (scratch / "Kassenjournal_2024.csv").write_text(
-            raw.decode("cp1252"), encoding="utf-8"
-        )
-        transcoded = csv_file(
-            scratch, "Kassenjournal_2024.csv", f"delim=';', {AS_TEXT}"
-        )
+        scratch.write_text(raw.decode("cp1252"), encoding="utf-8")
         return Reading(
             source=(
-                "(select * replace ('Kassenjournal_2024.csv' as filename)"
-                f" from {transcoded})"
+                f"(select * replace ('Kassenjournal_2024.csv' as filename)"
+                f" from read_csv('{scratch}', delim=';', header=true,"
+                " all_varchar=true, filename=true))"
             ),
+            customer='"Kunde"',
+            order_id='"Bon-Nr."',
+            day=parsed_day('"Datum"', fmt),
             is_return='cast("Menge" as integer) < 0',
             amount="""cast("Menge" as integer) * cast(
                 replace(replace("Einzelpreis €", '.', ''), ',', '.')
@@ -255,9 +257,13 @@ def case_reading(name: str, folder: Path) -> Reading:
         )
     if name == "marketplace_report":
         return Reading(
-            source=csv_file(
-                folder, "All Orders Report 2024.txt", f"delim='\\t', {AS_TEXT}"
+            source=(
+                f"read_csv('{folder}/All Orders Report 2024.txt', delim='\\t',"
+                " header=true, all_varchar=true, filename=true)"
             ),
+            customer='"buyer-email"',
+            order_id='"amazon-order-id"',
+            day=parsed_day('"purchase-date"', fmt),
             is_return="false",
             amount='cast("item-price" as decimal(18, 2))',
             currency="lines.currency",
@@ -294,7 +300,9 @@ def check(name: str) -> list[str]:
     con = duckdb.connect()
     con.sql("set timezone = 'UTC'")
     con.sql("set threads = 1")  # record numbers follow the scan order
-    sql = case_reading(name, folder).sql(folder, case)
+    sql = case_reading(name, folder, case["reading"].get("timestamp_format")).sql(
+        folder
+    )
     con.sql(f"create table lines as {sql}")
     con.sql(f"""create table judged as select *,
         coalesce(
