@@ -2,7 +2,7 @@
 numeric integration of the model's definition, and the paper's closed form
 (Fader, Hardie and Lee 2005, equation 10) where scipy's hypergeometric
 function evaluates it. Among the parameters: the calibration fit of eleven
-months of UCI Online Retail orders (a = 2010, b = 998,009), for which the
+months of UCI Online Retail orders (a = 2014, b = 1,000,000), for which the
 closed form gives NaN, and the edges of the parameter space (a = 1, a near
 0, a and x large together)."""
 
@@ -16,7 +16,7 @@ from segmentation.clv import bgnbd
 
 # The calibration fit of the UCI orders before 2011-11-20 (calibration date
 # 2011-05-23, 2,660 customers): the dropout probabilities barely differ.
-SHORT_HISTORY = bgnbd.BgNbdParameters(0.609943, 42.329127, 2009.917881, 998009.438685)
+SHORT_HISTORY = bgnbd.BgNbdParameters(0.609940, 42.328744, 2014.282280, 1e6)
 CDNOW_WEEKS = bgnbd.BgNbdParameters(0.243, 4.414, 0.793, 2.426)
 # (parameters, horizon t, [(x, t_x, age), ...]); times in days unless CDNOW.
 CASES = [

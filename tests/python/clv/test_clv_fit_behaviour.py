@@ -308,3 +308,18 @@ def test_a_fit_that_identifies_the_dropout_spread_is_not_on_the_ridge(
     # histories, so a tenth of a and b costs far more than the ridge limit.
     support = bgnbd.dropout_spread_support(simulated_fit.parameters, simulated)
     assert support > 100 * bgnbd.RIDGE_LOG_LIKELIHOOD
+
+
+def test_a_fit_on_the_ridge_ends_at_its_end_whatever_the_search_path():
+    # Nearly the same dropout probability for everyone (a = 300, b = 1,200):
+    # the likelihood rises along the ridge to its end, so a search stops
+    # wherever its path tires. The same histories in weeks instead of days
+    # take another path; both must give one fit, at the ridge's end.
+    x, t_x, age, _ = simulate_bgnbd(5_000, 0.8, 40.0, 300.0, 1_200.0, 365, seed=3)
+    days = bgnbd.fit(purchase_histories(x, t_x, age)).parameters
+    weeks = bgnbd.fit(purchase_histories(x, t_x / 7, age / 7)).parameters
+    assert days.b == weeks.b == 1e6
+    assert weeks.alpha * 7 == pytest.approx(days.alpha, rel=1e-4)
+    for name in ("r", "a"):
+        assert getattr(weeks, name) == pytest.approx(getattr(days, name), rel=1e-4)
+    assert days.a / (days.a + days.b) == pytest.approx(0.2, abs=0.03)
