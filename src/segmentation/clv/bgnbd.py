@@ -18,13 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln
 
-from segmentation.clv.errors import ParameterAtBoundError, TooFewCustomersError
+from segmentation.clv.errors import TooFewCustomersError
 from segmentation.clv.histories import (
     DistinctHistories,
     PurchaseHistories,
     distinct_histories,
 )
-from segmentation.clv.optimise import UPPER_BOUND, maximise
+from segmentation.clv.optimise import RIDGE_STEP, maximise_to_ridge_end
 from segmentation.clv.purchases_if_alive import purchases_if_alive
 
 MODEL = "BG/NBD"
@@ -41,17 +41,6 @@ BOUND_HINTS = {
         "customer seems to stop buying, or the histories are too short to tell"
     ),
 }
-
-
-# A fit is on that ridge when dividing a and b by 10 costs less log-likelihood
-# than this: half the 95% quantile of chi-square with one degree of freedom,
-# the likelihood-ratio test's limit for one parameter.
-RIDGE_LOG_LIKELIHOOD = 1.92
-# The step along that ridge that tells whether the likelihood still rises
-# towards its end (a and b without bound, every customer the same dropout
-# probability); the fit then takes that end (_fit_on_ridge).
-RIDGE_FACTOR = 10.0
-RIDGE_NAMES = ("a", "b")
 
 
 @dataclass(frozen=True)
@@ -168,24 +157,16 @@ def fit(
     scale = float(np.mean(histories.T))
     scaled = PurchaseHistories(histories.x, histories.t_x / scale, histories.T / scale)
     data = _Prepared.of(distinct_histories(scaled))
-    scales = (1.0, scale, 1.0, 1.0)
-    try:
-        theta, iterations = maximise(
-            MODEL,
-            NAMES,
-            lambda t: _log_likelihood(t, data),
-            start=(1.0, 1.0, 1.0, 1.0),
-            max_iterations=max_iterations,
-            scales=scales,
-            hints=BOUND_HINTS,
-        )
-        held = _ridge_parameter(theta, data)
-    except ParameterAtBoundError as err:
-        if err.parameter not in RIDGE_NAMES or err.bound < UPPER_BOUND:
-            raise
-        held = NAMES.index(err.parameter)
-    if held is not None:
-        theta, iterations = _fit_on_ridge(data, held, max_iterations, scales)
+    theta, iterations = maximise_to_ridge_end(
+        MODEL,
+        NAMES,
+        lambda t: _log_likelihood(t, data),
+        start=(1.0, 1.0, 1.0, 1.0),
+        max_iterations=max_iterations,
+        ridge=("a", "b"),
+        scales=(1.0, scale, 1.0, 1.0),
+        hints=BOUND_HINTS,
+    )
     params = BgNbdParameters(
         r=float(theta[0]),
         alpha=float(theta[1] * scale),
@@ -199,47 +180,6 @@ def fit(
         repeat_customers=repeat_customers,
         iterations=iterations,
     )
-
-
-def _ridge_parameter(theta: np.ndarray, data: _Prepared) -> int | None:
-    """The index of the larger of a and b when the likelihood still rises
-    with a and b multiplied by 10 (the same mean dropout probability, a
-    narrower spread): its maximum lies at the end of the ridge, wherever the
-    search happened to stop along it. None when it falls."""
-    here = _log_likelihood(theta, data, gradient=False)[0]
-    narrower = theta * np.array([1.0, 1.0, RIDGE_FACTOR, RIDGE_FACTOR])
-    if _log_likelihood(narrower, data, gradient=False)[0] < here:
-        return None
-    return NAMES.index("a" if theta[2] > theta[3] else "b")
-
-
-def _fit_on_ridge(
-    data: _Prepared, held: int, max_iterations: int, scales: tuple[float, ...]
-) -> tuple[np.ndarray, int]:
-    """The fit at the end of the ridge: the larger of a and b (index `held`)
-    held at the search's upper bound and the other three parameters fitted,
-    from the same fixed start. Every customer then has almost the same
-    dropout probability, the limit the ridge runs to, and the same histories
-    give the same parameters however far a search along the flat ridge got.
-    A parameter on a bound here (e.g. a ran to 0: nobody drops out) is the
-    error it always was."""
-    free = [i for i in range(len(NAMES)) if i != held]
-
-    def held_likelihood(t: np.ndarray) -> tuple[float, np.ndarray]:
-        theta = np.insert(t, held, UPPER_BOUND)
-        value, grad = _log_likelihood(theta, data)
-        return value, grad[free]
-
-    fitted, iterations = maximise(
-        MODEL,
-        [NAMES[i] for i in free],
-        held_likelihood,
-        start=(1.0, 1.0, 1.0),
-        max_iterations=max_iterations,
-        scales=[scales[i] for i in free],
-        hints=BOUND_HINTS,
-    )
-    return np.insert(fitted, held, UPPER_BOUND), iterations
 
 
 def probability_alive(
@@ -313,7 +253,7 @@ def _distinct_pairs(x: np.ndarray, T: np.ndarray):
 
 
 def dropout_spread_support(
-    params: BgNbdParameters, histories: PurchaseHistories, factor: float = RIDGE_FACTOR
+    params: BgNbdParameters, histories: PurchaseHistories, factor: float = RIDGE_STEP
 ) -> float:
     """How much lower the log-likelihood is with a and b divided by `factor`
     (the same mean dropout probability a / (a + b), a wider spread of it

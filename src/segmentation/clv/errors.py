@@ -44,10 +44,16 @@ class ParameterAtBoundError(ClvError):
     it (e.g. no customer ever seems to drop out, so b grows without end)."""
 
     def __init__(
-        self, model: str, parameter: str, value: float, bound: float, hint: str
+        self,
+        model: str,
+        parameter: str,
+        value: float,
+        bound: float,
+        hint: str,
+        upper: bool = False,
     ) -> None:
         self.model, self.parameter, self.value = model, parameter, value
-        self.bound, self.hint = bound, hint
+        self.bound, self.hint, self.upper = bound, hint, upper
         super().__init__(
             f"{model}: parameter {parameter} = {value:.6g} is at the bound "
             f"{bound:.6g} of the search; {hint}"

@@ -21,7 +21,7 @@ from segmentation.clv.errors import (
     InvalidHistoryError,
     TooFewCustomersError,
 )
-from segmentation.clv.optimise import maximise
+from segmentation.clv.optimise import RIDGE_STEP, maximise_to_ridge_end
 
 MODEL = "Gamma-Gamma"
 NAMES = ("p", "q", "v")
@@ -89,23 +89,49 @@ def _log_likelihood(
     p, q, v = (float(t) for t in theta)
     pn = p * n
     log_total = np.log(v + n_m)
+    # q ln(v) - (pn + q) ln(v + n m) and lnG(pn + q) - lnG(q) written
+    # without subtracting large numbers: at the end of the ridge (q near the
+    # search's bound) they are near 10^7 each, and their difference would
+    # be noise that stops the search short.
+    log_share = np.log1p(n_m / v)
     ll = (
-        gammaln(pn + q)
+        _log_rising(q, pn)
         - gammaln(pn)
-        - gammaln(q)
-        + q * np.log(v)
+        - q * log_share
+        - pn * log_total
         + (pn - 1.0) * log_m
         + pn * log_n
-        - (pn + q) * log_total
     )
     value = float(np.mean(ll))
     if not gradient:
         return value, np.empty(0)
     psi_pnq = digamma(pn + q)
     d_p = np.mean(n * (psi_pnq - digamma(pn) + log_m + log_n - log_total))
-    d_q = np.mean(psi_pnq) - digamma(q) + np.log(v) - np.mean(log_total)
-    d_v = q / v - np.mean((pn + q) / (v + n_m))
+    d_q = np.mean(psi_pnq - digamma(q) - log_share)
+    d_v = np.mean((pn + q) * n_m / (v + n_m) - pn) / v
     return value, np.array([d_p, d_q, d_v])
+
+
+# From here on lnG(q + x) - lnG(q) comes from Stirling's series, whose
+# terms after 1 / (1260 q^5) add less than 1 / (1680 q^7), under 10^-17;
+# below it, gammaln's terms are small enough to subtract.
+STIRLING_FROM = 100.0
+
+
+def _log_rising(q: float, x: np.ndarray) -> np.ndarray:
+    """lnG(q + x) - lnG(q), for x >= 0, accurate for any q > 0: for a large
+    q, gammaln gives each term to about 10^-16 of itself, and their
+    difference would lose all but a few digits."""
+    if q < STIRLING_FROM:
+        return gammaln(q + x) - gammaln(q)
+
+    def series(z):
+        z2 = z * z
+        return (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / (1260.0 * z2)) / z2) / z
+
+    return (
+        (q - 0.5) * np.log1p(x / q) + x * np.log(q + x) - x + series(q + x) - series(q)
+    )
 
 
 def log_likelihood(
@@ -140,12 +166,13 @@ def fit(
     scale = float(np.mean(m))
     scaled = m / scale
     args = (n, np.log(scaled), n * scaled, np.log(n))
-    theta, iterations = maximise(
+    theta, iterations = maximise_to_ridge_end(
         MODEL,
         NAMES,
         lambda t: _log_likelihood(t, *args),
         start=(1.0, 2.0, 1.0),
         max_iterations=max_iterations,
+        ridge=("q", "v"),
         scales=(1.0, 1.0, scale),
         hints=BOUND_HINTS,
     )
@@ -186,3 +213,21 @@ def expected_order_value(
     p, q, v = params.p, params.q, params.v
     value = p * (v + n_known * m_known) / (p * n_known + q - 1.0)
     return np.maximum(value, 0.0)
+
+
+def mean_spread_support(
+    params: GammaGammaParameters,
+    n: np.ndarray,
+    mean_value: np.ndarray,
+    factor: float = RIDGE_STEP,
+) -> float:
+    """How much lower the log-likelihood is with q - 1 and v divided by
+    `factor` (the same population mean p v / (q - 1), a wider spread of the
+    customers' own means). Near 0, the order values cannot tell how much
+    customers differ in what they spend per order: a fit on such a ridge
+    runs q and v up together, and every customer's expected order value is
+    the population mean."""
+    wider = GammaGammaParameters(
+        params.p, 1.0 + (params.q - 1.0) / factor, params.v / factor
+    )
+    return log_likelihood(params, n, mean_value) - log_likelihood(wider, n, mean_value)

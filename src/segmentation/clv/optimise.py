@@ -29,6 +29,15 @@ FUNCTION_TOLERANCE = 1e-14
 # improve on a flat top) is accepted when its gradient is this small.
 ACCEPTED_GRADIENT = 1e-5
 
+# The step along a ridge (two parameters multiplied together) that tells
+# whether the likelihood still rises towards the ridge's end.
+RIDGE_STEP = 10.0
+# A fit is on a ridge when a step back along it (a wider spread across
+# customers) costs less log-likelihood than this: half the 95% quantile of
+# chi-square with one degree of freedom, the likelihood-ratio test's limit
+# for one parameter. The build then warns (segmentation.clv.warehouse).
+RIDGE_LOG_LIKELIHOOD = 1.92
+
 Objective = Callable[[np.ndarray], tuple[float, np.ndarray]]
 
 
@@ -84,6 +93,7 @@ def maximise(
                     float(value * scale),
                     bound * scale,
                     (hints or {}).get(name, "the data do not identify it"),
+                    upper=bound == UPPER_BOUND,
                 )
     if not result.success and not gradient <= ACCEPTED_GRADIENT:
         reason = str(result.message)
@@ -93,3 +103,66 @@ def maximise(
             model, iterations, f"{reason}; largest gradient {gradient:.3g}"
         )
     return theta, iterations
+
+
+def maximise_to_ridge_end(
+    model: str,
+    names: Sequence[str],
+    log_likelihood: Objective,
+    start: Sequence[float],
+    max_iterations: int,
+    ridge: tuple[str, str],
+    scales: Sequence[float] | None = None,
+    hints: dict[str, str] | None = None,
+) -> tuple[np.ndarray, int]:
+    """`maximise`, for a likelihood that can rise without end along a ridge:
+    the two parameters of `ridge` growing together (the same mean, a
+    narrower spread across customers). When the likelihood still rises with
+    both multiplied by RIDGE_STEP, or the search ran into the upper bound on
+    one of them, the maximum is the ridge's end, and a search along the flat
+    ridge stops wherever its path tired: a little earlier or later on
+    another machine. The fit then takes that end: the larger of the two held
+    at the upper bound and the other parameters fitted from the same start,
+    so the same data give the same parameters everywhere. A parameter on a
+    bound in that fit is the error it would have been."""
+    scales = [1.0] * len(names) if scales is None else list(scales)
+    on_ridge = [list(names).index(name) for name in ridge]
+    try:
+        theta, iterations = maximise(
+            model, names, log_likelihood, start, max_iterations, scales, hints
+        )
+        held = _held_at_ridge_end(theta, log_likelihood, on_ridge)
+    except ParameterAtBoundError as err:
+        if err.parameter not in ridge or not err.upper:
+            raise
+        held = list(names).index(err.parameter)
+    if held is None:
+        return theta, iterations
+    free = [i for i in range(len(names)) if i != held]
+
+    def with_held(t: np.ndarray) -> tuple[float, np.ndarray]:
+        value, gradient = log_likelihood(np.insert(t, held, UPPER_BOUND))
+        return value, gradient[free]
+
+    fitted, iterations = maximise(
+        model,
+        [names[i] for i in free],
+        with_held,
+        [start[i] for i in free],
+        max_iterations,
+        [scales[i] for i in free],
+        hints,
+    )
+    return np.insert(fitted, held, UPPER_BOUND), iterations
+
+
+def _held_at_ridge_end(
+    theta: np.ndarray, log_likelihood: Objective, on_ridge: list[int]
+) -> int | None:
+    """The index of the larger ridge parameter when the likelihood still
+    rises one RIDGE_STEP further along the ridge; None when it falls."""
+    further = theta.copy()
+    further[on_ridge] *= RIDGE_STEP
+    if log_likelihood(further)[0] < log_likelihood(theta)[0]:
+        return None
+    return max(on_ridge, key=lambda i: theta[i])

@@ -23,6 +23,7 @@ from segmentation.clv.errors import (
     TooFewCustomersError,
 )
 from segmentation.clv.histories import PurchaseHistories, purchase_histories
+from segmentation.clv.optimise import RIDGE_LOG_LIKELIHOOD
 from segmentation.clv.settings import ClvSettings, clv_settings
 from segmentation.dbt_glue.build_output import print_to_build_output
 
@@ -103,7 +104,7 @@ def _ridge_warning(model: str, fit: bgnbd.BgNbdFit, histories, fix: str) -> None
     chance of dropping out (bgnbd.dropout_spread_support)."""
     p = fit.parameters
     support = bgnbd.dropout_spread_support(p, histories)
-    if support >= bgnbd.RIDGE_LOG_LIKELIHOOD:
+    if support >= RIDGE_LOG_LIKELIHOOD:
         return
     WARNINGS.warning(
         "Customer lifetime value, warning: the histories of %s do not tell how "
@@ -115,9 +116,34 @@ def _ridge_warning(model: str, fit: bgnbd.BgNbdFit, histories, fix: str) -> None
         p.a,
         p.b,
         support,
-        bgnbd.RIDGE_LOG_LIKELIHOOD,
+        RIDGE_LOG_LIKELIHOOD,
         p.a / (p.a + p.b),
         fix,
+    )
+
+
+def _order_value_ridge_warning(
+    fit: gamma_gamma.GammaGammaFit, n: np.ndarray, m: np.ndarray
+) -> None:
+    """Warns when the fit cannot tell how much customers differ in what they
+    spend per order (gamma_gamma.mean_spread_support)."""
+    p = fit.parameters
+    support = gamma_gamma.mean_spread_support(p, n, m)
+    if support >= RIDGE_LOG_LIKELIHOOD:
+        return
+    WARNINGS.warning(
+        "Customer lifetime value, warning: the repeat order values do not tell "
+        "how much customers differ in what they spend per order (Gamma-Gamma "
+        "q = %.4g, v = %.4g; q - 1 and v divided by 10 fit almost as well, "
+        "log-likelihood lower by %.3g, under %.2f). Every customer's expected "
+        "order value is then close to the mean of all, p v / (q - 1) = %.4g, "
+        "whatever their own orders were. Var clv_parameters can hold the "
+        "parameters of an earlier build (clv_model_parameters).",
+        p.q,
+        p.v,
+        support,
+        RIDGE_LOG_LIKELIHOOD,
+        p.population_mean,
     )
 
 
@@ -209,6 +235,7 @@ def fit_parameters(
                 settings.min_repeat_customers,
             )
             source = FITTED
+            _order_value_ridge_warning(values, n[usable], m[usable])
             _ridge_warning(
                 "the as-of date",
                 purchases,

@@ -20,8 +20,14 @@ from segmentation.clv.errors import (
     TooFewCustomersError,
 )
 from segmentation.clv.histories import purchase_histories
+from segmentation.clv.optimise import RIDGE_LOG_LIKELIHOOD
 from segmentation.clv.settings import clv_settings
-from segmentation.clv.warehouse import HISTORY_COLUMNS, predict_holdout, sample_rows
+from segmentation.clv.warehouse import (
+    HISTORY_COLUMNS,
+    fit_parameters,
+    predict_holdout,
+    sample_rows,
+)
 
 # Days, the shape of an online shop: a purchase every few months while
 # alive, a dropout after about a fifth of the purchases.
@@ -263,20 +269,21 @@ def test_gamma_gamma_gives_the_same_fit_whatever_the_order():
     assert first.parameters.population_mean == pytest.approx(120, rel=0.1)
 
 
+NO_HOLDOUT = {
+    "clv_horizon_days": 365,
+    "clv_annual_discount_rate": 0.1,
+    "clv_holdout_days": None,
+    "clv_min_repeat_customers": 30,
+    "clv_max_iterations": 1000,
+    "clv_parameters": None,
+}
+
+
 def test_without_a_holdout_the_holdout_predictions_are_empty_not_an_error():
     # var clv_holdout_days null: no calibration sample and no calibration
     # fit, so the model that predicts the holdout has no rows to give (and
     # clv_holdout_validation is not built).
-    settings = clv_settings(
-        {
-            "clv_horizon_days": 365,
-            "clv_annual_discount_rate": 0.1,
-            "clv_holdout_days": None,
-            "clv_min_repeat_customers": 30,
-            "clv_max_iterations": 1000,
-            "clv_parameters": None,
-        }
-    )
+    settings = clv_settings(NO_HOLDOUT)
     calibration = pd.DataFrame(columns=["customer_id", *HISTORY_COLUMNS])
     predicted = predict_holdout(calibration, pd.DataFrame(), settings)
     assert list(predicted.columns) == ["customer_id", "predicted_holdout_purchases"]
@@ -307,7 +314,7 @@ def test_a_fit_that_identifies_the_dropout_spread_is_not_on_the_ridge(
     # Simulated with a = 0.9, b = 3.5: the spread is plain in 40,000
     # histories, so a tenth of a and b costs far more than the ridge limit.
     support = bgnbd.dropout_spread_support(simulated_fit.parameters, simulated)
-    assert support > 100 * bgnbd.RIDGE_LOG_LIKELIHOOD
+    assert support > 100 * RIDGE_LOG_LIKELIHOOD
 
 
 def test_a_fit_on_the_ridge_ends_at_its_end_whatever_the_search_path():
@@ -323,3 +330,63 @@ def test_a_fit_on_the_ridge_ends_at_its_end_whatever_the_search_path():
     for name in ("r", "a"):
         assert getattr(weeks, name) == pytest.approx(getattr(days, name), rel=1e-4)
     assert days.a / (days.a + days.b) == pytest.approx(0.2, abs=0.03)
+
+
+def order_values(q: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """n orders per customer and their mean value: each customer's values
+    gamma(p = 4, rate nu), nu gamma(q, rate q / 60) across customers (a
+    population mean of 4 * 60 / (q - 1) or so; the larger q, the less the
+    customers' own means differ)."""
+    rng = np.random.default_rng(seed)
+    n = rng.integers(1, 10, 5_000).astype(float)
+    nu = rng.gamma(q, 60.0 / q, 5_000) / 60.0
+    return n, rng.gamma(4.0 * n, 1.0 / (nu * n))
+
+
+def test_gamma_gamma_on_customers_who_spend_alike_ends_at_the_ridge_end():
+    # Every customer's own mean is the same (q = 10^9): the fit takes the
+    # end of the ridge instead of failing on the bound, and the same orders
+    # in cents instead of euros give the same fit.
+    n, m = order_values(1e9, seed=1)
+    euros = gamma_gamma.fit(n, m).parameters
+    cents = gamma_gamma.fit(n, m * 100).parameters
+    assert euros.q == cents.q == 1e6
+    assert cents.p == pytest.approx(euros.p, rel=1e-6)
+    assert cents.v == pytest.approx(euros.v * 100, rel=1e-6)
+    assert euros.population_mean == pytest.approx(4.0, rel=0.02)
+    assert gamma_gamma.mean_spread_support(euros, n, m) < RIDGE_LOG_LIKELIHOOD
+
+
+def test_gamma_gamma_on_customers_who_spend_differently_is_not_on_the_ridge():
+    n, m = order_values(3.0, seed=2)
+    fitted = gamma_gamma.fit(n, m).parameters
+    assert fitted.q == pytest.approx(3.0, rel=0.15)
+    assert gamma_gamma.mean_spread_support(fitted, n, m) > 100 * RIDGE_LOG_LIKELIHOOD
+
+
+def test_a_shop_whose_customers_spend_alike_builds_and_is_warned(caplog):
+    # The repeat customers' order values all drawn around one mean: the
+    # build goes on, and says that the expected order values are the mean.
+    x, t_x, age, _ = simulate_bgnbd(
+        5_000, TRUE.r, TRUE.alpha, TRUE.a, TRUE.b, 730, seed=3
+    )
+    # Each repeat order's value gamma(p = 4, rate 1), for every customer
+    # (drawn so that the likelihood rises to the ridge's end: with other
+    # draws of the same model it may peak at a large finite q).
+    orders = np.maximum(x, 1)
+    m = np.random.default_rng(4).gamma(4.0 * orders, 1.0 / orders)
+    current = pd.DataFrame(
+        {
+            "repeat_purchases": x,
+            "first_to_last_days": t_x,
+            "customer_age_days": age,
+            "repeat_order_value_mean": np.where(x > 0, m, np.nan),
+        }
+    )
+    with caplog.at_level("WARNING", logger="segmentation.clv"):
+        rows = fit_parameters(current, None, clv_settings(NO_HOLDOUT))
+    q = rows.query("model == 'gamma_gamma' and parameter == 'q'")["value"]
+    assert q.tolist() == [1e6]
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert "do not tell how much customers differ in what they spend" in warned
+    assert "p v / (q - 1) = 4.0" in warned
