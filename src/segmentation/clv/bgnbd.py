@@ -24,7 +24,7 @@ from segmentation.clv.histories import (
     PurchaseHistories,
     distinct_histories,
 )
-from segmentation.clv.optimise import RIDGE_STEP, maximise_to_ridge_end
+from segmentation.clv.optimise import RIDGE_STEP, Ridge, maximise_to_ridge_end
 from segmentation.clv.purchases_if_alive import purchases_if_alive
 
 MODEL = "BG/NBD"
@@ -163,7 +163,7 @@ def fit(
         lambda t: _log_likelihood(t, data),
         start=(1.0, 1.0, 1.0, 1.0),
         max_iterations=max_iterations,
-        ridge=("a", "b"),
+        ridges=[Ridge(up=("a", "b"))],
         scales=(1.0, scale, 1.0, 1.0),
         hints=BOUND_HINTS,
     )

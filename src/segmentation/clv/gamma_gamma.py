@@ -21,10 +21,14 @@ from segmentation.clv.errors import (
     InvalidHistoryError,
     TooFewCustomersError,
 )
-from segmentation.clv.optimise import RIDGE_STEP, maximise_to_ridge_end
+from segmentation.clv.optimise import RIDGE_STEP, Ridge, maximise_to_ridge_end
 
 MODEL = "Gamma-Gamma"
 NAMES = ("p", "q", "v")
+# Where the likelihood can rise without end: the customers' own means
+# differ too little to tell by how much (q and v up, the same mean), or each
+# customer's orders are all of one value (p up, v down, the same mean).
+RIDGES = (Ridge(up=("q", "v")), Ridge(up=("p",), down=("v",)))
 BOUND_HINTS = {
     "p": "the spread of order values within customers is not identified",
     "q": "the spread of mean order values across customers is not identified",
@@ -172,7 +176,7 @@ def fit(
         lambda t: _log_likelihood(t, *args),
         start=(1.0, 2.0, 1.0),
         max_iterations=max_iterations,
-        ridge=("q", "v"),
+        ridges=RIDGES,
         scales=(1.0, 1.0, scale),
         hints=BOUND_HINTS,
     )

@@ -7,6 +7,7 @@ silent result."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
@@ -105,64 +106,85 @@ def maximise(
     return theta, iterations
 
 
+@dataclass(frozen=True)
+class Ridge:
+    """A direction along which a likelihood can rise without end: the
+    parameters `up` multiplied by RIDGE_STEP and `down` divided by it (for
+    BG/NBD, a and b up together: the same mean dropout probability, a
+    narrower spread of it across customers)."""
+
+    up: tuple[str, ...]
+    down: tuple[str, ...] = ()
+
+    def further(self, theta: np.ndarray, names: Sequence[str]) -> np.ndarray:
+        """`theta` one RIDGE_STEP along the ridge."""
+        moved = theta.copy()
+        for name in self.up:
+            moved[list(names).index(name)] *= RIDGE_STEP
+        for name in self.down:
+            moved[list(names).index(name)] /= RIDGE_STEP
+        return moved
+
+
 def maximise_to_ridge_end(
     model: str,
     names: Sequence[str],
     log_likelihood: Objective,
     start: Sequence[float],
     max_iterations: int,
-    ridge: tuple[str, str],
+    ridges: Sequence[Ridge],
     scales: Sequence[float] | None = None,
     hints: dict[str, str] | None = None,
 ) -> tuple[np.ndarray, int]:
-    """`maximise`, for a likelihood that can rise without end along a ridge:
-    the two parameters of `ridge` growing together (the same mean, a
-    narrower spread across customers). When the likelihood still rises with
-    both multiplied by RIDGE_STEP, or the search ran into the upper bound on
-    one of them, the maximum is the ridge's end, and a search along the flat
-    ridge stops wherever its path tired: a little earlier or later on
-    another machine. The fit then takes that end: the larger of the two held
-    at the upper bound and the other parameters fitted from the same start,
-    so the same data give the same parameters everywhere. A parameter on a
-    bound in that fit is the error it would have been."""
+    """`maximise`, for a likelihood that can rise without end along
+    `ridges`. When it still rises one RIDGE_STEP along a ridge, or the
+    search ran into the upper bound on a parameter the ridge grows, the
+    maximum is the ridge's end, and a search along the flat ridge stops
+    wherever its path tired: a little earlier or later on another machine.
+    The fit then takes that end: the largest parameter the ridge grows held
+    at the upper bound and the others fitted again from the same start (and
+    so on for another ridge), so the same data give the same parameters
+    everywhere. A parameter on a bound otherwise is the error it was."""
+    names = list(names)
     scales = [1.0] * len(names) if scales is None else list(scales)
-    on_ridge = [list(names).index(name) for name in ridge]
-    try:
-        theta, iterations = maximise(
-            model, names, log_likelihood, start, max_iterations, scales, hints
-        )
-        held = _held_at_ridge_end(theta, log_likelihood, on_ridge)
-    except ParameterAtBoundError as err:
-        if err.parameter not in ridge or not err.upper:
-            raise
-        held = list(names).index(err.parameter)
-    if held is None:
-        return theta, iterations
-    free = [i for i in range(len(names)) if i != held]
+    held: list[int] = []
+    while True:
+        free = [i for i in range(len(names)) if i not in held]
 
-    def with_held(t: np.ndarray) -> tuple[float, np.ndarray]:
-        value, gradient = log_likelihood(np.insert(t, held, UPPER_BOUND))
-        return value, gradient[free]
+        def on_free(t: np.ndarray, free=free, held=tuple(held)) -> tuple:
+            value, gradient = log_likelihood(_with_held(t, free, held))
+            return value, gradient[free]
 
-    fitted, iterations = maximise(
-        model,
-        [names[i] for i in free],
-        with_held,
-        [start[i] for i in free],
-        max_iterations,
-        [scales[i] for i in free],
-        hints,
-    )
-    return np.insert(fitted, held, UPPER_BOUND), iterations
+        try:
+            fitted, iterations = maximise(
+                model,
+                [names[i] for i in free],
+                on_free,
+                [start[i] for i in free],
+                max_iterations,
+                [scales[i] for i in free],
+                hints,
+            )
+        except ParameterAtBoundError as err:
+            grown = [r for r in ridges if err.parameter in r.up and err.upper]
+            if not grown or len(held) == len(ridges):
+                raise
+            held.append(names.index(err.parameter))
+            continue
+        theta = _with_held(fitted, free, tuple(held))
+        rising = [
+            r
+            for r in ridges
+            if not any(names.index(n) in held for n in r.up)
+            and log_likelihood(r.further(theta, names))[0] >= log_likelihood(theta)[0]
+        ]
+        if not rising:
+            return theta, iterations
+        held.append(max((names.index(n) for n in rising[0].up), key=lambda i: theta[i]))
 
 
-def _held_at_ridge_end(
-    theta: np.ndarray, log_likelihood: Objective, on_ridge: list[int]
-) -> int | None:
-    """The index of the larger ridge parameter when the likelihood still
-    rises one RIDGE_STEP further along the ridge; None when it falls."""
-    further = theta.copy()
-    further[on_ridge] *= RIDGE_STEP
-    if log_likelihood(further)[0] < log_likelihood(theta)[0]:
-        return None
-    return max(on_ridge, key=lambda i: theta[i])
+def _with_held(t: np.ndarray, free: list[int], held: tuple[int, ...]) -> np.ndarray:
+    """The whole parameter vector: `t` at `free`, UPPER_BOUND at `held`."""
+    theta = np.full(len(free) + len(held), UPPER_BOUND)
+    theta[free] = t
+    return theta

@@ -23,7 +23,7 @@ from segmentation.clv.errors import (
     TooFewCustomersError,
 )
 from segmentation.clv.histories import PurchaseHistories, purchase_histories
-from segmentation.clv.optimise import RIDGE_LOG_LIKELIHOOD
+from segmentation.clv.optimise import RIDGE_LOG_LIKELIHOOD, UPPER_BOUND
 from segmentation.clv.settings import ClvSettings, clv_settings
 from segmentation.dbt_glue.build_output import print_to_build_output
 
@@ -126,8 +126,20 @@ def _order_value_ridge_warning(
     fit: gamma_gamma.GammaGammaFit, n: np.ndarray, m: np.ndarray
 ) -> None:
     """Warns when the fit cannot tell how much customers differ in what they
-    spend per order (gamma_gamma.mean_spread_support)."""
+    spend per order (gamma_gamma.mean_spread_support), or when each one's
+    repeat orders are all of one value (p held at the ridge's end)."""
     p = fit.parameters
+    if p.p >= UPPER_BOUND:
+        WARNINGS.warning(
+            "Customer lifetime value, warning: each customer's repeat orders "
+            "are of one value (Gamma-Gamma p = %.4g, the end of its search: "
+            "the order values do not vary within a customer, as in a shop "
+            "of fixed-price plans). A customer's expected order value is "
+            "then their own mean order value; one without a repeat order "
+            "gets the mean of all, p v / (q - 1) = %.4g.",
+            p.p,
+            p.population_mean,
+        )
     support = gamma_gamma.mean_spread_support(p, n, m)
     if support >= RIDGE_LOG_LIKELIHOOD:
         return

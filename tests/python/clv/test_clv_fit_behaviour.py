@@ -390,3 +390,44 @@ def test_a_shop_whose_customers_spend_alike_builds_and_is_warned(caplog):
     warned = " ".join(r.getMessage() for r in caplog.records)
     assert "do not tell how much customers differ in what they spend" in warned
     assert "p v / (q - 1) = 4.0" in warned
+
+
+def test_a_shop_of_fixed_price_plans_builds_and_each_customer_is_their_plan(
+    caplog,
+):
+    # Every customer pays one plan's price on every order, 30 or 45: no
+    # spread within a customer, which Gamma-Gamma's p runs to without end.
+    x, t_x, age, _ = simulate_bgnbd(
+        5_000, TRUE.r, TRUE.alpha, TRUE.a, TRUE.b, 730, seed=3
+    )
+    plan = np.where(np.random.default_rng(5).random(len(x)) < 0.5, 30.0, 45.0)
+    current = pd.DataFrame(
+        {
+            "repeat_purchases": x,
+            "first_to_last_days": t_x,
+            "customer_age_days": age,
+            "repeat_order_value_mean": np.where(x > 0, plan, np.nan),
+        }
+    )
+    with caplog.at_level("WARNING", logger="segmentation.clv"):
+        rows = fit_parameters(current, None, clv_settings(NO_HOLDOUT))
+    fitted = rows.query("model == 'gamma_gamma'").set_index("parameter")["value"]
+    assert fitted["p"] == 1e6
+    params = gamma_gamma.GammaGammaParameters(fitted["p"], fitted["q"], fitted["v"])
+    repeat = x > 0
+    expected = gamma_gamma.expected_order_value(params, x[repeat], plan[repeat])
+    np.testing.assert_allclose(expected, plan[repeat], rtol=1e-4)
+    assert 30 < params.population_mean < 45
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert "each customer's repeat orders are of one value" in warned
+
+
+def test_a_shop_of_one_price_builds_and_every_order_is_worth_that_price():
+    n = np.random.default_rng(7).integers(1, 10, 3_000).astype(float)
+    fitted = gamma_gamma.fit(n, np.full(len(n), 30.0)).parameters
+    assert fitted.population_mean == pytest.approx(30.0, rel=1e-4)
+    np.testing.assert_allclose(
+        gamma_gamma.expected_order_value(fitted, n, np.full(len(n), 30.0)),
+        30.0,
+        rtol=1e-4,
+    )
