@@ -29,6 +29,16 @@ from segmentation.clv.purchases_if_alive import purchases_if_alive
 
 MODEL = "BG/NBD"
 NAMES = ("r", "alpha", "a", "b")
+# Where the likelihood can rise without end: customers differ too little in
+# their dropout probability to tell by how much (a and b up, the same
+# mean), or nobody seems to drop out (a down, b up: the mean towards 0,
+# where neither matters any more, so both are held), or customers differ
+# too little in how often they buy (r and alpha up, the same mean rate).
+RIDGES = (
+    Ridge(up=("a", "b")),
+    Ridge(up=("b",), down=("a",), hold_all=True),
+    Ridge(up=("r", "alpha")),
+)
 BOUND_HINTS = {
     "r": "the purchase rates are not identified (too few repeat purchases?)",
     "alpha": "the purchase rates are not identified (too few repeat purchases?)",
@@ -163,7 +173,7 @@ def fit(
         lambda t: _log_likelihood(t, data),
         start=(1.0, 1.0, 1.0, 1.0),
         max_iterations=max_iterations,
-        ridges=[Ridge(up=("a", "b"))],
+        ridges=RIDGES,
         scales=(1.0, scale, 1.0, 1.0),
         hints=BOUND_HINTS,
     )

@@ -111,19 +111,38 @@ class Ridge:
     """A direction along which a likelihood can rise without end: the
     parameters `up` multiplied by RIDGE_STEP and `down` divided by it (for
     BG/NBD, a and b up together: the same mean dropout probability, a
-    narrower spread of it across customers)."""
+    narrower spread of it across customers). At its end, `hold_all` holds
+    every one of them at its bound; otherwise one is held (the largest it
+    grows) and the others are fitted."""
 
-    up: tuple[str, ...]
+    up: tuple[str, ...] = ()
     down: tuple[str, ...] = ()
+    hold_all: bool = False
 
-    def further(self, theta: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    def further(self, theta: np.ndarray, names: list[str]) -> np.ndarray:
         """`theta` one RIDGE_STEP along the ridge."""
         moved = theta.copy()
         for name in self.up:
-            moved[list(names).index(name)] *= RIDGE_STEP
+            moved[names.index(name)] *= RIDGE_STEP
         for name in self.down:
-            moved[list(names).index(name)] /= RIDGE_STEP
+            moved[names.index(name)] /= RIDGE_STEP
         return moved
+
+    def end(self, names: list[str], theta: np.ndarray | None = None, ran_out=None):
+        """The parameters held at the ridge's end, each with its bound: all
+        of them, or the one whose bound the search ran into (`ran_out`), or
+        the largest one it grows."""
+        bounds = {names.index(n): UPPER_BOUND for n in self.up}
+        bounds.update({names.index(n): LOWER_BOUND for n in self.down})
+        if self.hold_all:
+            return bounds
+        if ran_out is None:
+            ran_out = max(bounds, key=lambda i: theta[i])  # type: ignore[index]
+        return {ran_out: bounds[ran_out]}
+
+    def runs_into(self, err: ParameterAtBoundError) -> bool:
+        """Whether the search's bound error is this ridge running out."""
+        return err.parameter in (self.up if err.upper else self.down)
 
 
 def maximise_to_ridge_end(
@@ -138,21 +157,22 @@ def maximise_to_ridge_end(
 ) -> tuple[np.ndarray, int]:
     """`maximise`, for a likelihood that can rise without end along
     `ridges`. When it still rises one RIDGE_STEP along a ridge, or the
-    search ran into the upper bound on a parameter the ridge grows, the
-    maximum is the ridge's end, and a search along the flat ridge stops
-    wherever its path tired: a little earlier or later on another machine.
-    The fit then takes that end: the largest parameter the ridge grows held
-    at the upper bound and the others fitted again from the same start (and
-    so on for another ridge), so the same data give the same parameters
-    everywhere. A parameter on a bound otherwise is the error it was."""
+    search ran into a bound the ridge runs to, the maximum is the ridge's
+    end, and a search along the flat ridge stops wherever its path tired: a
+    little earlier or later on another machine. The fit then takes that
+    end: parameters of the ridge held at their bounds (Ridge.end) and the
+    others fitted again from the same start (and so on for another ridge),
+    so the same data give the same parameters everywhere. A parameter on a
+    bound otherwise is the error it was."""
     names = list(names)
     scales = [1.0] * len(names) if scales is None else list(scales)
-    held: list[int] = []
+    held: dict[int, float] = {}
     while True:
         free = [i for i in range(len(names)) if i not in held]
+        fixed = dict(held)
 
-        def on_free(t: np.ndarray, free=free, held=tuple(held)) -> tuple:
-            value, gradient = log_likelihood(_with_held(t, free, held))
+        def on_free(t: np.ndarray, free=free, fixed=fixed) -> tuple:
+            value, gradient = log_likelihood(_with_held(t, free, fixed))
             return value, gradient[free]
 
         try:
@@ -166,25 +186,31 @@ def maximise_to_ridge_end(
                 hints,
             )
         except ParameterAtBoundError as err:
-            grown = [r for r in ridges if err.parameter in r.up and err.upper]
-            if not grown or len(held) == len(ridges):
+            index = names.index(err.parameter)
+            ends = [r.end(names, ran_out=index) for r in ridges if r.runs_into(err)]
+            more = [e for e in ends if not e.items() <= held.items()]
+            if not more:
                 raise
-            held.append(names.index(err.parameter))
+            held.update(more[0])
             continue
-        theta = _with_held(fitted, free, tuple(held))
-        rising = [
-            r
-            for r in ridges
-            if not any(names.index(n) in held for n in r.up)
-            and log_likelihood(r.further(theta, names))[0] >= log_likelihood(theta)[0]
-        ]
-        if not rising:
+        theta = _with_held(fitted, free, fixed)
+        here = log_likelihood(theta)[0]
+        for ridge in ridges:
+            end = ridge.end(names, theta)
+            clash = any(held.get(i, bound) != bound for i, bound in end.items())
+            if end.items() <= held.items() or clash:
+                continue
+            if log_likelihood(ridge.further(theta, names))[0] >= here:
+                held.update(end)
+                break
+        else:
             return theta, iterations
-        held.append(max((names.index(n) for n in rising[0].up), key=lambda i: theta[i]))
 
 
-def _with_held(t: np.ndarray, free: list[int], held: tuple[int, ...]) -> np.ndarray:
-    """The whole parameter vector: `t` at `free`, UPPER_BOUND at `held`."""
-    theta = np.full(len(free) + len(held), UPPER_BOUND)
+def _with_held(t: np.ndarray, free: list[int], held: dict[int, float]) -> np.ndarray:
+    """The whole parameter vector: `t` at `free`, each held one at its bound."""
+    theta = np.empty(len(free) + len(held))
     theta[free] = t
+    for index, bound in held.items():
+        theta[index] = bound
     return theta

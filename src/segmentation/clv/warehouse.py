@@ -23,7 +23,7 @@ from segmentation.clv.errors import (
     TooFewCustomersError,
 )
 from segmentation.clv.histories import PurchaseHistories, purchase_histories
-from segmentation.clv.optimise import RIDGE_LOG_LIKELIHOOD, UPPER_BOUND
+from segmentation.clv.optimise import LOWER_BOUND, RIDGE_LOG_LIKELIHOOD, UPPER_BOUND
 from segmentation.clv.settings import ClvSettings, clv_settings
 from segmentation.dbt_glue.build_output import print_to_build_output
 
@@ -101,8 +101,23 @@ def show_warnings() -> None:
 
 def _ridge_warning(model: str, fit: bgnbd.BgNbdFit, histories, fix: str) -> None:
     """Warns when the fit cannot tell how much customers differ in their
-    chance of dropping out (bgnbd.dropout_spread_support)."""
+    chance of dropping out (bgnbd.dropout_spread_support), or when nobody
+    seems to drop out at all (a held at the lower end of its search)."""
     p = fit.parameters
+    if p.a <= LOWER_BOUND:
+        WARNINGS.warning(
+            "Customer lifetime value, warning: the histories of %s show no "
+            "customer dropping out (BG/NBD a = %.4g, b = %.4g, the ends of the "
+            "search), as in a young shop whose customers have not had time to "
+            "leave. P(alive) is 1 for everyone, and the predictions assume each "
+            "customer keeps buying at their rate for the whole horizon, which "
+            "overstates those who have in fact left. %s",
+            model,
+            p.a,
+            p.b,
+            fix,
+        )
+        return
     support = bgnbd.dropout_spread_support(p, histories)
     if support >= RIDGE_LOG_LIKELIHOOD:
         return

@@ -20,7 +20,11 @@ from segmentation.clv.errors import (
     TooFewCustomersError,
 )
 from segmentation.clv.histories import purchase_histories
-from segmentation.clv.optimise import RIDGE_LOG_LIKELIHOOD
+from segmentation.clv.optimise import (
+    RIDGE_LOG_LIKELIHOOD,
+    Ridge,
+    maximise_to_ridge_end,
+)
 from segmentation.clv.settings import clv_settings
 from segmentation.clv.warehouse import (
     HISTORY_COLUMNS,
@@ -101,14 +105,44 @@ def test_predicted_purchases_match_what_the_simulated_customers_do_next():
     assert np.corrcoef(expected, later)[0, 1] > 0.5
 
 
-def test_customers_who_never_drop_out_leave_the_dropout_unidentified():
+def test_customers_who_never_drop_out_give_the_end_where_nobody_does():
+    # A young shop's histories can look like this: the likelihood rises as
+    # the mean dropout probability falls to 0. The fit takes that end (a and
+    # b at their bounds) and still measures the purchase rates.
     x, t_x, age, _ = simulate_bgnbd(
         20_000, 0.8, 40.0, 1.0, 1.0, 730, seed=2, dropout=False
     )
+    fitted = bgnbd.fit(purchase_histories(x, t_x, age)).parameters
+    assert (fitted.a, fitted.b) == (1e-6, 1e6)
+    assert fitted.r == pytest.approx(0.8, rel=0.1)
+    assert fitted.alpha == pytest.approx(40.0, rel=0.15)
+    assert bgnbd.probability_alive(fitted, x, t_x, age).min() > 1 - 1e-6
+
+
+def test_customers_who_buy_at_one_rate_give_the_end_where_rates_are_one():
+    # Every customer buys about every 30 days (r = 10^5): r and alpha run up
+    # together; the fit takes that end the same in days and in weeks.
+    x, t_x, age, _ = simulate_bgnbd(5_000, 1e5, 3e6, 0.9, 3.5, 365, seed=1)
+    days = bgnbd.fit(purchase_histories(x, t_x, age)).parameters
+    weeks = bgnbd.fit(purchase_histories(x, t_x / 7, age / 7)).parameters
+    assert days.r == weeks.r == 1e6
+    assert weeks.alpha * 7 == pytest.approx(days.alpha, rel=1e-5)
+    assert days.r / days.alpha == pytest.approx(1 / 30, rel=0.02)
+    assert (weeks.a, weeks.b) == pytest.approx((days.a, days.b), rel=1e-4)
+
+
+def test_a_parameter_on_a_bound_no_ridge_leads_to_is_an_error():
+    # The likelihood rises as t[1] falls, along no ridge the model declares.
+    def falling(t: np.ndarray) -> tuple[float, np.ndarray]:
+        return -((np.log(t[0]) - 1.0) ** 2) - t[1], np.array(
+            [-2.0 * (np.log(t[0]) - 1.0) / t[0], -1.0]
+        )
+
     with pytest.raises(ParameterAtBoundError) as caught:
-        bgnbd.fit(purchase_histories(x, t_x, age))
-    assert caught.value.parameter in {"a", "b"}
-    assert "dropout" in str(caught.value)
+        maximise_to_ridge_end(
+            "test", ["s", "t"], falling, (1.0, 1.0), 1000, [Ridge(up=("s",))]
+        )
+    assert (caught.value.parameter, caught.value.upper) == ("t", False)
 
 
 def test_too_few_repeat_customers_is_refused_with_the_count():
@@ -431,3 +465,24 @@ def test_a_shop_of_one_price_builds_and_every_order_is_worth_that_price():
         30.0,
         rtol=1e-4,
     )
+
+
+def test_a_young_shop_where_nobody_has_left_builds_and_is_warned(caplog):
+    x, t_x, age, _ = simulate_bgnbd(
+        5_000, 0.8, 40.0, 1.0, 1.0, 120, seed=4, dropout=False
+    )
+    current = pd.DataFrame(
+        {
+            "repeat_purchases": x,
+            "first_to_last_days": t_x,
+            "customer_age_days": age,
+            "repeat_order_value_mean": np.where(x > 0, 25.0 + x, np.nan),
+        }
+    )
+    with caplog.at_level("WARNING", logger="segmentation.clv"):
+        rows = fit_parameters(current, None, clv_settings(NO_HOLDOUT))
+    fitted = rows.query("model == 'bg_nbd'").set_index("parameter")["value"]
+    assert (fitted["a"], fitted["b"]) == (1e-6, 1e6)
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert "show no customer dropping out" in warned
+    assert "differ in their chance of dropping out" not in warned
