@@ -128,7 +128,12 @@ class Ridge:
             moved[names.index(name)] /= RIDGE_STEP
         return moved
 
-    def end(self, names: list[str], theta: np.ndarray | None = None, ran_out=None):
+    def end(
+        self,
+        names: list[str],
+        theta: np.ndarray | None = None,
+        ran_out: int | None = None,
+    ) -> dict[int, float]:
         """The parameters held at the ridge's end, each with its bound: all
         of them, or the one whose bound the search ran into (`ran_out`), or
         the largest one it grows."""
@@ -139,6 +144,12 @@ class Ridge:
         if ran_out is None:
             ran_out = max(bounds, key=lambda i: theta[i])  # type: ignore[index]
         return {ran_out: bounds[ran_out]}
+
+    def adds_to(self, end: dict[int, float], held: dict[int, float]) -> bool:
+        """Whether holding `end` holds a parameter more, and none of those
+        already held at another bound (so the fits cannot go round)."""
+        clash = any(held.get(i, bound) != bound for i, bound in end.items())
+        return not clash and any(i not in held for i in end)
 
     def runs_into(self, err: ParameterAtBoundError) -> bool:
         """Whether the search's bound error is this ridge running out."""
@@ -187,18 +198,21 @@ def maximise_to_ridge_end(
             )
         except ParameterAtBoundError as err:
             index = names.index(err.parameter)
-            ends = [r.end(names, ran_out=index) for r in ridges if r.runs_into(err)]
-            more = [e for e in ends if not e.items() <= held.items()]
-            if not more:
+            ends = [
+                end
+                for r in ridges
+                if r.runs_into(err)
+                and r.adds_to(end := r.end(names, ran_out=index), held)
+            ]
+            if not ends:
                 raise
-            held.update(more[0])
+            held.update(ends[0])
             continue
         theta = _with_held(fitted, free, fixed)
         here = log_likelihood(theta)[0]
         for ridge in ridges:
             end = ridge.end(names, theta)
-            clash = any(held.get(i, bound) != bound for i, bound in end.items())
-            if end.items() <= held.items() or clash:
+            if not ridge.adds_to(end, held):
                 continue
             if log_likelihood(ridge.further(theta, names))[0] >= here:
                 held.update(end)
