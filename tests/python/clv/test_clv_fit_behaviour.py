@@ -119,18 +119,6 @@ def test_customers_who_never_drop_out_give_the_end_where_nobody_does():
     assert bgnbd.probability_alive(fitted, x, t_x, age).min() > 1 - 1e-6
 
 
-def test_customers_who_buy_at_one_rate_give_the_end_where_rates_are_one():
-    # Every customer buys about every 30 days (r = 10^5): r and alpha run up
-    # together; the fit takes that end the same in days and in weeks.
-    x, t_x, age, _ = simulate_bgnbd(5_000, 1e5, 3e6, 0.9, 3.5, 365, seed=1)
-    days = bgnbd.fit(purchase_histories(x, t_x, age)).parameters
-    weeks = bgnbd.fit(purchase_histories(x, t_x / 7, age / 7)).parameters
-    assert days.r == weeks.r == 1e6
-    assert weeks.alpha * 7 == pytest.approx(days.alpha, rel=1e-5)
-    assert days.r / days.alpha == pytest.approx(1 / 30, rel=0.02)
-    assert (weeks.a, weeks.b) == pytest.approx((days.a, days.b), rel=1e-4)
-
-
 def test_a_parameter_on_a_bound_no_ridge_leads_to_is_an_error():
     # The likelihood rises as t[1] falls, along no ridge the model declares.
     def falling(t: np.ndarray) -> tuple[float, np.ndarray]:
@@ -351,19 +339,36 @@ def test_a_fit_that_identifies_the_dropout_spread_is_not_on_the_ridge(
     assert support > 100 * RIDGE_LOG_LIKELIHOOD
 
 
-def test_a_fit_on_the_ridge_ends_at_its_end_whatever_the_search_path():
-    # Nearly the same dropout probability for everyone (a = 300, b = 1,200):
-    # the likelihood rises along the ridge to its end, so a search stops
+@pytest.mark.parametrize(
+    ("simulated_with", "seed", "held"),
+    [
+        # Nearly the same dropout probability for everyone: a and b run up.
+        (bgnbd.BgNbdParameters(0.8, 40.0, 300.0, 1_200.0), 3, "b"),
+        # Everyone buys about every 30 days: r and alpha run up.
+        (bgnbd.BgNbdParameters(1e5, 3e6, 0.9, 3.5), 1, "r"),
+    ],
+)
+def test_a_fit_at_a_ridge_end_is_the_same_whatever_the_search_path(
+    simulated_with, seed, held
+):
+    # The likelihood rises along the ridge to its end, so a search stops
     # wherever its path tires. The same histories in weeks instead of days
     # take another path; both must give one fit, at the ridge's end.
-    x, t_x, age, _ = simulate_bgnbd(5_000, 0.8, 40.0, 300.0, 1_200.0, 365, seed=3)
+    true = simulated_with
+    x, t_x, age, _ = simulate_bgnbd(
+        5_000, true.r, true.alpha, true.a, true.b, 365, seed=seed
+    )
     days = bgnbd.fit(purchase_histories(x, t_x, age)).parameters
     weeks = bgnbd.fit(purchase_histories(x, t_x / 7, age / 7)).parameters
-    assert days.b == weeks.b == 1e6
+    assert getattr(days, held) == getattr(weeks, held) == 1e6
     assert weeks.alpha * 7 == pytest.approx(days.alpha, rel=1e-4)
-    for name in ("r", "a"):
+    for name in ("r", "a", "b"):
         assert getattr(weeks, name) == pytest.approx(getattr(days, name), rel=1e-4)
-    assert days.a / (days.a + days.b) == pytest.approx(0.2, abs=0.03)
+    # What the histories do tell: the mean rate and dropout probability.
+    assert days.r / days.alpha == pytest.approx(true.r / true.alpha, rel=0.05)
+    assert days.a / (days.a + days.b) == pytest.approx(
+        true.a / (true.a + true.b), abs=0.03
+    )
 
 
 def order_values(q: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -398,6 +403,23 @@ def test_gamma_gamma_on_customers_who_spend_differently_is_not_on_the_ridge():
     assert gamma_gamma.mean_spread_support(fitted, n, m) > 100 * RIDGE_LOG_LIKELIHOOD
 
 
+def fitted_and_warned(caplog, x, t_x, age, repeat_value) -> tuple[pd.DataFrame, str]:
+    """The parameters fit_parameters gives these histories (each repeat
+    customer's mean order value `repeat_value`) without a holdout, and the
+    warnings it printed."""
+    current = pd.DataFrame(
+        {
+            "repeat_purchases": x,
+            "first_to_last_days": t_x,
+            "customer_age_days": age,
+            "repeat_order_value_mean": np.where(x > 0, repeat_value, np.nan),
+        }
+    )
+    with caplog.at_level("WARNING", logger="segmentation.clv"):
+        rows = fit_parameters(current, None, clv_settings(NO_HOLDOUT))
+    return rows, " ".join(r.getMessage() for r in caplog.records)
+
+
 def test_a_shop_whose_customers_spend_alike_builds_and_is_warned(caplog):
     # The repeat customers' order values all drawn around one mean: the
     # build goes on, and says that the expected order values are the mean.
@@ -409,19 +431,9 @@ def test_a_shop_whose_customers_spend_alike_builds_and_is_warned(caplog):
     # draws of the same model it may peak at a large finite q).
     orders = np.maximum(x, 1)
     m = np.random.default_rng(4).gamma(4.0 * orders, 1.0 / orders)
-    current = pd.DataFrame(
-        {
-            "repeat_purchases": x,
-            "first_to_last_days": t_x,
-            "customer_age_days": age,
-            "repeat_order_value_mean": np.where(x > 0, m, np.nan),
-        }
-    )
-    with caplog.at_level("WARNING", logger="segmentation.clv"):
-        rows = fit_parameters(current, None, clv_settings(NO_HOLDOUT))
+    rows, warned = fitted_and_warned(caplog, x, t_x, age, m)
     q = rows.query("model == 'gamma_gamma' and parameter == 'q'")["value"]
     assert q.tolist() == [1e6]
-    warned = " ".join(r.getMessage() for r in caplog.records)
     assert "do not tell how much customers differ in what they spend" in warned
     assert "p v / (q - 1) = 4.0" in warned
 
@@ -435,16 +447,7 @@ def test_a_shop_of_fixed_price_plans_builds_and_each_customer_is_their_plan(
         5_000, TRUE.r, TRUE.alpha, TRUE.a, TRUE.b, 730, seed=3
     )
     plan = np.where(np.random.default_rng(5).random(len(x)) < 0.5, 30.0, 45.0)
-    current = pd.DataFrame(
-        {
-            "repeat_purchases": x,
-            "first_to_last_days": t_x,
-            "customer_age_days": age,
-            "repeat_order_value_mean": np.where(x > 0, plan, np.nan),
-        }
-    )
-    with caplog.at_level("WARNING", logger="segmentation.clv"):
-        rows = fit_parameters(current, None, clv_settings(NO_HOLDOUT))
+    rows, warned = fitted_and_warned(caplog, x, t_x, age, plan)
     fitted = rows.query("model == 'gamma_gamma'").set_index("parameter")["value"]
     assert fitted["p"] == 1e6
     params = gamma_gamma.GammaGammaParameters(fitted["p"], fitted["q"], fitted["v"])
@@ -452,7 +455,6 @@ def test_a_shop_of_fixed_price_plans_builds_and_each_customer_is_their_plan(
     expected = gamma_gamma.expected_order_value(params, x[repeat], plan[repeat])
     np.testing.assert_allclose(expected, plan[repeat], rtol=1e-4)
     assert 30 < params.population_mean < 45
-    warned = " ".join(r.getMessage() for r in caplog.records)
     assert "each customer's repeat orders are of one value" in warned
 
 
@@ -471,18 +473,8 @@ def test_a_young_shop_where_nobody_has_left_builds_and_is_warned(caplog):
     x, t_x, age, _ = simulate_bgnbd(
         5_000, 0.8, 40.0, 1.0, 1.0, 120, seed=4, dropout=False
     )
-    current = pd.DataFrame(
-        {
-            "repeat_purchases": x,
-            "first_to_last_days": t_x,
-            "customer_age_days": age,
-            "repeat_order_value_mean": np.where(x > 0, 25.0 + x, np.nan),
-        }
-    )
-    with caplog.at_level("WARNING", logger="segmentation.clv"):
-        rows = fit_parameters(current, None, clv_settings(NO_HOLDOUT))
+    rows, warned = fitted_and_warned(caplog, x, t_x, age, 25.0 + x)
     fitted = rows.query("model == 'bg_nbd'").set_index("parameter")["value"]
     assert (fitted["a"], fitted["b"]) == (1e-6, 1e6)
-    warned = " ".join(r.getMessage() for r in caplog.records)
     assert "show no customer dropping out" in warned
     assert "differ in their chance of dropping out" not in warned
