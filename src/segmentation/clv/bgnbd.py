@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import betaln, digamma, expit, gammaln
+from scipy.special import expit
 
 from segmentation.clv.errors import TooFewCustomersError
 from segmentation.clv.histories import (
@@ -26,6 +26,7 @@ from segmentation.clv.histories import (
 )
 from segmentation.clv.optimise import RIDGE_STEP, Ridge, maximise_to_ridge_end
 from segmentation.clv.purchases_if_alive import purchases_if_alive
+from segmentation.clv.special import digamma_rise, log_rising
 
 MODEL = "BG/NBD"
 NAMES = ("r", "alpha", "a", "b")
@@ -102,21 +103,26 @@ def _log_likelihood(
     r, alpha, a, b = (float(v) for v in theta)
     h, xu, i = data.histories, data.x_values, data.x_index
     repeat = xu > 0
-    b_less_one = np.where(repeat, b + xu - 1, 1.0)
-    beta_ab = betaln(a, b)
-    a2_x = betaln(a, b + xu) - beta_ab
-    a3_x = np.where(repeat, betaln(a + 1, b_less_one) - beta_ab, -np.inf)
+    # lnB(a, b+x) - lnB(a, b) and lnB(a+1, b+x-1) - lnB(a, b) as rises of
+    # lnG (segmentation.clv.special): a and b may run up a ridge to 10^6.
+    x_less_one = np.maximum(xu - 1, 0.0)
+    rise_abx = log_rising(a + b, xu)
+    a2_x = log_rising(b, xu) - rise_abx
+    a3_x = np.where(repeat, np.log(a) + log_rising(b, x_less_one) - rise_abx, -np.inf)
 
-    rx = r + h.x
+    # r ln(alpha) - (r+x) ln(alpha+T) as -r ln(1 + T/alpha) - x ln(alpha+T),
+    # and lnG(r+x) - lnG(r) from segmentation.clv.special: no difference
+    # of two large numbers where r runs up towards its bound.
+    share_t = np.log1p(h.T / alpha)
+    share_tx = np.log1p(h.t_x / alpha)
     log_alpha_t = np.log(alpha + h.T)
     log_alpha_tx = np.log(alpha + h.t_x)
-    a2 = a2_x[i] - rx * log_alpha_t
-    a3 = a3_x[i] - rx * log_alpha_tx
+    a2 = a2_x[i] - r * share_t - h.x * log_alpha_t
+    a3 = a3_x[i] - r * share_tx - h.x * log_alpha_tx
     top = np.maximum(a2, a3)
     e2, e3 = np.exp(a2 - top), np.exp(a3 - top)
     total = e2 + e3
-    per_history = (gammaln(r + xu) - gammaln(r))[i] + r * np.log(alpha)
-    per_history += top + np.log(total)
+    per_history = log_rising(r, xu)[i] + top + np.log(total)
     weights = h.weight / data.total
     value = float(np.sum(per_history * weights))
     if not gradient:
@@ -124,14 +130,15 @@ def _log_likelihood(
 
     share3 = e3 / total  # the t_x term's share of the likelihood
     share2 = 1.0 - share3
-    psi_ab, psi_abx = digamma(a + b), digamma(a + b + xu)
-    d_r = (digamma(r + xu) - digamma(r))[i] + np.log(alpha)
-    d_r -= share2 * log_alpha_t + share3 * log_alpha_tx
-    d_alpha = r / alpha - rx * (share2 / (alpha + h.T) + share3 / (alpha + h.t_x))
-    d2_a = psi_ab - psi_abx
-    d3_a = np.where(repeat, 1.0 / a + psi_ab - psi_abx, 0.0)
-    d2_b = digamma(b + xu) - psi_abx - digamma(b) + psi_ab
-    d3_b = np.where(repeat, digamma(b_less_one) - psi_abx - digamma(b) + psi_ab, 0.0)
+    psi_rise_abx = digamma_rise(a + b, xu)
+    d_r = digamma_rise(r, xu)[i] - share2 * share_t - share3 * share_tx
+    # r / alpha - (r+x) / (alpha+T) over one denominator, for the same reason.
+    d_alpha = share2 * (r * h.T - h.x * alpha) / (alpha * (alpha + h.T))
+    d_alpha += share3 * (r * h.t_x - h.x * alpha) / (alpha * (alpha + h.t_x))
+    d2_a = -psi_rise_abx
+    d3_a = np.where(repeat, 1.0 / a - psi_rise_abx, 0.0)
+    d2_b = digamma_rise(b, xu) - psi_rise_abx
+    d3_b = np.where(repeat, digamma_rise(b, x_less_one) - psi_rise_abx, 0.0)
     d_a = share2 * d2_a[i] + share3 * d3_a[i]
     d_b = share2 * d2_b[i] + share3 * d3_b[i]
     # Plain sums, not BLAS dot products: BLAS may add in an order that

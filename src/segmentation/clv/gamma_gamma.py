@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import digamma, gammaln
 
 from segmentation.clv.errors import (
     ImplausibleParametersError,
@@ -22,6 +21,7 @@ from segmentation.clv.errors import (
     TooFewCustomersError,
 )
 from segmentation.clv.optimise import RIDGE_STEP, Ridge, maximise_to_ridge_end
+from segmentation.clv.special import digamma_rise, log_beta
 
 MODEL = "Gamma-Gamma"
 NAMES = ("p", "q", "v")
@@ -85,57 +85,26 @@ def _log_likelihood(
     n: np.ndarray,
     log_m: np.ndarray,
     n_m: np.ndarray,
-    log_n: np.ndarray,
     gradient: bool = True,
 ) -> tuple[float, np.ndarray]:
     """Mean log-likelihood per customer of the mean values, and its gradient
     in (p, q, v). n_m = n * m, the customer's total."""
     p, q, v = (float(t) for t in theta)
     pn = p * n
-    log_total = np.log(v + n_m)
-    # q ln(v) - (pn + q) ln(v + n m) and lnG(pn + q) - lnG(q) written
-    # without subtracting large numbers: at the end of the ridge (q near the
-    # search's bound) they are near 10^7 each, and their difference would
-    # be noise that stops the search short.
-    log_share = np.log1p(n_m / v)
-    ll = (
-        _log_rising(q, pn)
-        - gammaln(pn)
-        - q * log_share
-        - pn * log_total
-        + (pn - 1.0) * log_m
-        + pn * log_n
-    )
+    # Per customer, ln(density of m) = -lnB(pn, q) + q ln(v) + pn ln(n)
+    # + (pn - 1) ln(m) - (pn + q) ln(v + n m), written as below so that no
+    # term is a difference of two large numbers, whichever of p and q runs
+    # up a ridge (segmentation.clv.special says why that matters).
+    into_total = np.log1p(n_m / v)  # ln((v + n m) / v)
+    over_total = np.log1p(v / n_m)  # ln((v + n m) / (n m))
+    ll = -log_beta(pn, q) - q * into_total - pn * over_total - log_m
     value = float(np.mean(ll))
     if not gradient:
         return value, np.empty(0)
-    psi_pnq = digamma(pn + q)
-    d_p = np.mean(n * (psi_pnq - digamma(pn) + log_m + log_n - log_total))
-    d_q = np.mean(psi_pnq - digamma(q) - log_share)
-    d_v = np.mean((pn + q) * n_m / (v + n_m) - pn) / v
+    d_p = np.mean(n * (digamma_rise(pn, q) - over_total))
+    d_q = np.mean(digamma_rise(q, pn) - into_total)
+    d_v = np.mean((q * n_m - pn * v) / (v + n_m)) / v
     return value, np.array([d_p, d_q, d_v])
-
-
-# From here on lnG(q + x) - lnG(q) comes from Stirling's series, whose
-# terms after 1 / (1260 q^5) add less than 1 / (1680 q^7), under 10^-17;
-# below it, gammaln's terms are small enough to subtract.
-STIRLING_FROM = 100.0
-
-
-def _log_rising(q: float, x: np.ndarray) -> np.ndarray:
-    """lnG(q + x) - lnG(q), for x >= 0, accurate for any q > 0: for a large
-    q, gammaln gives each term to about 10^-16 of itself, and their
-    difference would lose all but a few digits."""
-    if q < STIRLING_FROM:
-        return gammaln(q + x) - gammaln(q)
-
-    def series(z):
-        z2 = z * z
-        return (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / (1260.0 * z2)) / z2) / z
-
-    return (
-        (q - 0.5) * np.log1p(x / q) + x * np.log(q + x) - x + series(q + x) - series(q)
-    )
 
 
 def log_likelihood(
@@ -144,7 +113,7 @@ def log_likelihood(
     """Total log-likelihood of the mean values under the parameters."""
     n, m = _checked(n, mean_value)
     theta = np.array([params.p, params.q, params.v])
-    value, _ = _log_likelihood(theta, n, np.log(m), n * m, np.log(n), gradient=False)
+    value, _ = _log_likelihood(theta, n, np.log(m), n * m, gradient=False)
     return value * len(n)
 
 
@@ -169,7 +138,7 @@ def fit(
     n, m = n[order], m[order]
     scale = float(np.mean(m))
     scaled = m / scale
-    args = (n, np.log(scaled), n * scaled, np.log(n))
+    args = (n, np.log(scaled), n * scaled)
     theta, iterations = maximise_to_ridge_end(
         MODEL,
         NAMES,

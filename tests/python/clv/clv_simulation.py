@@ -47,3 +47,41 @@ def simulate_bgnbd(
         alive[j[rng.random(len(j)) < p[j]]] = False
     # Whole time units, as the warehouse counts days.
     return x, np.floor(last), age, later
+
+
+def regular_purchase_days(
+    n: int,
+    interval_days: tuple[float, float],
+    churn: float,
+    days: int,
+    seed: int,
+) -> list[np.ndarray]:
+    """The purchase days of n customers who buy at regular intervals, not
+    at Poisson times: a subscription box (the same interval for everyone,
+    a chance `churn` of cancelling after each charge) or regular re-orders
+    (each customer's own interval drawn from `interval_days`, jittered by
+    3 days; churn 0). First purchases spread over the first two thirds of
+    the `days` observed."""
+    rng = np.random.default_rng(seed)
+    jitter = 3.0 if interval_days[0] < interval_days[1] else 0.0
+    customers = []
+    for first in rng.uniform(0, days * 2 / 3, n):
+        interval = rng.uniform(*interval_days)
+        bought = [first]
+        while rng.random() >= churn:
+            step = max(interval + rng.normal(0, jitter), 7.0)
+            if bought[-1] + step > days:
+                break
+            bought.append(bought[-1] + step)
+        customers.append(np.floor(np.array(bought)))
+    return customers
+
+
+def histories_at(purchase_days: list[np.ndarray], cutoff: float):
+    """(x, t_x, T) at `cutoff` of the customers who had bought before it."""
+    seen = [d[d < cutoff] for d in purchase_days]
+    seen = [d for d in seen if len(d)]
+    x = np.array([len(d) - 1 for d in seen], dtype=float)
+    t_x = np.array([d[-1] - d[0] for d in seen])
+    age = np.array([cutoff - d[0] for d in seen])
+    return x, t_x, age
