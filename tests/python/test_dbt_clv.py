@@ -262,6 +262,17 @@ def test_the_holdout_validation_adds_up_and_predicts(demo):
     # customers ranked well.
     assert abs(total[4]) < 0.15
     assert total[5] > 0.7
+    # The correlation is Pearson's, as numpy computes it from the customers.
+    predicted, actual = zip(
+        *demo.query(
+            "select p.predicted_holdout_purchases, s.holdout_purchases"
+            " from int_customers_holdout_predicted as p"
+            " inner join int_customers_purchases_summarised as s"
+            " on s.customer_id = p.customer_id and s.sample_name = 'calibration'"
+        ),
+        strict=True,
+    )
+    assert total[5] == pytest.approx(np.corrcoef(predicted, actual)[0, 1], rel=1e-12)
     # More past purchases, more future ones, predicted and actual alike.
     means = demo.query(
         "select mean_predicted_purchases, mean_actual_purchases"

@@ -102,23 +102,25 @@ deviations as (
 
 spreads as (
 
+    -- 18 decimals: predictions that barely vary (a fit at a ridge's end)
+    -- deviate by 10^-6 or less, whose squares 9 decimals would round away.
     select
         bucket_order,
         cast(
             sum(
-                cast(predicted_deviation * actual_deviation as decimal(38, 9))
+                cast(predicted_deviation * actual_deviation as decimal(38, 18))
             ) as double
         ) as co_deviation,
         cast(
             sum(
                 cast(
                     predicted_deviation * predicted_deviation
-                    as decimal(38, 9)
+                    as decimal(38, 18)
                 )
             ) as double
         ) as predicted_square_deviation,
         cast(
-            sum(cast(actual_deviation * actual_deviation as decimal(38, 9)))
+            sum(cast(actual_deviation * actual_deviation as decimal(38, 18)))
             as double
         ) as actual_square_deviation
     from deviations
@@ -149,15 +151,16 @@ final as (
         / nullif(means.actual_purchases, 0) as purchase_error_share,
         means.absolute_error_total / means.customers as mean_absolute_error,
         -- Pearson's correlation of predicted and actual purchases per
-        -- customer; null when either does not vary.
+        -- customer; null when either does not vary. Held within -1 and 1,
+        -- which the rounding of each product to 18 decimals could pass.
         case
             when
                 spreads.predicted_square_deviation > 0
                 and spreads.actual_square_deviation > 0
-                then spreads.co_deviation / sqrt(
+                then greatest(-1.0, least(1.0, spreads.co_deviation / sqrt(
                     spreads.predicted_square_deviation
                     * spreads.actual_square_deviation
-                )
+                )))
         end as correlation,  -- noqa: RF04
         cast({{ settings.clv_holdout_days }} as integer) as holdout_days,
         means.is_total,
