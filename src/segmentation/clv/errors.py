@@ -31,8 +31,11 @@ class TooFewCustomersError(ClvError):
 class FitNotConvergedError(ClvError):
     """The optimiser stopped before it found the maximum of the likelihood."""
 
-    def __init__(self, model: str, iterations: int, reason: str) -> None:
+    def __init__(
+        self, model: str, iterations: int, reason: str, limit_reached: bool = False
+    ) -> None:
         self.model, self.iterations, self.reason = model, iterations, reason
+        self.limit_reached = limit_reached
         super().__init__(
             f"{model}: the likelihood's maximum was not found after {iterations} "
             f"iterations ({reason})"

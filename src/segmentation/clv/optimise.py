@@ -97,11 +97,18 @@ def maximise(
                     upper=bound == UPPER_BOUND,
                 )
     if not result.success and not gradient <= ACCEPTED_GRADIENT:
-        reason = str(result.message)
-        if iterations >= max_iterations:
-            reason = f"iteration limit {max_iterations} reached"
+        limit_reached = iterations >= max_iterations
+        reason = (
+            f"iteration limit {max_iterations} reached"
+            if limit_reached
+            # scipy's own words (e.g. "ABNORMAL: ") say little more.
+            else "no step along the search direction raised the likelihood"
+        )
         raise FitNotConvergedError(
-            model, iterations, f"{reason}; largest gradient {gradient:.3g}"
+            model,
+            iterations,
+            f"{reason}; largest gradient {gradient:.3g}",
+            limit_reached=limit_reached,
         )
     return theta, iterations
 

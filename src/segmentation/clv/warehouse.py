@@ -39,6 +39,10 @@ HISTORY_COLUMNS = [
 FITTED = "fitted"
 STORED = "var clv_parameters"
 WARNINGS = logging.getLogger("segmentation.clv")
+# A mean chance of dropping out after a purchase at most this (the bounds'
+# ratio, 1e-6 / 1) is worded as nobody dropping out, wherever along the
+# flat likelihood the search stopped: P(alive) then stays near 1.
+NO_DROPOUT_MEAN = 1e-6
 
 
 def sample_rows(histories, sample_name: str, *, with_ids: bool) -> pd.DataFrame:
@@ -61,21 +65,30 @@ def _advice(err: ClvError, settings: ClvSettings, calibration: bool) -> str:
         return (
             "This is the fit on the calibration data of the holdout validation "
             f"(the as-of date moved back var clv_holdout_days = "
-            f"{settings.holdout_days} days): change var clv_holdout_days, set it "
-            f"to null to skip the validation, {skip}."
+            f"{settings.holdout_days} days): a shorter var clv_holdout_days "
+            "leaves this fit more history; set it to null to skip the "
+            f"validation, {skip}."
         )
     if isinstance(err, InvalidHistoryError):
         return f"Check the order lines (var order_inputs, as_of_date), {skip}."
     if isinstance(err, TooFewCustomersError):
         return (
-            f"var clv_min_repeat_customers is {settings.min_repeat_customers}; "
-            f"with fewer customers the parameters mean little: {skip}."
+            f"var clv_min_repeat_customers is {settings.min_repeat_customers}: "
+            "lower it to fit on fewer (the parameters then mean little), "
+            f"{skip}."
         )
-    if isinstance(err, FitNotConvergedError):
+    if isinstance(err, FitNotConvergedError) and err.limit_reached:
         return (
             f"Raise var clv_max_iterations (now {settings.max_iterations}), set "
             "var clv_parameters to the parameters of an earlier build "
             f"(clv_model_parameters) to predict with those, {skip}."
+        )
+    if isinstance(err, FitNotConvergedError):
+        return (
+            "More iterations would not help: the likelihood of these histories "
+            "is too flat for the search to finish. Set var clv_parameters to "
+            "the parameters of an earlier build (clv_model_parameters) to "
+            f"predict with those, {skip}."
         )
     if isinstance(err, NonFinitePredictionError):
         return (
@@ -88,7 +101,11 @@ def _advice(err: ClvError, settings: ClvSettings, calibration: bool) -> str:
     )
 
 
-def _worded(err: ClvError, settings: ClvSettings, calibration: bool = False):
+def build_error(
+    err: ClvError, settings: ClvSettings, calibration: bool = False
+) -> ClvBuildError:
+    """The error the build stops with: the numerics' own words, then the
+    vars that change the outcome."""
     return ClvBuildError(
         f"Customer lifetime value: {err}. {_advice(err, settings, calibration)}"
     )
@@ -104,17 +121,33 @@ def _ridge_warning(model: str, fit: bgnbd.BgNbdFit, histories, fix: str) -> None
     chance of dropping out (bgnbd.dropout_spread_support), or when nobody
     seems to drop out at all (a held at the lower end of its search)."""
     p = fit.parameters
-    if p.a <= LOWER_BOUND:
+    if p.r >= UPPER_BOUND:
+        WARNINGS.warning(
+            "Customer lifetime value, warning: the histories of %s show every "
+            "customer buying at about one rate (BG/NBD r = %.4g, the end of its "
+            "search; r / alpha = %.4g purchases a day), as in a subscription "
+            "shop. A customer's own silence then does not lower their "
+            "predicted purchases, and BG/NBD cannot tell that a one-time buyer "
+            "left: one who cancelled after a first order is predicted like a "
+            "subscriber (the holdout validation's bucket 0 shows by how much).",
+            model,
+            p.r,
+            p.r / p.alpha,
+        )
+    dropout = p.a / (p.a + p.b)
+    if p.a <= LOWER_BOUND or dropout <= NO_DROPOUT_MEAN:
         WARNINGS.warning(
             "Customer lifetime value, warning: the histories of %s show no "
-            "customer dropping out (BG/NBD a = %.4g, b = %.4g, the ends of the "
-            "search), as in a young shop whose customers have not had time to "
-            "leave. P(alive) is 1 for everyone, and the predictions assume each "
-            "customer keeps buying at their rate for the whole horizon, which "
-            "overstates those who have in fact left. %s",
+            "customer dropping out (BG/NBD a = %.4g, b = %.4g: a chance of "
+            "%.2g of dropping out after a purchase), as in a young shop whose "
+            "customers have not had time to leave. P(alive) is about 1 for all, "
+            "and the predictions assume each customer keeps buying at their "
+            "rate for the whole horizon, which overstates those who have in "
+            "fact left. %s",
             model,
             p.a,
             p.b,
+            dropout,
             fix,
         )
         return
@@ -151,9 +184,15 @@ def _order_value_ridge_warning(
             "the order values do not vary within a customer, as in a shop "
             "of fixed-price plans). A customer's expected order value is "
             "then their own mean order value; one without a repeat order "
-            "gets the mean of all, p v / (q - 1) = %.4g.",
+            "gets the mean of all, p v / (q - 1) = %.4g%s.",
             p.p,
             p.population_mean,
+            (
+                " (q is at the end of its search too: the customers' own means "
+                "barely differ either)"
+                if p.q >= UPPER_BOUND
+                else ""
+            ),
         )
     support = gamma_gamma.mean_spread_support(p, n, m)
     if support >= RIDGE_LOG_LIKELIHOOD:
@@ -288,7 +327,7 @@ def fit_parameters(
             )
             source = STORED
     except ClvError as err:
-        raise _worded(err, settings) from None
+        raise build_error(err, settings) from None
     rows += _purchase_rows("bg_nbd", purchases, source)
     g = values.parameters
     rows += _rows(
@@ -320,7 +359,7 @@ def fit_parameters(
                 settings.min_repeat_customers,
             )
         except ClvError as err:
-            raise _worded(err, settings, calibration=True) from None
+            raise build_error(err, settings, calibration=True) from None
         _short_calibration_warning(
             histories, calibration_histories, settings.holdout_days
         )
@@ -374,7 +413,7 @@ def predict_current(
             annual_discount_rate=settings.annual_discount_rate,
         )
     except ClvError as err:
-        raise _worded(err, settings) from None
+        raise build_error(err, settings) from None
     return pd.DataFrame(
         {
             "customer_id": current["customer_id"].to_numpy(),
@@ -413,7 +452,7 @@ def predict_holdout(
             ),
         )
     except ClvError as err:
-        raise _worded(err, settings, calibration=True) from None
+        raise build_error(err, settings, calibration=True) from None
     return pd.DataFrame(
         {
             "customer_id": calibration["customer_id"].to_numpy(),

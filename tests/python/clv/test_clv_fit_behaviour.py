@@ -28,6 +28,7 @@ from segmentation.clv.optimise import (
 from segmentation.clv.settings import clv_settings
 from segmentation.clv.warehouse import (
     HISTORY_COLUMNS,
+    build_error,
     fit_parameters,
     predict_holdout,
     sample_rows,
@@ -500,3 +501,42 @@ def test_shops_of_regular_buyers_fit_whatever_the_day_of_the_fit(
     for back in range(0, 270, 15):
         x, t_x, age = histories_at(customers, days - back)
         bgnbd.fit(purchase_histories(x, t_x, age), min_repeat_customers=30)
+
+
+@pytest.mark.parametrize(
+    ("error", "says", "not_says"),
+    [
+        (
+            FitNotConvergedError("BG/NBD", 10, "iteration limit 10 reached", True),
+            "Raise var clv_max_iterations (now 1000)",
+            "would not help",
+        ),
+        (
+            FitNotConvergedError("BG/NBD", 28, "no step ... raised the likelihood"),
+            "More iterations would not help",
+            "clv_max_iterations",
+        ),
+        (
+            TooFewCustomersError("BG/NBD", "customers with a repeat purchase", 20, 30),
+            "var clv_min_repeat_customers is 30: lower it to fit on fewer",
+            ": or",
+        ),
+    ],
+)
+def test_each_failed_fit_names_the_var_that_can_change_it(error, says, not_says):
+    worded = str(build_error(error, clv_settings(NO_HOLDOUT)))
+    assert says in worded
+    assert not_says not in worded
+
+
+def test_a_subscription_box_builds_and_says_what_one_rate_costs(caplog):
+    # One box a month at one price, 7% cancel after each, 13 months in: the
+    # rates look alike (r at its end) and every order is worth the same.
+    customers = regular_purchase_days(1_500, (30.4, 30.4), 0.07, 540, seed=1)
+    x, t_x, age = histories_at(customers, 390)
+    rows, warned = fitted_and_warned(caplog, x, t_x, age, 29.0)
+    fitted = rows.set_index(["model", "parameter"])["value"]
+    assert fitted["bg_nbd", "r"] == 1e6
+    assert "every customer buying at about one rate" in warned
+    assert "one who cancelled after a first order is predicted like a" in warned
+    assert "q is at the end of its search too" in warned
