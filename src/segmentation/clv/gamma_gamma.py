@@ -204,3 +204,18 @@ def mean_spread_support(
         params.p, 1.0 + (params.q - 1.0) / factor, params.v / factor
     )
     return log_likelihood(params, n, mean_value) - log_likelihood(wider, n, mean_value)
+
+
+def within_spread_support(
+    params: GammaGammaParameters,
+    n: np.ndarray,
+    mean_value: np.ndarray,
+    factor: float = RIDGE_STEP,
+) -> float:
+    """How much lower the log-likelihood is with p divided by `factor` and v
+    multiplied by it (the same population mean, each customer's orders
+    spread more around their own mean). Near 0, the customers' mean values
+    cannot tell how much one customer's orders vary; large where they show
+    the orders do not vary (every customer's orders one value)."""
+    wider = GammaGammaParameters(params.p / factor, params.q, params.v * factor)
+    return log_likelihood(params, n, mean_value) - log_likelihood(wider, n, mean_value)

@@ -174,18 +174,21 @@ def _order_value_ridge_warning(
     fit: gamma_gamma.GammaGammaFit, n: np.ndarray, m: np.ndarray
 ) -> None:
     """Warns when the fit cannot tell how much customers differ in what they
-    spend per order (gamma_gamma.mean_spread_support), or when each one's
-    repeat orders are all of one value (p held at the ridge's end)."""
+    spend per order (gamma_gamma.mean_spread_support), or when their means
+    do not show orders varying within a customer (p at the ridge's end)."""
     p = fit.parameters
     if p.p >= UPPER_BOUND:
         WARNINGS.warning(
-            "Customer lifetime value, warning: each customer's repeat orders "
-            "are of one value (Gamma-Gamma p = %.4g, the end of its search: "
-            "the order values do not vary within a customer, as in a shop "
-            "of fixed-price plans). A customer's expected order value is "
-            "then their own mean order value; one without a repeat order "
-            "gets the mean of all, p v / (q - 1) = %.4g%s.",
+            "Customer lifetime value, warning: the customers' mean order "
+            "values do not show their orders varying within a customer "
+            "(Gamma-Gamma p = %.4g, the end of its search; p divided by 10 "
+            "fits worse by %.3g of log-likelihood): as in a shop of fixed-price "
+            "plans, or where a customer's mean does not settle as their orders "
+            "add up. A customer's expected order value is then their own mean "
+            "order value; one without a repeat order gets the mean of all, "
+            "p v / (q - 1) = %.4g%s.",
             p.p,
+            gamma_gamma.within_spread_support(p, n, m),
             p.population_mean,
             (
                 " (q is at the end of its search too: the customers' own means "
