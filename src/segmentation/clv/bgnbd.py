@@ -36,9 +36,9 @@ NAMES = ("r", "alpha", "a", "b")
 # where neither matters any more, so both are held), or customers differ
 # too little in how often they buy (r and alpha up, the same mean rate).
 RIDGES = (
-    Ridge(up=("a", "b")),
-    Ridge(up=("b",), down=("a",), hold_all=True),
-    Ridge(up=("r", "alpha")),
+    Ridge("dropout_spread", up=("a", "b")),
+    Ridge("no_dropout", up=("b",), down=("a",), hold_all=True),
+    Ridge("one_rate", up=("r", "alpha")),
 )
 BOUND_HINTS = {
     "r": "the purchase rates are not identified (too few repeat purchases?)",
@@ -72,6 +72,8 @@ class BgNbdFit:
     customers: int
     repeat_customers: int
     iterations: int
+    # The RIDGES whose ends the fit took (optimise.maximise_to_ridge_end).
+    ended: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,7 @@ def fit(
     scale = float(np.mean(histories.T))
     scaled = PurchaseHistories(histories.x, histories.t_x / scale, histories.T / scale)
     data = _Prepared.of(distinct_histories(scaled))
-    theta, iterations = maximise_to_ridge_end(
+    theta, iterations, ended = maximise_to_ridge_end(
         MODEL,
         NAMES,
         lambda t: _log_likelihood(t, data),
@@ -196,6 +198,7 @@ def fit(
         customers=len(histories),
         repeat_customers=repeat_customers,
         iterations=iterations,
+        ended=ended,
     )
 
 

@@ -28,7 +28,10 @@ NAMES = ("p", "q", "v")
 # Where the likelihood can rise without end: the customers' own means
 # differ too little to tell by how much (q and v up, the same mean), or each
 # customer's orders are all of one value (p up, v down, the same mean).
-RIDGES = (Ridge(up=("q", "v")), Ridge(up=("p",), down=("v",)))
+RIDGES = (
+    Ridge("spend_alike", up=("q", "v")),
+    Ridge("one_value", up=("p",), down=("v",)),
+)
 BOUND_HINTS = {
     "p": "the spread of order values within customers is not identified",
     "q": "the spread of mean order values across customers is not identified",
@@ -57,6 +60,8 @@ class GammaGammaFit:
     log_likelihood: float
     customers: int
     iterations: int
+    # The RIDGES whose ends the fit took (optimise.maximise_to_ridge_end).
+    ended: tuple[str, ...] = ()
 
 
 def eligible(n: np.ndarray, mean_value: np.ndarray) -> np.ndarray:
@@ -139,7 +144,7 @@ def fit(
     scale = float(np.mean(m))
     scaled = m / scale
     args = (n, np.log(scaled), n * scaled)
-    theta, iterations = maximise_to_ridge_end(
+    theta, iterations, ended = maximise_to_ridge_end(
         MODEL,
         NAMES,
         lambda t: _log_likelihood(t, *args),
@@ -165,6 +170,7 @@ def fit(
         log_likelihood=log_likelihood(params, n, m),
         customers=len(n),
         iterations=iterations,
+        ended=ended,
     )
 
 
@@ -203,19 +209,4 @@ def mean_spread_support(
     wider = GammaGammaParameters(
         params.p, 1.0 + (params.q - 1.0) / factor, params.v / factor
     )
-    return log_likelihood(params, n, mean_value) - log_likelihood(wider, n, mean_value)
-
-
-def within_spread_support(
-    params: GammaGammaParameters,
-    n: np.ndarray,
-    mean_value: np.ndarray,
-    factor: float = RIDGE_STEP,
-) -> float:
-    """How much lower the log-likelihood is with p divided by `factor` and v
-    multiplied by it (the same population mean, each customer's orders
-    spread more around their own mean). Near 0, the customers' mean values
-    cannot tell how much one customer's orders vary; large where they show
-    the orders do not vary (every customer's orders one value)."""
-    wider = GammaGammaParameters(params.p / factor, params.q, params.v * factor)
     return log_likelihood(params, n, mean_value) - log_likelihood(wider, n, mean_value)

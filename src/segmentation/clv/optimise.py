@@ -88,7 +88,7 @@ def maximise(
     for name, value, scale in zip(names, theta, scales, strict=True):
         for bound in (LOWER_BOUND, UPPER_BOUND):
             if abs(np.log(value / bound)) < BOUND_TOLERANCE:
-                raise ParameterAtBoundError(
+                error = ParameterAtBoundError(
                     model,
                     name,
                     float(value * scale),
@@ -96,8 +96,12 @@ def maximise(
                     (hints or {}).get(name, "the data do not identify it"),
                     upper=bound == UPPER_BOUND,
                 )
+                # Where the search stopped and how long it took, for a refit.
+                error.at, error.iterations = theta, iterations
+                raise error
     if not result.success and not gradient <= ACCEPTED_GRADIENT:
-        limit_reached = iterations >= max_iterations
+        # scipy's status 1: its limit of iterations or of evaluations.
+        limit_reached = iterations >= max_iterations or result.status == 1
         reason = (
             f"iteration limit {max_iterations} reached"
             if limit_reached
@@ -122,6 +126,7 @@ class Ridge:
     every one of them at its bound; otherwise one is held (the largest it
     grows) and the others are fitted."""
 
+    name: str
     up: tuple[str, ...] = ()
     down: tuple[str, ...] = ()
     hold_all: bool = False
@@ -143,20 +148,40 @@ class Ridge:
     ) -> dict[int, float]:
         """The parameters held at the ridge's end, each with its bound: all
         of them, or the one whose bound the search ran into (`ran_out`), or
-        the largest one it grows."""
+        the one furthest along the ridge (the largest it grows, the
+        smallest it shrinks)."""
         bounds = {names.index(n): UPPER_BOUND for n in self.up}
         bounds.update({names.index(n): LOWER_BOUND for n in self.down})
         if self.hold_all:
             return bounds
         if ran_out is None:
-            ran_out = max(bounds, key=lambda i: theta[i])  # type: ignore[index]
+            ran_out = max(
+                bounds,
+                key=lambda i: theta[i] if bounds[i] == UPPER_BOUND else 1 / theta[i],  # type: ignore[index]
+            )
         return {ran_out: bounds[ran_out]}
 
-    def adds_to(self, end: dict[int, float], held: dict[int, float]) -> bool:
-        """Whether holding `end` holds a parameter more, and none of those
-        already held at another bound (so the fits cannot go round)."""
-        clash = any(held.get(i, bound) != bound for i, bound in end.items())
-        return not clash and any(i not in held for i in end)
+    def slide(
+        self, theta: np.ndarray, names: list[str], held: int, bound: float
+    ) -> np.ndarray:
+        """`theta` moved along the ridge until parameter `held` is at
+        `bound`, the others of the ridge moved by the same factor: where the
+        refit with `held` fixed starts, near its answer, not at the first
+        search's start, from which it could run another of the ridge's
+        parameters into a bound."""
+        factor = bound / theta[held]
+        if held in [names.index(n) for n in self.down]:
+            factor = 1 / factor
+        moved = theta.copy()
+        for name in self.up:
+            moved[names.index(name)] *= factor
+        for name in self.down:
+            moved[names.index(name)] /= factor
+        moved[held] = bound
+        return np.clip(moved, LOWER_BOUND, UPPER_BOUND)
+
+    def holds_any(self, held: dict[int, float], names: list[str]) -> bool:
+        return any(names.index(n) in held for n in self.up + self.down)
 
     def runs_into(self, err: ParameterAtBoundError) -> bool:
         """Whether the search's bound error is this ridge running out."""
@@ -172,21 +197,33 @@ def maximise_to_ridge_end(
     ridges: Sequence[Ridge],
     scales: Sequence[float] | None = None,
     hints: dict[str, str] | None = None,
-) -> tuple[np.ndarray, int]:
+) -> tuple[np.ndarray, int, tuple[str, ...]]:
     """`maximise`, for a likelihood that can rise without end along
-    `ridges`. When it still rises one RIDGE_STEP along a ridge, or the
-    search ran into a bound the ridge runs to, the maximum is the ridge's
-    end, and a search along the flat ridge stops wherever its path tired: a
-    little earlier or later on another machine. The fit then takes that
-    end: parameters of the ridge held at their bounds (Ridge.end) and the
-    others fitted again from the same start (and so on for another ridge),
-    so the same data give the same parameters everywhere. A parameter on a
-    bound otherwise is the error it was."""
+    `ridges`; returns the parameters, the iterations of all its searches
+    and the names of the ridges whose ends it took.
+
+    When the likelihood still rises one RIDGE_STEP along a ridge, or the
+    search ran into a bound the ridge runs to, a search along the flat ridge
+    stops wherever its path tired: a little earlier or later on another
+    machine. The fit then takes the ridge's end: the ridge's parameter
+    furthest along it held at its bound (or all of them, `hold_all`), and
+    the others fitted again from the point slid along the ridge to there.
+    The same data then give the same parameters everywhere. A ridge holds
+    one parameter at most, so a quantity it keeps (the mean rate r / alpha,
+    say) stays fitted; and when the end fits worse than where the search
+    had stopped (the peak was finite after all), that stop is the answer.
+    A parameter on a bound otherwise is the error it was."""
     names = list(names)
     scales = [1.0] * len(names) if scales is None else list(scales)
     held: dict[int, float] = {}
+    ended: list[str] = []
+    begin = np.asarray(start, dtype=np.float64)
+    total = 0
+    best: tuple[np.ndarray, float, tuple[str, ...]] | None = None
     while True:
         free = [i for i in range(len(names)) if i not in held]
+        if not free:
+            raise FitNotConvergedError(model, total, "every parameter ran to a bound")
         fixed = dict(held)
 
         def on_free(t: np.ndarray, free=free, fixed=fixed) -> tuple:
@@ -198,34 +235,73 @@ def maximise_to_ridge_end(
                 model,
                 [names[i] for i in free],
                 on_free,
-                [start[i] for i in free],
+                begin[free],
                 max_iterations,
                 [scales[i] for i in free],
                 hints,
             )
         except ParameterAtBoundError as err:
             index = names.index(err.parameter)
-            ends = [
-                end
-                for r in ridges
-                if r.runs_into(err)
-                and r.adds_to(end := r.end(names, ran_out=index), held)
+            stopped = _with_held(err.at, free, fixed)
+            moves = [
+                (ridge, end)
+                for ridge in ridges
+                if ridge.runs_into(err)
+                and _may_hold(
+                    ridge, end := ridge.end(names, ran_out=index), held, names
+                )
             ]
-            if not ends:
+            if not moves:
                 raise
-            held.update(ends[0])
+            total += err.iterations
+            begin = _held_start(moves[0], stopped, names, held)
+            ended.append(moves[0][0].name)
             continue
+        total += iterations
         theta = _with_held(fitted, free, fixed)
         here = log_likelihood(theta)[0]
-        for ridge in ridges:
-            end = ridge.end(names, theta)
-            if not ridge.adds_to(end, held):
-                continue
-            if log_likelihood(ridge.further(theta, names))[0] >= here:
-                held.update(end)
-                break
-        else:
-            return theta, iterations
+        if best is not None and here < best[1]:
+            return best[0], total, best[2]
+        best = (theta, here, tuple(ended))
+        moves = [
+            (ridge, end)
+            for ridge in ridges
+            if _may_hold(ridge, end := ridge.end(names, theta), held, names)
+            and log_likelihood(ridge.further(theta, names))[0] >= here
+        ]
+        if not moves:
+            return theta, total, best[2]
+        begin = _held_start(moves[0], theta, names, held)
+        ended.append(moves[0][0].name)
+
+
+def _may_hold(
+    ridge: Ridge, end: dict[int, float], held: dict[int, float], names: list[str]
+) -> bool:
+    """Whether `end` may be held: it holds a parameter more, none of those
+    already held at another bound, and a ridge that holds one parameter
+    holds no other (what it keeps, such as r / alpha, stays fitted)."""
+    clash = any(held.get(i, bound) != bound for i, bound in end.items())
+    more = any(i not in held for i in end)
+    return more and not clash and (ridge.hold_all or not ridge.holds_any(held, names))
+
+
+def _held_start(
+    move: tuple[Ridge, dict[int, float]],
+    theta: np.ndarray,
+    names: list[str],
+    held: dict[int, float],
+) -> np.ndarray:
+    """Holds the move's parameters (updating `held`) and returns where the
+    next search starts: `theta` slid along the ridge to its end."""
+    ridge, end = move
+    held.update(end)
+    begin = theta.copy()
+    for index, bound in end.items():
+        begin = ridge.slide(begin, names, index, bound)
+    for index, bound in held.items():
+        begin[index] = bound
+    return begin
 
 
 def _with_held(t: np.ndarray, free: list[int], held: dict[int, float]) -> np.ndarray:

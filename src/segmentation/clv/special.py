@@ -49,8 +49,9 @@ def digamma_rise(q, x):
 
 def log_beta(x, y):
     """ln B(x, y) = lnG(x) + lnG(y) - lnG(x + y), for x, y > 0: lnG of the
-    smaller less the rise from the larger, so that neither a large x nor a
-    large y leaves a difference of two large numbers."""
+    smaller less the rise from the larger, so that one large argument leaves
+    no difference of two large numbers (two large ones still cancel: about
+    10^-9 at 10^6 and 10^6)."""
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     small, large = np.minimum(x, y), np.maximum(x, y)
     return gammaln(small) - log_rising(large, small)

@@ -23,7 +23,7 @@ from segmentation.clv.errors import (
     TooFewCustomersError,
 )
 from segmentation.clv.histories import PurchaseHistories, purchase_histories
-from segmentation.clv.optimise import LOWER_BOUND, RIDGE_LOG_LIKELIHOOD, UPPER_BOUND
+from segmentation.clv.optimise import RIDGE_LOG_LIKELIHOOD
 from segmentation.clv.settings import ClvSettings, clv_settings
 from segmentation.dbt_glue.build_output import print_to_build_output
 
@@ -39,9 +39,9 @@ HISTORY_COLUMNS = [
 FITTED = "fitted"
 STORED = "var clv_parameters"
 WARNINGS = logging.getLogger("segmentation.clv")
-# A mean chance of dropping out after a purchase at most this (the bounds'
-# ratio, 1e-6 / 1) is worded as nobody dropping out, wherever along the
-# flat likelihood the search stopped: P(alive) then stays near 1.
+# A mean chance of dropping out after a purchase at most this (a at its
+# lower bound, 1e-6, over b of 1, the search's start) is worded as nobody
+# dropping out, wherever along the flat likelihood the search stopped.
 NO_DROPOUT_MEAN = 1e-6
 
 
@@ -85,10 +85,9 @@ def _advice(err: ClvError, settings: ClvSettings, calibration: bool) -> str:
         )
     if isinstance(err, FitNotConvergedError):
         return (
-            "More iterations would not help: the likelihood of these histories "
-            "is too flat for the search to finish. Set var clv_parameters to "
-            "the parameters of an earlier build (clv_model_parameters) to "
-            f"predict with those, {skip}."
+            "More iterations would not help. Set var clv_parameters to the "
+            "parameters of an earlier build (clv_model_parameters) to predict "
+            f"with those, {skip}."
         )
     if isinstance(err, NonFinitePredictionError):
         return (
@@ -117,33 +116,34 @@ def show_warnings() -> None:
 
 
 def _ridge_warning(model: str, fit: bgnbd.BgNbdFit, histories, fix: str) -> None:
-    """Warns when the fit cannot tell how much customers differ in their
-    chance of dropping out (bgnbd.dropout_spread_support), or when nobody
-    seems to drop out at all (a held at the lower end of its search)."""
+    """Warns when the fit took the end of a ridge (bgnbd.RIDGES) or cannot
+    tell how much customers differ in their chance of dropping out
+    (bgnbd.dropout_spread_support)."""
     p = fit.parameters
-    if p.r >= UPPER_BOUND:
+    if "one_rate" in fit.ended:
         WARNINGS.warning(
             "Customer lifetime value, warning: the histories of %s show every "
-            "customer buying at about one rate (BG/NBD r = %.4g, the end of its "
-            "search; r / alpha = %.4g purchases a day), as in a subscription "
+            "customer buying at about one rate (BG/NBD r = %.4g, alpha = %.4g, "
+            "the end of their search; %.4g purchases a day), as in a subscription "
             "shop. A customer's own silence then does not lower their "
             "predicted purchases, and BG/NBD cannot tell that a one-time buyer "
             "left: one who cancelled after a first order is predicted like a "
             "subscriber (the holdout validation's bucket 0 shows by how much).",
             model,
             p.r,
+            p.alpha,
             p.r / p.alpha,
         )
     dropout = p.a / (p.a + p.b)
-    if p.a <= LOWER_BOUND or dropout <= NO_DROPOUT_MEAN:
+    if "no_dropout" in fit.ended or dropout <= NO_DROPOUT_MEAN:
         WARNINGS.warning(
             "Customer lifetime value, warning: the histories of %s show no "
             "customer dropping out (BG/NBD a = %.4g, b = %.4g: a chance of "
             "%.2g of dropping out after a purchase), as in a young shop whose "
-            "customers have not had time to leave. P(alive) is about 1 for all, "
-            "and the predictions assume each customer keeps buying at their "
-            "rate for the whole horizon, which overstates those who have in "
-            "fact left. %s",
+            "customers have not had time to leave. The predictions then assume "
+            "each customer keeps buying at their rate for the whole horizon "
+            "unless their silence is far beyond their own pace, which "
+            "overstates those who have in fact left. %s",
             model,
             p.a,
             p.b,
@@ -177,23 +177,22 @@ def _order_value_ridge_warning(
     spend per order (gamma_gamma.mean_spread_support), or when their means
     do not show orders varying within a customer (p at the ridge's end)."""
     p = fit.parameters
-    if p.p >= UPPER_BOUND:
+    if "one_value" in fit.ended:
         WARNINGS.warning(
             "Customer lifetime value, warning: the customers' mean order "
             "values do not show their orders varying within a customer "
-            "(Gamma-Gamma p = %.4g, the end of its search; p divided by 10 "
-            "fits worse by %.3g of log-likelihood): as in a shop of fixed-price "
-            "plans, or where a customer's mean does not settle as their orders "
-            "add up. A customer's expected order value is then their own mean "
-            "order value; one without a repeat order gets the mean of all, "
-            "p v / (q - 1) = %.4g%s.",
+            "(Gamma-Gamma p = %.4g, v = %.4g, the end of their search): as in "
+            "a shop of fixed-price plans, or where a customer's mean does not "
+            "settle as their orders add up. A customer's expected order value "
+            "is then their own mean order value; one without a repeat order "
+            "gets the mean of all, p v / (q - 1) = %.4g%s.",
             p.p,
-            gamma_gamma.within_spread_support(p, n, m),
+            p.v,
             p.population_mean,
             (
                 " (q is at the end of its search too: the customers' own means "
                 "barely differ either)"
-                if p.q >= UPPER_BOUND
+                if "spend_alike" in fit.ended
                 else ""
             ),
         )

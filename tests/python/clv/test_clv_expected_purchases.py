@@ -16,7 +16,7 @@ from segmentation.clv import bgnbd
 
 # The calibration fit of the UCI orders before 2011-11-20 (calibration date
 # 2011-05-23, 2,660 customers): the dropout probabilities barely differ.
-SHORT_HISTORY = bgnbd.BgNbdParameters(0.609940, 42.328744, 2014.282280, 1e6)
+SHORT_HISTORY = bgnbd.BgNbdParameters(0.609940, 42.328745, 2014.266702, 1e6)
 CDNOW_WEEKS = bgnbd.BgNbdParameters(0.243, 4.414, 0.793, 2.426)
 # (parameters, horizon t, [(x, t_x, age), ...]); times in days unless CDNOW.
 CASES = [

@@ -129,7 +129,7 @@ def test_a_parameter_on_a_bound_no_ridge_leads_to_is_an_error():
 
     with pytest.raises(ParameterAtBoundError) as caught:
         maximise_to_ridge_end(
-            "test", ["s", "t"], falling, (1.0, 1.0), 1000, [Ridge(up=("s",))]
+            "test", ["s", "t"], falling, (1.0, 1.0), 1000, [Ridge("s", up=("s",))]
         )
     assert (caught.value.parameter, caught.value.upper) == ("t", False)
 
@@ -540,3 +540,39 @@ def test_a_subscription_box_builds_and_says_what_one_rate_costs(caplog):
     assert "every customer buying at about one rate" in warned
     assert "one who cancelled after a first order is predicted like a" in warned
     assert "q is at the end of its search too" in warned
+
+
+def test_a_ridge_end_holds_one_parameter_and_fits_what_the_ridge_keeps():
+    # Re-orders every 80 to 100 days: r and alpha run up together. One of
+    # them is held at its bound; the other is fitted, so the mean rate
+    # r / alpha stays the data's, not a ratio of two bounds.
+    customers = regular_purchase_days(3_000, (80.0, 100.0), 0.0, 200, seed=1)
+    x, t_x, age = histories_at(customers, 200)
+    fit = bgnbd.fit(purchase_histories(x, t_x, age))
+    assert "one_rate" in fit.ended
+    alpha_bound = 1e6 * age.mean()  # the bound in days: times the mean T
+    at_bound = [fit.parameters.r == 1e6, fit.parameters.alpha == alpha_bound]
+    assert at_bound.count(True) == 1
+
+
+def test_one_rate_is_warned_whichever_of_r_and_alpha_is_held(caplog):
+    # Every 100 to 120 days: fewer than one purchase per mean T, so alpha is
+    # the one that reaches the bound.
+    customers = regular_purchase_days(3_000, (100.0, 120.0), 0.0, 300, seed=1)
+    x, t_x, age = histories_at(customers, 225)
+    rows, warned = fitted_and_warned(caplog, x, t_x, age, 20.0 + x)
+    fitted = rows.set_index(["model", "parameter"])["value"]
+    assert fitted["bg_nbd", "r"] < 1e6
+    assert "every customer buying at about one rate" in warned
+
+
+def test_a_ridge_that_would_hold_two_parameters_is_an_error_not_a_guess():
+    # Both s and t rise without end, on one declared ridge: holding s, then
+    # t, would fix what the ridge keeps (s / t) by the bounds.
+    def rising(t: np.ndarray) -> tuple[float, np.ndarray]:
+        return float(np.log(t[0]) + 2 * np.log(t[1])), np.array([1 / t[0], 2 / t[1]])
+
+    with pytest.raises(ParameterAtBoundError):
+        maximise_to_ridge_end(
+            "test", ["s", "t"], rising, (1.0, 1.0), 1000, [Ridge("st", up=("s", "t"))]
+        )
