@@ -27,3 +27,12 @@ def test_log_beta_of_a_whole_number_is_a_factorial_over_a_product(big, n):
     expected = math.lgamma(n) - math.fsum(math.log(big + k) for k in range(n))
     assert float(log_beta(big, n)) == pytest.approx(expected, rel=1e-13, abs=1e-13)
     assert float(log_beta(n, big)) == float(log_beta(big, n))
+
+
+@pytest.mark.parametrize("q", [0.3, 7.5, 150.0, 1_000.0])
+@pytest.mark.parametrize("x", [0.25, 2.5, 37.5])
+def test_rises_at_fractions_match_gamma_where_it_is_exact_enough(q, x):
+    # Moderate q: math.lgamma's own difference is good to about 10^-13.
+    assert float(log_rising(q, x)) == pytest.approx(
+        math.lgamma(q + x) - math.lgamma(q), rel=1e-11
+    )
