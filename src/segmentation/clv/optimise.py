@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import brentq, minimize
 
 from segmentation.clv.errors import FitNotConvergedError, ParameterAtBoundError
 
@@ -61,6 +61,12 @@ def maximise(
     that model.
     """
 
+    scales = np.ones(len(names)) if scales is None else np.asarray(scales, float)
+    if len(names) == 1:
+        return _maximise_one(
+            model, names[0], log_likelihood, max_iterations, scales[0], hints
+        )
+
     def negative(log_theta: np.ndarray) -> tuple[float, np.ndarray]:
         theta = np.exp(log_theta)
         value, gradient = log_likelihood(theta)
@@ -84,21 +90,12 @@ def maximise(
     theta = np.exp(result.x)
     if not np.all(np.isfinite(theta)) or not np.isfinite(result.fun):
         raise FitNotConvergedError(model, iterations, "the likelihood is not finite")
-    scales = np.ones(len(names)) if scales is None else np.asarray(scales, float)
-    for name, value, scale in zip(names, theta, scales, strict=True):
+    for index, (value, scale) in enumerate(zip(theta, scales, strict=True)):
         for bound in (LOWER_BOUND, UPPER_BOUND):
             if abs(np.log(value / bound)) < BOUND_TOLERANCE:
-                error = ParameterAtBoundError(
-                    model,
-                    name,
-                    float(value * scale),
-                    bound * scale,
-                    (hints or {}).get(name, "the data do not identify it"),
-                    upper=bound == UPPER_BOUND,
+                raise _at_bound(
+                    model, names[index], value, bound, scale, hints, theta, iterations
                 )
-                # Where the search stopped and how long it took, for a refit.
-                error.at, error.iterations = theta, iterations
-                raise error
     if not result.success and not gradient <= ACCEPTED_GRADIENT:
         # scipy's status 1: its limit of iterations or of evaluations.
         limit_reached = iterations >= max_iterations or result.status == 1
@@ -115,6 +112,65 @@ def maximise(
             limit_reached=limit_reached,
         )
     return theta, iterations
+
+
+def _maximise_one(
+    model: str,
+    name: str,
+    log_likelihood: Objective,
+    max_iterations: int,
+    scale: float,
+    hints: dict[str, str] | None,
+) -> tuple[np.ndarray, int]:
+    """`maximise` of one parameter (the others held at a ridge's end): the
+    root of the slope in its logarithm, bracketed by the bounds. There the
+    likelihood can be so sharply peaked (every customer's mean the same)
+    that L-BFGS-B's first step overshoots and no step back finds a rise."""
+
+    def slope(log_value: float) -> float:
+        value = np.exp(np.array([log_value]))
+        return float(log_likelihood(value)[1][0] * value[0])
+
+    low, high = np.log(LOWER_BOUND), np.log(UPPER_BOUND)
+    for end, bound, rising in ((low, LOWER_BOUND, False), (high, UPPER_BOUND, True)):
+        # Still rising at the upper bound, or falling at the lower one.
+        if (slope(end) >= 0) == rising:
+            at = np.array([bound])
+            raise _at_bound(model, name, bound, bound, scale, hints, at, 0)
+    root, found = brentq(
+        slope, low, high, xtol=1e-14, maxiter=max_iterations, full_output=True
+    )
+    if not found.converged:
+        raise FitNotConvergedError(
+            model,
+            found.iterations,
+            f"iteration limit {max_iterations} reached",
+            limit_reached=True,
+        )
+    return np.exp(np.array([root])), found.iterations
+
+
+def _at_bound(
+    model: str,
+    name: str,
+    value: float,
+    bound: float,
+    scale: float,
+    hints: dict[str, str] | None,
+    theta: np.ndarray,
+    iterations: int,
+) -> ParameterAtBoundError:
+    error = ParameterAtBoundError(
+        model,
+        name,
+        float(value * scale),
+        bound * scale,
+        (hints or {}).get(name, "the data do not identify it"),
+        upper=bound == UPPER_BOUND,
+    )
+    # Where the search stopped and how long it took, for a refit.
+    error.at, error.iterations = theta, iterations
+    return error
 
 
 @dataclass(frozen=True)
@@ -240,6 +296,11 @@ def maximise_to_ridge_end(
                 [scales[i] for i in free],
                 hints,
             )
+        except FitNotConvergedError as err:
+            # Counted over all the searches, as a fit that succeeds is.
+            raise FitNotConvergedError(
+                model, total + err.iterations, err.reason, err.limit_reached
+            ) from None
         except ParameterAtBoundError as err:
             index = names.index(err.parameter)
             stopped = _with_held(err.at, free, fixed)

@@ -123,8 +123,9 @@ def _ridge_warning(model: str, fit: bgnbd.BgNbdFit, histories, fix: str) -> None
     if "one_rate" in fit.ended:
         WARNINGS.warning(
             "Customer lifetime value, warning: the histories of %s show every "
-            "customer buying at about one rate (BG/NBD r = %.4g, alpha = %.4g, "
-            "the end of their search; %.4g purchases a day), as in a subscription "
+            "customer buying at about one rate (BG/NBD r = %.4g, alpha = %.4g: "
+            "one held at the end of its search, the other fitted; %.4g purchases "
+            "a day), as in a subscription "
             "shop. A customer's own silence then does not lower their "
             "predicted purchases, and BG/NBD cannot tell that a one-time buyer "
             "left: one who cancelled after a first order is predicted like a "
@@ -181,7 +182,8 @@ def _order_value_ridge_warning(
         WARNINGS.warning(
             "Customer lifetime value, warning: the customers' mean order "
             "values do not show their orders varying within a customer "
-            "(Gamma-Gamma p = %.4g, v = %.4g, the end of their search): as in "
+            "(Gamma-Gamma p = %.4g, v = %.4g: one held at the end of its "
+            "search, the other fitted): as in "
             "a shop of fixed-price plans, or where a customer's mean does not "
             "settle as their orders add up. A customer's expected order value "
             "is then their own mean order value; one without a repeat order "
