@@ -2,7 +2,8 @@
 with the analytic gradient, from a fixed start, so the same inputs always
 give the same parameters. The search is bounded; a parameter that ends on a
 bound, or a search that stops short of the maximum, is an error, never a
-silent result."""
+silent result, unless the bound is the end of a ridge the model declares
+(maximise_to_ridge_end), where the likelihood rises without end."""
 
 from __future__ import annotations
 
@@ -30,8 +31,8 @@ FUNCTION_TOLERANCE = 1e-14
 # improve on a flat top) is accepted when its gradient is this small.
 ACCEPTED_GRADIENT = 1e-5
 
-# The step along a ridge (two parameters multiplied together) that tells
-# whether the likelihood still rises towards the ridge's end.
+# The step along a ridge (its parameters multiplied or divided by it) that
+# tells whether the likelihood still rises towards the ridge's end.
 RIDGE_STEP = 10.0
 # A fit is on a ridge when a step back along it (a wider spread across
 # customers) costs less log-likelihood than this: half the 95% quantile of
