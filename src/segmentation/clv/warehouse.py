@@ -23,7 +23,7 @@ from segmentation.clv.errors import (
     TooFewCustomersError,
 )
 from segmentation.clv.histories import PurchaseHistories, purchase_histories
-from segmentation.clv.optimise import RIDGE_LOG_LIKELIHOOD
+from segmentation.clv.optimise import RIDGE_LOG_LIKELIHOOD, UPPER_BOUND
 from segmentation.clv.settings import ClvSettings, clv_settings
 from segmentation.dbt_glue.build_output import print_to_build_output
 
@@ -124,8 +124,8 @@ def _ridge_warning(model: str, fit: bgnbd.BgNbdFit, histories, fix: str) -> None
         WARNINGS.warning(
             "Customer lifetime value, warning: the histories of %s show every "
             "customer buying at about one rate (BG/NBD r = %.4g, alpha = %.4g: "
-            "one held at the end of its search, the other fitted; %.4g purchases "
-            "a day), as in a subscription "
+            "%s held at the end of its search, %s fitted; %.4g purchases a "
+            "day), as in a subscription "
             "shop. A customer's own silence then does not lower their "
             "predicted purchases, and BG/NBD cannot tell that a one-time buyer "
             "left: one who cancelled after a first order is predicted like a "
@@ -133,6 +133,7 @@ def _ridge_warning(model: str, fit: bgnbd.BgNbdFit, histories, fix: str) -> None
             model,
             p.r,
             p.alpha,
+            *(("r", "alpha") if p.r >= UPPER_BOUND else ("alpha", "r")),
             p.r / p.alpha,
         )
     dropout = p.a / (p.a + p.b)
@@ -182,14 +183,15 @@ def _order_value_ridge_warning(
         WARNINGS.warning(
             "Customer lifetime value, warning: the customers' mean order "
             "values do not show their orders varying within a customer "
-            "(Gamma-Gamma p = %.4g, v = %.4g: one held at the end of its "
-            "search, the other fitted): as in "
+            "(Gamma-Gamma p = %.4g, v = %.4g: %s held at the end of its "
+            "search, %s fitted): as in "
             "a shop of fixed-price plans, or where a customer's mean does not "
             "settle as their orders add up. A customer's expected order value "
             "is then their own mean order value; one without a repeat order "
             "gets the mean of all, p v / (q - 1) = %.4g%s.",
             p.p,
             p.v,
+            *(("p", "v") if p.p >= UPPER_BOUND else ("v", "p")),
             p.population_mean,
             (
                 " (q is at the end of its search too: the customers' own means "

@@ -579,6 +579,7 @@ def test_one_rate_is_warned_whichever_of_r_and_alpha_is_held(caplog):
     fitted = rows.set_index(["model", "parameter"])["value"]
     assert fitted["bg_nbd", "r"] < 1e6
     assert "every customer buying at about one rate" in warned
+    assert "alpha held at the end of its search, r fitted" in warned
 
 
 def test_a_ridge_that_would_hold_two_parameters_is_an_error_not_a_guess():
