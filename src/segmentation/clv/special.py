@@ -17,34 +17,52 @@ SERIES_FROM = 100.0
 
 def log_rising(q, x):
     """lnG(q + x) - lnG(q), for q > 0 and x >= 0 (numbers or arrays)."""
-    q, x = np.asarray(q, dtype=np.float64), np.asarray(x, dtype=np.float64)
-    big = np.maximum(q, SERIES_FROM)  # the series, where it is used
 
-    def tail(z):
-        z2 = z * z
-        return (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / (1260.0 * z2)) / z2) / z
+    def direct(q, x):
+        return gammaln(q + x) - gammaln(q)
 
-    series = (
-        (big - 0.5) * np.log1p(x / big)
-        + x * np.log(big + x)
-        - x
-        + tail(big + x)
-        - tail(big)
-    )
-    return np.where(q < SERIES_FROM, gammaln(q + x) - gammaln(q), series)
+    def series(q, x):
+        def tail(z):
+            z2 = z * z
+            return (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / (1260.0 * z2)) / z2) / z
+
+        rise = (q - 0.5) * np.log1p(x / q) + x * np.log(q + x) - x
+        return rise + tail(q + x) - tail(q)
+
+    return _by_size(q, x, direct, series)
 
 
 def digamma_rise(q, x):
     """digamma(q + x) - digamma(q), for q > 0 and x >= 0."""
-    q, x = np.asarray(q, dtype=np.float64), np.asarray(x, dtype=np.float64)
-    big = np.maximum(q, SERIES_FROM)
 
-    def tail(z):
-        w = 1.0 / (z * z)
-        return -0.5 / z - w * (1.0 / 12.0 - w * (1.0 / 120.0 - w / 252.0))
+    def direct(q, x):
+        return digamma(q + x) - digamma(q)
 
-    series = np.log1p(x / big) + tail(big + x) - tail(big)
-    return np.where(q < SERIES_FROM, digamma(q + x) - digamma(q), series)
+    def series(q, x):
+        def tail(z):
+            w = 1.0 / (z * z)
+            return -0.5 / z - w * (1.0 / 12.0 - w * (1.0 / 120.0 - w / 252.0))
+
+        return np.log1p(x / q) + tail(q + x) - tail(q)
+
+    return _by_size(q, x, direct, series)
+
+
+def _by_size(q, x, direct, series) -> np.ndarray:
+    """direct(q, x) where q < SERIES_FROM, series(q, x) elsewhere, each
+    computed only where it is used."""
+    q, x = np.broadcast_arrays(
+        np.asarray(q, dtype=np.float64), np.asarray(x, dtype=np.float64)
+    )
+    small = q < SERIES_FROM
+    if small.all():
+        return direct(q, x)
+    if not small.any():
+        return series(q, x)
+    out = np.empty(q.shape)
+    out[small] = direct(q[small], x[small])
+    out[~small] = series(q[~small], x[~small])
+    return out
 
 
 def log_beta(x, y):
