@@ -1,7 +1,9 @@
 """Check that every corpus case's files say what its expected files say.
 
 Each case is read with DuckDB's own readers and the options its case.yml
-states, the case's rules are applied in plain SQL written here, and the result
+states (its files, the columns its column map names and its timestamp format
+are taken from case.yml itself, so a wrong map fails the check too), the
+case's rules are applied in plain SQL written here, and the result
 is compared with bad_lines.csv (every bad line and its kind), the line counts
 and expected_customers.csv. This checks the corpus, not the project: the
 expected files come from the generator's own orders, and this script proves
@@ -35,6 +37,41 @@ def trimmed(column: str) -> str:
     return f"nullif(regexp_replace({column}, '^{SPACES}+|{SPACES}+$', '', 'g'), '')"
 
 
+def quoted(column: str) -> str:
+    """A column name as a SQL identifier."""
+    return '"' + column.replace('"', '""') + '"'
+
+
+def literal(value: object) -> str:
+    """A Python value as a SQL literal: text, a boolean, a list or a struct."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(item) for item in value) + "]"
+    if isinstance(value, dict):
+        fields = (f"{literal(key)}: {literal(item)}" for key, item in value.items())
+        return "{" + ", ".join(fields) + "}"
+    raise TypeError(f"no SQL literal for {value!r}")
+
+
+def case_files(folder: Path, case: dict) -> list[str] | str:
+    """The paths of the case.yml's `files`: a list, or one glob."""
+    files = case["files"]
+    if isinstance(files, str):
+        return f"{folder}/{files}"
+    return [f"{folder}/{file}" for file in files]
+
+
+def read_csv(files: list[str] | str, **options: object) -> str:
+    """DuckDB's CSV reader of `files`, with a header and each row's
+    filename, and the case's own `options`."""
+    options = {"header": True, "filename": True, **options}
+    arguments = "".join(f", {key}={literal(value)}" for key, value in options.items())
+    return f"read_csv({literal(files)}{arguments})"
+
+
 def numbered(source: str) -> str:
     """The rows of a reader with their 1-based record number per file."""
     return f"""(
@@ -44,31 +81,42 @@ def numbered(source: str) -> str:
     )"""
 
 
+def parsed_day(column: str, fmt: str) -> str:
+    return f"cast(strptime({column}, '{fmt}') as date)"
+
+
 @dataclass(frozen=True)
 class Reading:
-    """How one case is read: the reader and the SQL of each column of a line.
+    """How one case is read: the reader and the SQL of what a line says
+    beyond the columns its case.yml maps.
 
-    `customer` names the column of the customer id, read trimmed and missing
-    when blank; a case with other rules gives `customer_id` and `id_kind`.
+    A line's customer, order and day are the columns case.yml maps to
+    customer_id, order_id and ordered_at: the id trimmed (a case with other
+    rules gives `customer_id`), the timestamp read with the case's
+    timestamp_format (a typed one gives `day`). `id_kind` says why a line
+    has no customer; by default, it is missing when the id is null.
     `currency` is the SQL of a line's currency, for amounts to convert with
     the case's rates.csv; `lines` is the rows' alias.
     """
 
     source: str
-    order_id: str
-    day: str
     is_return: str
     amount: str
     line_kind: str = "null"
-    customer: str | None = None
     customer_id: str | None = None
     id_kind: str | None = None
+    day: str | None = None
     currency: str | None = None
 
-    def sql(self, folder: Path) -> str:
-        customer_id = self.customer_id or trimmed(self.customer)
-        id_kind = self.id_kind or (
-            f"case when {trimmed(self.customer)} is null then 'missing_customer_id' end"
+    def sql(self, folder: Path, case: dict) -> str:
+        columns = case["columns"]
+        customer_id = self.customer_id or trimmed(quoted(columns["customer_id"]))
+        id_kind = (
+            self.id_kind
+            or f"case when {customer_id} is null then 'missing_customer_id' end"
+        )
+        day = self.day or parsed_day(
+            quoted(columns["ordered_at"]), case["reading"]["timestamp_format"]
         )
         amount, join = self.amount, ""
         if self.currency:
@@ -80,17 +128,13 @@ class Reading:
         return f"""select lines.filename, rec_no,
             {customer_id} as customer_id,
             {id_kind} as id_kind,
-            {self.order_id} as order_id,
-            {self.day} as day,
+            {quoted(columns["order_id"])} as order_id,
+            {day} as day,
             {self.is_return} as is_return,
             {amount} as amount,
             {self.line_kind} as line_kind
         from {numbered(self.source)} as lines
         {join}"""
-
-
-def parsed_day(column: str, fmt: str) -> str:
-    return f"cast(strptime({column}, '{fmt}') as date)"
 
 
 def duplicate_line(*key: str) -> str:
@@ -100,34 +144,28 @@ def duplicate_line(*key: str) -> str:
     ) > 1"""
 
 
-def case_reading(name: str, folder: Path, fmt: str) -> Reading:
-    """One row per data record: filename, rec_no, customer_id, id_kind,
-    order_id, day, is_return, amount (reporting currency), line_kind."""
+def case_reading(name: str, files: list[str] | str) -> Reading:
+    """How case `name`, in `files`, is read: one row per data record."""
     if name == "storefront_orders":
         return Reading(
-            source=(
-                f"read_csv('{folder}/orders_export_1.csv', delim=',',"
-                " header=true, all_varchar=true, filename=true)"
-            ),
-            customer='"Email"',
-            order_id='"Name"',
-            day=parsed_day('"Created at"', fmt),
+            source=read_csv(files, delim=",", all_varchar=True),
             is_return="false",
             amount="""cast("Lineitem quantity" as integer)
                 * cast("Lineitem price" as decimal(18, 2))""",
         )
     if name == "payments":
         return Reading(
-            source=(
-                f"read_csv('{folder}/unified_payments.csv', delim=',',"
-                " header=true, thousands=',', filename=true,"
-                " types={'Amount': 'DECIMAL(18,2)',"
-                " 'Amount Refunded': 'DECIMAL(18,2)', 'Customer ID': 'VARCHAR',"
-                " 'Created (UTC)': 'VARCHAR'})"
+            source=read_csv(
+                files,
+                delim=",",
+                thousands=",",
+                types={
+                    "Amount": "DECIMAL(18,2)",
+                    "Amount Refunded": "DECIMAL(18,2)",
+                    "Customer ID": "VARCHAR",
+                    "Created (UTC)": "VARCHAR",
+                },
             ),
-            customer='"Customer ID"',
-            order_id="id",
-            day=parsed_day('"Created (UTC)"', fmt),
             is_return="false",
             amount='("Amount" - "Amount Refunded")',
             currency='upper(lines."Currency")',
@@ -136,12 +174,8 @@ def case_reading(name: str, folder: Path, fmt: str) -> Reading:
         )
     if name == "pos_parquet":
         return Reading(
-            source=(
-                f"read_parquet('{folder}/*.parquet', union_by_name=true, filename=true)"
-            ),
+            source=f"read_parquet({literal(files)}, union_by_name=true, filename=true)",
             customer_id="cast(cast(customer_id as bigint) as varchar)",
-            id_kind="case when customer_id is null then 'missing_customer_id' end",
-            order_id="transaction_id",
             day="cast(sold_at as date)",
             is_return="is_return",
             amount="""(case when is_return then -1 else 1 end) * abs(quantity)
@@ -154,16 +188,20 @@ def case_reading(name: str, folder: Path, fmt: str) -> Reading:
         )
     if name == "european_spreadsheet":
         return Reading(
-            source=(
-                f"read_csv('{folder}/Umsatzliste_2023-2024.csv', delim=';',"
-                " header=true, encoding='latin-1', decimal_separator=',',"
-                " thousands='.', nullstr=['', '#NV'], filename=true,"
-                " types={'Kundennummer': 'VARCHAR', 'Menge': 'INTEGER',"
-                " 'Einzelpreis': 'DECIMAL(18,2)', 'Belegdatum': 'VARCHAR'})"
+            source=read_csv(
+                files,
+                delim=";",
+                encoding="latin-1",
+                decimal_separator=",",
+                thousands=".",
+                nullstr=["", "#NV"],
+                types={
+                    "Kundennummer": "VARCHAR",
+                    "Menge": "INTEGER",
+                    "Einzelpreis": "DECIMAL(18,2)",
+                    "Belegdatum": "VARCHAR",
+                },
             ),
-            customer='"Kundennummer"',
-            order_id='"Belegnummer"',
-            day=parsed_day('"Belegdatum"', fmt),
             is_return='"Menge" < 0',
             amount='"Menge" * "Einzelpreis"',
             currency='lines."Währung"',
@@ -174,10 +212,7 @@ def case_reading(name: str, folder: Path, fmt: str) -> Reading:
         cell = trimmed('"Customer Number"')
         price = """try_cast(replace("Unit Price", ',', '') as decimal(18, 2))"""
         return Reading(
-            source=(
-                f"read_csv('{folder}/orders_cleaned_FINAL.csv', delim=',',"
-                " header=true, all_varchar=true, filename=true)"
-            ),
+            source=read_csv(files, delim=",", all_varchar=True),
             customer_id=f"""case when regexp_full_match({cell}, '{EXPONENT}')
                 then null else ltrim({cell}, '0') end""",
             id_kind=f"""case
@@ -189,22 +224,14 @@ def case_reading(name: str, folder: Path, fmt: str) -> Reading:
                 when regexp_full_match({cell}, '{EXPONENT}')
                     then 'exponent_id'
             end""",
-            order_id='"Order Number"',
-            day=parsed_day('"Order Date"', fmt),
             is_return='cast("Quantity" as integer) < 0',
             amount=f'cast("Quantity" as integer) * {price}',
             line_kind=f"case when {price} is null then 'unparseable_amount' end",
         )
     if name == "monthly_drop":
         return Reading(
-            source=(
-                f"read_csv('{folder}/orders_2024-*.csv', union_by_name=true,"
-                " header=true, all_varchar=true, filename=true)"
-            ),
+            source=read_csv(files, union_by_name=True, all_varchar=True),
             customer_id="customer_id",
-            id_kind="case when customer_id is null then 'missing_customer_id' end",
-            order_id="order_id",
-            day=parsed_day("ordered_at", fmt),
             is_return="starts_with(order_id, 'RMA-')",
             amount="""(case when starts_with(order_id, 'RMA-') then -1 else 1 end)
                 * abs(cast(quantity as integer))
@@ -224,32 +251,21 @@ def case_reading(name: str, folder: Path, fmt: str) -> Reading:
         )
     if name == "spreadsheet_utf16":
         return Reading(
-            source=(
-                f"read_csv('{folder}/Orders FY2024.txt', delim='\\t',"
-                " header=true, encoding='utf-16', all_varchar=true,"
-                " filename=true)"
-            ),
-            customer='"Customer ID"',
-            order_id='"Order ID"',
-            day=parsed_day('"Order Date"', fmt),
+            source=read_csv(files, delim="\t", encoding="utf-16", all_varchar=True),
             is_return='cast("Quantity" as integer) < 0',
             amount="""cast("Quantity" as integer)
                 * cast("Unit Price" as decimal(18, 2))""",
         )
     if name == "cp1252_euro_sign":
         # DuckDB reads utf-8, utf-16 and latin-1 only: transcode first.
-        scratch = Path(tempfile.mkdtemp()) / "Kassenjournal_2024.csv"
-        raw = (folder / "Kassenjournal_2024.csv").read_bytes()
-        scratch.write_text(raw.decode("cp1252"), encoding="utf-8")
+        (file,) = files
+        scratch = Path(tempfile.mkdtemp()) / Path(file).name
+        scratch.write_text(Path(file).read_bytes().decode("cp1252"), encoding="utf-8")
         return Reading(
             source=(
-                f"(select * replace ('Kassenjournal_2024.csv' as filename)"
-                f" from read_csv('{scratch}', delim=';', header=true,"
-                " all_varchar=true, filename=true))"
+                f"(select * replace ({literal(scratch.name)} as filename)"
+                f" from {read_csv(str(scratch), delim=';', all_varchar=True)})"
             ),
-            customer='"Kunde"',
-            order_id='"Bon-Nr."',
-            day=parsed_day('"Datum"', fmt),
             is_return='cast("Menge" as integer) < 0',
             amount="""cast("Menge" as integer) * cast(
                 replace(replace("Einzelpreis €", '.', ''), ',', '.')
@@ -257,13 +273,7 @@ def case_reading(name: str, folder: Path, fmt: str) -> Reading:
         )
     if name == "marketplace_report":
         return Reading(
-            source=(
-                f"read_csv('{folder}/All Orders Report 2024.txt', delim='\\t',"
-                " header=true, all_varchar=true, filename=true)"
-            ),
-            customer='"buyer-email"',
-            order_id='"amazon-order-id"',
-            day=parsed_day('"purchase-date"', fmt),
+            source=read_csv(files, delim="\t", all_varchar=True),
             is_return="false",
             amount='cast("item-price" as decimal(18, 2))',
             currency="lines.currency",
@@ -300,9 +310,7 @@ def check(name: str) -> list[str]:
     con = duckdb.connect()
     con.sql("set timezone = 'UTC'")
     con.sql("set threads = 1")  # record numbers follow the scan order
-    sql = case_reading(name, folder, case["reading"].get("timestamp_format")).sql(
-        folder
-    )
+    sql = case_reading(name, case_files(folder, case)).sql(folder, case)
     con.sql(f"create table lines as {sql}")
     con.sql(f"""create table judged as select *,
         coalesce(
