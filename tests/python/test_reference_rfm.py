@@ -104,11 +104,18 @@ SEVEN = [
 ]
 
 
-def _result(customers, tie_policy):
+def orders_of(customers) -> list[dict]:
+    """The lines of (customer, recency_days, frequency, monetary) rows."""
     rows = []
     for cid, rec, freq, mon in customers:
         rows += customer_orders(cid, rec, freq, mon)
-    return rfm_scores_pandas(frame(rows), as_of_date=AS_OF, tie_policy=tie_policy)
+    return rows
+
+
+def _result(customers, tie_policy):
+    return rfm_scores_pandas(
+        frame(orders_of(customers)), as_of_date=AS_OF, tie_policy=tie_policy
+    )
 
 
 @pytest.mark.parametrize("tie_policy", ["value", "row"])
@@ -204,10 +211,7 @@ def test_bad_tie_policy_is_rejected():
 
 
 def _base_rows():
-    rows = []
-    for cid, rec, freq, mon in SEVEN:
-        rows += customer_orders(cid, rec, freq, mon)
-    return rows
+    return orders_of(SEVEN)
 
 
 RECENT = AS_OF_TS - pd.Timedelta(hours=5)  # would make c7 a recent customer
