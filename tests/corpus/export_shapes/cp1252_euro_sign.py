@@ -91,7 +91,8 @@ def cp1252_euro_sign() -> Case:
     blob = export.text().encode("cp1252")
     if not any(0x80 <= byte <= 0x9F for byte in blob):
         raise ValueError(f"{file}: no byte where cp1252 and latin-1 differ")
-    return Case(
+    return export.case(
+        blob,
         name=name,
         description=(
             "A shop till's journal saved by Excel as \"CSV (Trennzeichen-"
@@ -104,7 +105,6 @@ def cp1252_euro_sign() -> Case:
             "as Windows-1252 (or transcoded to UTF-8 first) the file is "
             "plain. Returns are S-numbered slips with a negative Menge."
         ),
-        files=[file],
         columns={
             "customer_id": "Kunde",
             "order_id": "Bon-Nr.",
@@ -130,6 +130,4 @@ def cp1252_euro_sign() -> Case:
         ),
         as_of=as_of,
         reporting_currency="EUR",
-        rows=export.truth,
-        blobs={file: blob},
     )

@@ -158,7 +158,8 @@ def european_spreadsheet() -> Case:
     blob = export.text().encode("cp1252")
     if any(0x80 <= byte <= 0x9F for byte in blob):
         raise ValueError(f"{file}: a byte where cp1252 and latin-1 differ")
-    return Case(
+    return export.case(
+        blob,
         name=name,
         description=(
             "A German shop system's sales list saved by Excel as \"CSV "
@@ -176,7 +177,6 @@ def european_spreadsheet() -> Case:
             "pay in CHF. Excel's German error value #NV stands in three "
             "prices; cash sales have no customer number."
         ),
-        files=[file],
         columns={
             "customer_id": "Kundennummer",
             "order_id": "Belegnummer",
@@ -212,7 +212,5 @@ def european_spreadsheet() -> Case:
         ),
         as_of=as_of,
         reporting_currency="EUR",
-        rows=export.truth,
-        blobs={file: blob},
         rates=EURO_RATES,
     )

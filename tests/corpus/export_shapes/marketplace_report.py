@@ -170,7 +170,8 @@ def marketplace_report() -> Case:
             )
             row.kind, row.detail = kind, detail
     blob = export.text().encode("utf-8")
-    return Case(
+    return export.case(
+        blob,
         name=name,
         description=(
             'A marketplace seller\'s "All Orders" flat-file report: '
@@ -186,7 +187,6 @@ def marketplace_report() -> Case:
             "pending orders have their quantity but no item-price yet. The "
             "report has no returns."
         ),
-        files=[file],
         columns={
             "customer_id": "buyer-email",
             "order_id": "amazon-order-id",
@@ -217,7 +217,5 @@ def marketplace_report() -> Case:
         ),
         as_of=as_of,
         reporting_currency="EUR",
-        rows=export.truth,
-        blobs={file: blob},
         rates=MARKETPLACE_RATES,
     )

@@ -197,7 +197,8 @@ def payments() -> Case:
             row.kind, row.detail = "failed_payment", "failed"
         export.truth.append(row)
     blob = export.text().encode("utf-8")
-    return Case(
+    return export.case(
+        blob,
         name=name,
         description=(
             "A Stripe-style payments export (Payments > Export, "
@@ -215,7 +216,6 @@ def payments() -> Case:
             "part): it is subtracted from that payment, which still counts "
             "as a purchase."
         ),
-        files=[file],
         columns={
             "customer_id": "Customer ID",
             "order_id": "id",
@@ -262,7 +262,5 @@ def payments() -> Case:
         ),
         as_of=as_of,
         reporting_currency="EUR",
-        rows=export.truth,
-        blobs={file: blob},
         rates={code.upper(): rate for code, rate in PAYMENT_RATES.items()},
     )

@@ -161,7 +161,8 @@ def spreadsheet_mangled() -> Case:
     text = export.text()
     blob = "\ufeff".encode() + text.encode("utf-8")
     broken = sum(row.kind == "unparseable_amount" for row in export.truth)
-    return Case(
+    return export.case(
+        blob,
         name=name,
         description=(
             "An orders sheet that was opened in Excel, edited and saved as "
@@ -181,7 +182,6 @@ def spreadsheet_mangled() -> Case:
             "order number. Some orders hold two lines with the same quantity "
             "and price (different products, no product column): both count."
         ),
-        files=[file],
         columns={
             "customer_id": "Customer Number",
             "order_id": "Order Number",
@@ -215,6 +215,4 @@ def spreadsheet_mangled() -> Case:
         ),
         as_of=as_of,
         reporting_currency="GBP",
-        rows=export.truth,
-        blobs={file: blob},
     )

@@ -127,7 +127,8 @@ def spreadsheet_utf16() -> Case:
             )
     text = export.text()
     blob = "\ufeff".encode("utf-16-le") + text.encode("utf-16-le")
-    return Case(
+    return export.case(
+        blob,
         name=name,
         description=(
             'An order list saved from Excel (US settings) as "Unicode Text '
@@ -142,7 +143,6 @@ def spreadsheet_utf16() -> Case:
             "own order id (R + the original order id) and a negative "
             "Quantity."
         ),
-        files=[file],
         columns={
             "customer_id": "Customer ID",
             "order_id": "Order ID",
@@ -171,6 +171,4 @@ def spreadsheet_utf16() -> Case:
         ),
         as_of=as_of,
         reporting_currency="USD",
-        rows=export.truth,
-        blobs={file: blob},
     )

@@ -293,7 +293,8 @@ def storefront_orders() -> Case:
     twin_order = next(
         o for o in orders if len(o.lines) == 2 and o.lines[0] == o.lines[1]
     )
-    return Case(
+    return export.case(
+        blob,
         name=name,
         description=(
             "A Shopify-style orders export (Admin > Orders > Export, "
@@ -314,7 +315,6 @@ def storefront_orders() -> Case:
             "with the same SKU, quantity and price (two engravings): two real "
             "lines, not a duplicate."
         ),
-        files=[file],
         columns={
             "customer_id": "Email",
             "order_id": "Name",
@@ -351,8 +351,6 @@ def storefront_orders() -> Case:
         ),
         as_of=as_of,
         reporting_currency="EUR",
-        rows=export.truth,
-        blobs={file: blob},
         notes=[
             f"Order {twin_order.order_id}: two identical line-item rows, "
             "both count (kind of trap for exact-duplicate detection)."

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from export_shapes.truth import Line, Order, Row, csv_text, truth_row
+from export_shapes.truth import Case, Line, Order, Row, csv_text, truth_row
 
 
 @dataclass
@@ -61,6 +61,13 @@ class CsvExport:
 
     def text(self) -> str:
         return csv_text(self.lines, delimiter=self.delimiter, line_end=self.line_end)
+
+    def case(self, blob: bytes, **fields: object) -> Case:
+        """The case of this one file, written as `blob`: its name, its
+        lines' ground truth and its bytes, with the case's other `fields`."""
+        return Case(
+            files=[self.file], rows=self.truth, blobs={self.file: blob}, **fields
+        )
 
     def reading(
         self,
