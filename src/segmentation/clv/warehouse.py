@@ -43,6 +43,18 @@ WARNINGS = logging.getLogger("segmentation.clv")
 # lower bound, 1e-6, over b of 1, the search's start) is worded as nobody
 # dropping out, wherever along the flat likelihood the search stopped.
 NO_DROPOUT_MEAN = 1e-6
+# Histories reaching back this far already span the seasons and the gaps
+# between a customer's orders that a longer one would add: the warning on
+# the as-of date's fit then does not suggest waiting for more history.
+LONG_HISTORY_DAYS = 730
+
+
+def probability_text(value: float) -> str:
+    """A probability to 4 significant digits, but never rounded to 0 or 1
+    when it is not: 0.9999996 reads "1 - 4e-07", not "1"."""
+    if 0.0 < value < 1.0 and f"{value:.4g}" == "1":
+        return f"1 - {1.0 - value:.2g}"
+    return f"{value:.4g}"
 
 
 def sample_rows(histories, sample_name: str, *, with_ids: bool) -> pd.DataFrame:
@@ -161,14 +173,29 @@ def _ridge_warning(model: str, fit: bgnbd.BgNbdFit, histories, fix: str) -> None
         "much customers differ in their chance of dropping out (a = %.4g, b = "
         "%.4g; a and b divided by 10 fit almost as well, log-likelihood lower "
         "by %.3g, under %.2f). The predictions rest on the mean chance of "
-        "dropping out after a purchase, a / (a + b) = %.4g. %s",
+        "dropping out after a purchase, a / (a + b) = %s. %s",
         model,
         p.a,
         p.b,
         support,
         RIDGE_LOG_LIKELIHOOD,
-        p.a / (p.a + p.b),
+        probability_text(dropout),
         fix,
+    )
+
+
+def _as_of_date_fix(histories: PurchaseHistories) -> str:
+    """What a user can do about a warning on the as-of date's fit."""
+    stored = (
+        "Var clv_parameters can hold the parameters of an earlier build "
+        "(clv_model_parameters)."
+    )
+    reach = int(np.max(histories.T))
+    if reach >= LONG_HISTORY_DAYS:
+        return stored
+    return (
+        f"The histories reach back {reach} days at most: longer ones may tell "
+        f"more. {stored}"
     )
 
 
@@ -312,8 +339,7 @@ def fit_parameters(
                 "the as-of date",
                 purchases,
                 histories,
-                "Longer histories tell more; var clv_parameters can hold the "
-                "parameters of an earlier build (clv_model_parameters).",
+                _as_of_date_fix(histories),
             )
         else:
             purchases = bgnbd.BgNbdFit(

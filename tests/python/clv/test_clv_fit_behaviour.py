@@ -31,6 +31,7 @@ from segmentation.clv.warehouse import (
     build_error,
     fit_parameters,
     predict_holdout,
+    probability_text,
     sample_rows,
 )
 
@@ -592,3 +593,42 @@ def test_a_ridge_that_would_hold_two_parameters_is_an_error_not_a_guess():
         maximise_to_ridge_end(
             "test", ["s", "t"], rising, (1.0, 1.0), 1000, [Ridge("st", up=("s", "t"))]
         )
+
+
+@pytest.mark.parametrize(
+    ("days", "advice"),
+    [
+        # 400 days of orders: a longer history may yet show the spread.
+        (400, "The histories reach back 400 days at most: longer ones may tell more."),
+        # 800 days span the seasons already: no advice to wait for more.
+        (800, None),
+    ],
+)
+def test_the_dropout_ridge_warning_suggests_longer_histories_only_when_short(
+    caplog, days, advice
+):
+    # Everyone drops out after a purchase with about one chance, 0.2.
+    x, t_x, age, _ = simulate_bgnbd(5_000, 0.8, 40.0, 2000.0, 8000.0, days, seed=4)
+    _, warned = fitted_and_warned(caplog, x, t_x, age, 25.0 + x)
+    assert "differ in their chance of dropping out" in warned
+    assert "a / (a + b) = 0.19" in warned
+    assert "Var clv_parameters can hold the parameters of an earlier build" in warned
+    if advice is None:
+        assert "longer ones may tell more" not in warned
+    else:
+        assert advice in warned
+
+
+@pytest.mark.parametrize(
+    ("probability", "text"),
+    [
+        (0.19918, "0.1992"),
+        (0.9999996, "1 - 4e-07"),
+        (0.99994, "0.9999"),
+        (1.0, "1"),
+        (3e-9, "3e-09"),
+        (0.0, "0"),
+    ],
+)
+def test_a_probability_is_not_printed_as_certain_when_it_is_not(probability, text):
+    assert probability_text(probability) == text
