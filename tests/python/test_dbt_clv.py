@@ -32,7 +32,7 @@ from dbt_project_runner import (
     selected_build,
 )
 
-from segmentation.clv import bgnbd
+from segmentation.clv import bgnbd, gamma_gamma
 from segmentation.clv.histories import purchase_histories
 
 # Quantity 1 and one line per order unless stated, so the price is the
@@ -383,6 +383,56 @@ def test_predictions_from_stored_parameters_in_sql_match_python(demo, tmp_path):
     assert {row[0] for row in run.query("select source from clv_model_parameters")} == {
         "var clv_parameters"
     }
+
+
+# Parameters at the ends of the ridges a fit can take (docs/clv.md): b, r
+# and p held at the bound of the search, the others as fits ending there
+# gave them (in days and currency units).
+RIDGE_ENDS = {
+    "bg_nbd": {"r": 1e6, "alpha": 1.9e8, "a": 2014.27, "b": 1e6},
+    "gamma_gamma": {"p": 1e6, "q": 1e6, "v": 19.5},
+}
+
+
+def test_predictions_in_sql_match_python_at_the_ends_of_the_ridges(demo, tmp_path):
+    # The SQL macros at parameters six orders of magnitude apart, against
+    # the package's own formulas on the same histories.
+    shutil.copy(demo.db_path, tmp_path / "warehouse.duckdb")
+    run = run_dbt(
+        tmp_path,
+        "run",
+        {"clv_predict_in_sql": True, "clv_parameters": RIDGE_ENDS},
+        extra_args=["--select", "int_customers_value_scored"],
+    )
+    assert run.returncode == 0, run.output
+    x, t_x, age, m, p_alive, order_value = (
+        np.array(column, dtype=np.float64)
+        for column in zip(
+            *run.query(
+                "select repeat_purchases, first_to_last_days, customer_age_days,"
+                " repeat_order_value_mean, p_alive, expected_order_value"
+                " from int_customers_value_scored order by customer_id"
+            ),
+            strict=True,
+        )
+    )
+    np.testing.assert_allclose(
+        p_alive,
+        bgnbd.probability_alive(
+            bgnbd.BgNbdParameters(**RIDGE_ENDS["bg_nbd"]), x, t_x, age
+        ),
+        rtol=1e-9,
+        atol=1e-12,
+    )
+    np.testing.assert_allclose(
+        order_value,
+        gamma_gamma.expected_order_value(
+            gamma_gamma.GammaGammaParameters(**RIDGE_ENDS["gamma_gamma"]), x, m
+        ),
+        rtol=1e-9,
+    )
+    # Not all alike: the figures tell customers apart even at these ends.
+    assert len(np.unique(np.round(p_alive, 6))) > 100
 
 
 def test_predictions_in_sql_without_stored_parameters_name_the_var(demo_dir, demo):
