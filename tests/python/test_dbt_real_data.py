@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -457,3 +458,46 @@ def test_alerts_follow_their_definitions_on_the_demo_data(real_run, history):
     dropped = set(change[change < -0.2].index) & set(now.index)
     assert set(alerted("aov_dropped")) == dropped
     assert len(dropped) > 0
+
+
+def half_away(value: Fraction, places: int) -> str:
+    """`value` to `places` decimals, an exact half away from zero."""
+    units = abs(value) * 10**places
+    whole = int(units + Fraction(1, 2))
+    text = f"{whole // 10**places}.{whole % 10**places:0{places}d}"
+    return ("-" if value < 0 and whole else "") + text
+
+
+def test_alert_reasons_state_the_figures_exactly_on_the_demo_data(real_run):
+    # The figures of each AOV alert's text from the exact order revenues
+    # (Fractions, no double): an amount that is an exact half cent rounds
+    # away from zero, as on Spark.
+    orders = real_run.query(
+        "select customer_id, is_purchase, net_revenue::varchar,"
+        " first_line_at >= date '2011-12-10' - 90"
+        " from int_orders_aggregated where last_line_at < date '2011-12-10'"
+        " and first_line_at >= date '2011-12-10' - 180"
+    )
+    periods: dict[tuple[str, bool], list] = {}
+    for customer_id, is_purchase, revenue, is_recent in orders:
+        figures = periods.setdefault((customer_id, is_recent), [0, Fraction(0)])
+        figures[0] += int(is_purchase)
+        figures[1] += Fraction(revenue)
+    reasons = dict(
+        real_run.query(
+            "select customer_id, reason from customer_alerts"
+            " where alert_type = 'aov_dropped'"
+        )
+    )
+    for customer_id, reason in reasons.items():
+        recent_orders, recent = periods[customer_id, True]
+        prior_orders, prior = periods[customer_id, False]
+        recent_aov, prior_aov = recent / recent_orders, prior / prior_orders
+        assert reason == (
+            f"Average order value {half_away(recent_aov, 2)} over {recent_orders}"
+            " order(s) in the 90 days before 2011-12-10, down"
+            f" {half_away(100 * (1 - recent_aov / prior_aov), 1)}% from"
+            f" {half_away(prior_aov, 2)} over {prior_orders} order(s) in the 90"
+            " days before those (alert above 20.0%)."
+        )
+    assert len(reasons) > 100

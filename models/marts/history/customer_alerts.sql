@@ -2,10 +2,7 @@
 -- alert: inactive, lost, a fall in average order value, a move down from a
 -- top segment since the previous as-of date of the history. Thresholds are
 -- vars (alert_*); each reason states the figures.
-{#- Not on Spark: the reason text rounds amounts held as doubles to cents,
-    and Spark rounds a half cent up where DuckDB rounds the binary value
-    (64.365 -> 64.37 vs 64.36). #}
-{{ config(enabled=is_built('history') and target.type != 'spark') }}
+{{ config(enabled=is_built('history')) }}
 {%- set settings = settings() %}
 {%- set period_days = settings.alert_aov_period_days %}
 {%- set drop_share = settings.alert_aov_drop_share %}
@@ -180,7 +177,18 @@ aov_per_period as (
         ) as prior_orders,
         cast(
             sum(case when is_recent then 0 else net_revenue end) as double
-        ) as prior_revenue
+        ) as prior_revenue,
+        -- The same revenues exactly, in 1/10,000 of the currency (the
+        -- scale of net_revenue), for the reason text: rounded from doubles
+        -- a half cent would round one way on DuckDB and the other on Spark.
+        cast(
+            sum(case when is_recent then net_revenue else 0 end) * 10000
+            as decimal(38, 0)
+        ) as recent_revenue_units,
+        cast(
+            sum(case when is_recent then 0 else net_revenue end) * 10000
+            as decimal(38, 0)
+        ) as prior_revenue_units
     from orders_in_periods
     group by customer_id, as_of_date
 
@@ -196,8 +204,8 @@ aov_changes as (
         as_of_date,
         recent_orders,
         prior_orders,
-        recent_revenue / recent_orders as recent_aov,
-        prior_revenue / prior_orders as prior_aov,
+        recent_revenue_units,
+        prior_revenue_units,
         (recent_revenue / recent_orders) / (prior_revenue / prior_orders)
         - 1 as aov_change_share
     from aov_per_period
@@ -217,8 +225,8 @@ aov_compared as (
         compared.previous_as_of_date,
         current_aov.recent_orders,
         current_aov.prior_orders,
-        current_aov.recent_aov,
-        current_aov.prior_aov,
+        current_aov.recent_revenue_units,
+        current_aov.prior_revenue_units,
         current_aov.aov_change_share,
         coalesce(
             previous_aov.aov_change_share < -{{ drop_share }},
@@ -290,12 +298,22 @@ aov_alerts as (
         'aov_dropped' as alert_type,
         segment_name,
         'Average order value '
-        || cast(cast(recent_aov as decimal(18, 2)) as {{ text }})
+        || {{ rounded_quotient_text(
+            'recent_revenue_units', '10000 * recent_orders', 2
+        ) }}
         || ' over ' || cast(recent_orders as {{ text }})
         || ' order(s) in the {{ period_days }} days before '
         || cast(raised_on as {{ text }}) || ', down '
-        || cast(cast(-100 * aov_change_share as decimal(18, 1)) as {{ text }})
-        || '% from ' || cast(cast(prior_aov as decimal(18, 2)) as {{ text }})
+        || {{ rounded_quotient_text(
+            '100 * (recent_orders * prior_revenue_units'
+            ~ ' - recent_revenue_units * prior_orders)',
+            'recent_orders * prior_revenue_units',
+            1
+        ) }}
+        || '% from '
+        || {{ rounded_quotient_text(
+            'prior_revenue_units', '10000 * prior_orders', 2
+        ) }}
         || ' over ' || cast(prior_orders as {{ text }})
         || ' order(s) in the {{ period_days }} days before those (alert '
         || 'above {{ drop_share * 100 }}%).' as reason,

@@ -4,7 +4,7 @@
 -- is above var churn_alert_monthly_rate, among at least var
 -- churn_alert_min_customers active customers. Each reason states the
 -- figures, the threshold and the var.
-{{ config(enabled=is_built('history') and target.type != 'spark') }}
+{{ config(enabled=is_built('history')) }}
 {%- set settings = settings() %}
 {%- set inactive_days = settings.alert_inactive_days %}
 {%- set text = dbt.type_string() %}
@@ -39,12 +39,14 @@ final as (
 
     select
         current_churn.segment_name,
-        'Churn ' || cast(
-            cast(
-                round(100 * current_churn.monthly_churn_rate, 1)
-                as decimal(18, 1)
-            ) as {{ text }}
-        )
+        -- The percentage from the counts, exactly (30.4375 days a month,
+        -- as segment_churn): a rounded double could round a tie one way
+        -- on DuckDB and the other on Spark.
+        'Churn ' || {{ rounded_quotient_text(
+            '304375 * current_churn.churned_customers',
+            '100 * current_churn.active_customers * current_churn.period_days',
+            1
+        ) }}
         || '% a month: '
         || cast(current_churn.churned_customers as {{ text }})
         || ' of the ' || cast(current_churn.active_customers as {{ text }})
