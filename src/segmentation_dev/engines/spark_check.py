@@ -6,7 +6,10 @@ compares every mart both engines build, row for row.
 1. `dbt build --target dev` (DuckDB) into a reference file of its own, with
    var clustering_enabled false: the Python K-means models cannot run on
    dbt-spark, so both engines build the same models and customer_segments
-   has empty cluster columns on both; the SQL K-means runs on both;
+   has empty cluster columns on both; the SQL K-means runs on both; a
+   treatment / control test and past responses of the demo's customers
+   (Parquet files written into the work dir) build segment_uplift and the
+   response rates on both;
 2. `dbt build --target spark` (dbt-spark, method session, a local cluster of
    two executor JVMs) with every data and unit test, into a fresh Spark
    warehouse under the work dir;
@@ -73,6 +76,8 @@ FLOAT_REL_TOL = {
 # file; Spark reads the files as given.
 ENGINE_SPECIFIC = {"input_reading_log"}
 MARTS_PATH = "models/marts/"
+# The demo's order lines, whose customers the campaign inputs name.
+DEMO_ORDER_LINES = "data/online_retail_*.parquet"
 OUTPUT_TAIL_LINES = 60
 
 
@@ -248,6 +253,50 @@ def compare_marts(
     return results, duckdb_only, spark_only
 
 
+def campaign_inputs(folder: Path, project_dir: Path) -> dict:
+    """Vars campaign_uplift_input and campaign_responses over Parquet files
+    written into `folder` (Spark reads no CSV input): without them
+    segment_uplift is not built and the response rates are null, so neither
+    would be compared. Every customer id of the demo's order lines, its arm
+    and responses from fixed arithmetic on the id (the same files on every
+    run)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    uplift, responses = folder / "uplift_test.parquet", folder / "responses.parquet"
+    with duckdb.connect() as con:
+        # The two files name the id column differently.
+        con.execute(
+            "create temp table customers as select distinct customer_id from ("
+            ' select cast(coalesce("Customer ID", CustomerID) as bigint)'
+            f" as customer_id from read_parquet('{project_dir / DEMO_ORDER_LINES}',"
+            " union_by_name = true)) where customer_id is not null"
+        )
+        con.execute(
+            "copy (select customer_id, case when customer_id % 2 = 0"
+            " then 'treatment' else 'control' end as arm,"
+            " cast((customer_id * 7919) % 100 < 15 + 5 * (1 - customer_id % 2)"
+            " as integer) as converted from customers order by customer_id)"
+            f" to '{uplift}' (format parquet)"
+        )
+        con.execute(
+            "copy (select customer_id, cast((customer_id * 104729) % 100 < 12"
+            " as integer) as responded from customers order by customer_id)"
+            f" to '{responses}' (format parquet)"
+        )
+    return {
+        "campaign_uplift_input": {
+            "path": str(uplift),
+            "id": "customer_id",
+            "treatment": "arm = 'treatment'",
+            "response": "converted",
+        },
+        "campaign_responses": {
+            "path": str(responses),
+            "id": "customer_id",
+            "response": "responded",
+        },
+    }
+
+
 def fresh_work_dir(work_dir: Path, keep_spark: bool, keep_duckdb: bool) -> None:
     """Remove what an earlier run left, so no table of a model that is now
     disabled can be mistaken for this build's."""
@@ -308,6 +357,10 @@ def main(argv: list[str] | None = None) -> int:
         args.work_dir if args.work_dir.is_absolute() else project_dir / args.work_dir
     )
     fresh_work_dir(work_dir, args.reuse_spark, args.reuse_duckdb)
+    build_vars = {
+        **campaign_inputs(work_dir / "campaign_inputs", project_dir),
+        **args.vars,
+    }
     builds = {}
     for engine, target, reuse in (
         ("duckdb", "dev", args.reuse_duckdb),
@@ -317,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
             builds[engine] = Build(engine, work_dir / f"target_{engine}")
         else:
             builds[engine] = run_build(
-                project_dir, work_dir, engine, target, args.exclude, args.vars
+                project_dir, work_dir, engine, target, args.exclude, build_vars
             )
     quoted = compiled_sql_with_double_quotes(builds["spark"].target_path)
     if quoted:
