@@ -317,8 +317,9 @@
 {% endmacro %}
 
 {#- The files of an entry's `path` (a file, a glob, or a list of them), in
-    name order, each with its size in bytes. An entry that matches no file
-    stops the build naming it. #}
+    name order, each with its size in bytes and its modification time (in
+    microseconds since 1970, UTC). An entry that matches no file stops the
+    build naming it. #}
 {% macro input_files(spec, label, fix) %}
     {%- set path = spec['path'] -%}
     {%- set entries = [path] if path is string else path -%}
@@ -338,12 +339,13 @@
             ) }}
         {%- endif -%}
         {%- set listed = run_query(
-            "select filename, size from read_blob(" ~ input_literal(entry | string)
-            ~ ") order by filename"
+            "select filename, size, epoch_us(last_modified) from read_blob("
+            ~ input_literal(entry | string) ~ ") order by filename"
         ) -%}
         {%- for row in listed.rows if row[0] not in seen -%}
             {%- do seen.append(row[0]) -%}
-            {%- do files.append({'path': row[0], 'size': row[1]}) -%}
+            {%- do files.append({'path': row[0], 'size': row[1],
+                'modified_us': row[2]}) -%}
         {%- endfor -%}
     {%- endfor -%}
     {{- return(files) -}}
@@ -595,13 +597,16 @@
         ) }}
     {%- endif -%}
     {%- set sizes = {} -%}
+    {%- set modified = {} -%}
     {%- for file in files if file['path'] in kept -%}
         {%- do sizes.update({file['path']: file['size']}) -%}
+        {%- do modified.update({file['path']: file['modified_us']}) -%}
     {%- endfor -%}
-    {#- The sizes and `typed` let a refresh read only the files a stored
-        build has not read, the same way (macro order_inputs_unread). #}
+    {#- The sizes, modification times and `typed` let a refresh read only
+        the files a stored build has not read, the same way (macro
+        order_inputs_unread). #}
     {%- do reading.update({'files': kept, 'file_sizes': sizes,
-        'typed': typed}) -%}
+        'file_modified_us': modified, 'typed': typed}) -%}
 
     {%- if file_format == 'csv' -%}
         {%- do input_decide_encoding(reading, kinds) -%}

@@ -48,14 +48,16 @@
         ) }}
     {%- endif -%}
     {%- set stored = run_query(
-        "select source_name, source_file, file_size_bytes, order_lines from "
-        ~ stored_relation('int_order_input_files_read')
+        "select source_name, source_file, file_size_bytes, order_lines,"
+        ~ " epoch_us(file_modified_at), strftime(file_modified_at, '%Y-%m-%d"
+        ~ " %H:%M:%S') from " ~ stored_relation('int_order_input_files_read')
         ~ " order by source_name, source_file"
     ) -%}
     {%- set stored_files = {} -%}
     {%- for row in stored.rows -%}
         {%- do stored_files.setdefault(row[0], []).append(
-            {'path': row[1], 'size': row[2], 'lines': row[3]}) -%}
+            {'path': row[1], 'size': row[2], 'lines': row[3],
+            'modified_us': row[4], 'modified_text': row[5]}) -%}
     {%- endfor -%}
     {%- set names = [] -%}
     {%- set unread = [] -%}
@@ -85,6 +87,19 @@
                     ~ "now " ~ reading['file_sizes'][file['path']] ~ "). A "
                     ~ "refresh reads new files only; write new lines to a "
                     ~ "new file." ~ full
+                ) }}
+            {%- elif reading['file_modified_us'][file['path']]
+                != file['modified_us'] -%}
+                {#- An edit that keeps the size (a 8 made a 9) shows only in
+                    the modification time. #}
+                {{ exceptions.raise_compiler_error(
+                    label ~ ": file " ~ file['path'] ~ " has changed since "
+                    ~ "the stored build read it: same size, but modified "
+                    ~ "after " ~ file['modified_text'] ~ " UTC, when it was "
+                    ~ "read. A refresh reads new files only; write new lines "
+                    ~ "to a new file. If only the time changed (the file was "
+                    ~ "copied or downloaded again), its lines are the same: "
+                    ~ "build in full once." ~ full
                 ) }}
             {%- endif -%}
             {%- do offset.append(offset.pop() + file['lines']) -%}
@@ -128,26 +143,31 @@
     {{- return(unread) -}}
 {% endmacro %}
 
-{#- The size in bytes of each file the inputs read, as rows (source_name,
-    source_file, file_size_bytes): what a refresh compares to tell a file
-    that changed. #}
+{#- The size in bytes and the modification time (UTC) of each file the
+    inputs read, as rows (source_name, source_file, file_size_bytes,
+    file_modified_at): what a refresh compares to tell a file that
+    changed. #}
 {% macro order_input_file_sizes() %}
     {%- set rows = [] -%}
     {%- for decided in order_inputs_read() if execute -%}
-        {%- for path, size in decided['reading'].get('file_sizes', {}).items()
-        -%}
+        {%- set reading = decided['reading'] -%}
+        {%- for path, size in reading.get('file_sizes', {}).items() -%}
             {%- do rows.append('(' ~ input_literal(decided['name']) ~ ', '
-                ~ input_literal(path) ~ ', cast(' ~ size ~ ' as bigint))') -%}
+                ~ input_literal(path) ~ ', cast(' ~ size ~ ' as bigint), '
+                ~ 'make_timestamp(cast('
+                ~ reading['file_modified_us'][path] ~ ' as bigint)))') -%}
         {%- endfor -%}
     {%- endfor -%}
     {%- if rows -%}
-        select * from (values {{ rows | join(', ') }})
-            as file_sizes (source_name, source_file, file_size_bytes)
+        select * from (values {{ rows | join(', ') }}) as file_sizes (
+            source_name, source_file, file_size_bytes, file_modified_at
+        )
     {%- else -%}
         select
             cast(null as {{ dbt.type_string() }}) as source_name,
             cast(null as {{ dbt.type_string() }}) as source_file,
-            cast(null as bigint) as file_size_bytes
+            cast(null as bigint) as file_size_bytes,
+            cast(null as timestamp) as file_modified_at
         where false
     {%- endif -%}
 {% endmacro %}

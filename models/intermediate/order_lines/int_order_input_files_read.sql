@@ -1,7 +1,8 @@
--- One row per input file whose lines the tables hold: its size when it was
--- read, its lines, and the span of its usable timestamps. A refresh reads
--- only the files not listed here and stops when a listed file has changed
--- (macro order_inputs_unread); the as-of date comes from these spans, so
+-- One row per input file whose lines the tables hold: its size and
+-- modification time when it was read, its lines, and the span of its
+-- usable timestamps. A refresh reads only the files not listed here and
+-- stops when a listed file has changed, in size or time (macro
+-- order_inputs_unread); the as-of date comes from these spans, so
 -- that it needs no pass over every line. Rows are only added: a file, once
 -- read, is never read again.
 {%- set usable = "new_order_lines.ordered_at between cast('"
@@ -62,6 +63,7 @@ final as (
         per_file.source_position,
         per_file.source_file,
         file_sizes.file_size_bytes,
+        file_sizes.file_modified_at,
         per_file.order_lines,
         per_file.first_line_number,
         per_file.last_line_number,
