@@ -656,7 +656,12 @@
 {#- DuckDB's sniffer on each file, with the options given: delimiter,
     quote, escape, header and the column names. Files of one entry must
     agree on them (columns only without union_by_name): a file without a
-    header, or with another column, would otherwise be read wrong. #}
+    header, or with another column, would otherwise be read wrong. A file
+    that shows no quote, or no escaped quote, agrees with any: the sniffer
+    says '(empty)' for want of an example (a day's export without a comma
+    inside a field). All the files are then read with the one value the
+    others show, which DuckDB would otherwise take from the first file
+    alone, misreading a later file's quoted or escaped fields. #}
 {% macro input_sniff_files(reading) %}
     {%- set label, fix, options = reading['label'], reading['fix'],
         reading['options'] -%}
@@ -688,16 +693,9 @@
                 ~ fix ~ ")."
             ) }}
         {%- endif -%}
-        {%- for setting in ['delimiter', 'quote', 'escape'] -%}
-            {%- if one[setting] != base[setting] -%}
-                {{ exceptions.raise_compiler_error(
-                    label ~ ": file " ~ one['file'] ~ " has " ~ setting ~ " '"
-                    ~ one[setting] ~ "'" ~ against ~ "has '" ~ base[setting]
-                    ~ "'. Give the files entries of their own, or set "
-                    ~ setting ~ " on " ~ fix ~ "."
-                ) }}
-            {%- endif -%}
-        {%- endfor -%}
+        {%- if one['delimiter'] != base['delimiter'] -%}
+            {{ input_sniff_disagreement(reading, 'delimiter', one, base) }}
+        {%- endif -%}
         {%- if one['columns'] != base['columns']
             and not options.get('union_by_name') -%}
             {%- set extra = one['columns'] | reject('in', base['columns'])
@@ -713,10 +711,27 @@
             ) }}
         {%- endif -%}
     {%- endfor -%}
+    {%- set shown_by = {} -%}
+    {%- for setting in ['quote', 'escape'] if setting not in options -%}
+        {%- set shown = sniffed | rejectattr(setting, 'equalto', '(empty)')
+            | list -%}
+        {%- for one in shown[1:] if one[setting] != shown[0][setting] -%}
+            {{ input_sniff_disagreement(reading, setting, one, shown[0]) }}
+        {%- endfor -%}
+        {%- if shown and shown | length < sniffed | length -%}
+            {%- do shown_by.update({setting: shown[0]}) -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- for setting in ['delimiter', 'quote', 'escape', 'header', 'skip'] -%}
         {%- set value = base[setting] -%}
         {%- if setting in options -%}
             {%- do input_log(reading, none, setting, options[setting], 'given') -%}
+        {%- elif setting in shown_by -%}
+            {%- set shown = shown_by[setting] -%}
+            {%- do options.update({setting: shown[setting]}) -%}
+            {%- do input_log(reading, none, setting, shown[setting], 'sniffed',
+                'by DuckDB on each file: ' ~ shown['file'] ~ ' shows it, and '
+                ~ 'the files that show none are read with it') -%}
         {%- else -%}
             {%- do input_log(reading, none, setting,
                 value | lower if value is boolean else value, 'sniffed',
@@ -725,6 +740,19 @@
     {%- endfor -%}
     {%- do input_log(reading, none, 'columns', base['columns'] | join(', '),
         'sniffed', 'union by name' if options.get('union_by_name') else '') -%}
+{% endmacro %}
+
+{#- Stops the build: file `one` was sniffed with another delimiter, quote
+    or escape than file `other`. Names the value to set when the option
+    would make both read as one. #}
+{% macro input_sniff_disagreement(reading, setting, one, other) %}
+    {{ exceptions.raise_compiler_error(
+        reading['label'] ~ ": file " ~ one['file'] ~ " has " ~ setting ~ " '"
+        ~ one[setting] ~ "' where " ~ other['file'] ~ " has '" ~ other[setting]
+        ~ "': read together, one of them would be read wrong. Give the files "
+        ~ "entries of their own, or, if one writer wrote them all, set "
+        ~ setting ~ " on " ~ reading['fix'] ~ " to the value it uses."
+    ) }}
 {% endmacro %}
 
 {#- Parquet files of one entry must have the same columns and types unless

@@ -206,6 +206,13 @@ CATALOGUE = [
          "union_by_name true",
          "every line counted with its own columns",
          BUILD),
+    Case("quoting_varies_by_day",
+         "daily exports of one writer: the first day quotes no field, the "
+         "second quotes a description with a comma, the third one with an "
+         "escaped quote (`\"\"`)",
+         "every line counted and read whole, all days with the quote and "
+         "escape the later days show (input_reading_log says so)",
+         BUILD),
     Case("utf16_file",
          "a UTF-16 file with a byte-order mark",
          "counted: the encoding is detected (input_reading_log: utf-16, "
@@ -238,6 +245,12 @@ CATALOGUE = [
          "error: `has no header line where`, naming the file and the "
          "`header` option",
          "glob_file_without_header"),
+    Case("escape_differs_between_files",
+         "a glob where one file escapes quotes with `\\` and another doubles "
+         "them",
+         "error: `has escape`, naming both files, both values and the "
+         "`escape` option",
+         "escape_differs_between_files"),
     Case("parquet_id_types_differ",
          "two Parquet files whose customer id is BIGINT in one and VARCHAR in "
          "the other",
@@ -518,6 +531,19 @@ CSV_FILES = {
         "GU-1,GU-1-2,2024-01-11 10:00:00,gift,3,5\n"
         "GU-1,GU-1-3,2024-01-12 10:00:00,,1,2\n"
     ),
+    # One writer, three days: quotes only where a field needs them.
+    "quoting_by_day/2024-01-10.csv": (
+        "customer_id,order_id,description,ordered_at,quantity,unit_price\n"
+        "QV-1,QV-1-1,Mug,2024-01-10 10:00:00,1,10\n"
+    ),
+    "quoting_by_day/2024-01-11.csv": (
+        "customer_id,order_id,description,ordered_at,quantity,unit_price\n"
+        'QV-1,QV-1-2,"Mug, blue",2024-01-11 10:00:00,2,10\n'
+    ),
+    "quoting_by_day/2024-01-12.csv": (
+        "customer_id,order_id,description,ordered_at,quantity,unit_price\n"
+        'QV-1,QV-1-3,"Tray, 12"" round",2024-01-12 10:00:00,3,10\n'
+    ),
     "day_first_timestamps.csv": with_header(
         "DF-1,DF-1-1,05/01/2024 10:00,1,10\nDF-1,DF-1-2,25/01/2024 09:00,1,10\n"
     ),
@@ -673,6 +699,8 @@ BUILD_INPUTS = [
                "glob_empty_first/*.csv", {"clean": 3}),
     BuildInput("glob_with_union_by_name", "glob_with_union_by_name",
                "glob_union/*.csv", {"clean": 3}, {"union_by_name": True}),
+    BuildInput("quoting_varies_by_day", "quoting_varies_by_day",
+               "quoting_by_day/*.csv", {"clean": 3}),
     BuildInput("utf16_file", "utf16_file", "utf16.csv", {"clean": 2}),
     BuildInput("latin1_with_option", "latin1_with_option", "latin1.csv",
                {"clean": 2}, {"encoding": "latin-1"}),
@@ -847,6 +875,23 @@ def prepare_glob_file_without_header(work_dir: Path) -> tuple[str, dict, list[st
     return reader_run(str(work_dir / "drop/*.csv"))
 
 
+def prepare_escape_differs_between_files(
+    work_dir: Path,
+) -> tuple[str, dict, list[str]]:
+    header = "customer_id,order_id,description,ordered_at,quantity,unit_price\n"
+    write(
+        work_dir,
+        "drop/a.csv",
+        header + 'R-1,R-1-1,"12\\" tray",2024-01-10 10:00:00,1,10\n',
+    )
+    write(
+        work_dir,
+        "drop/b.csv",
+        header + 'R-1,R-1-2,"12"" tray",2024-01-11 10:00:00,1,10\n',
+    )
+    return reader_run(str(work_dir / "drop/*.csv"))
+
+
 def prepare_parquet_id_types_differ(work_dir: Path) -> tuple[str, dict, list[str]]:
     with duckdb.connect() as con:
         for month, id_sql in (("01", "17850::bigint"), ("02", "'C-17851'")):
@@ -986,6 +1031,11 @@ READER_ERRORS: dict[str, list[str]] = {
     "glob_file_without_header": [
         "2024-02.csv has no header line where ",
         "Give the file an entry of its own with header: false",
+    ],
+    "escape_differs_between_files": [
+        "b.csv has escape '\"' where ",
+        "a.csv has '\\': read together, one of them would be read wrong.",
+        "set escape on var order_inputs[0] to the value it uses",
     ],
     "parquet_id_types_differ": [
         "pos_02.parquet has other columns or types than ",
@@ -1346,6 +1396,7 @@ CUSTOMER_FIGURES = {
     "european_numbers": ("EU-1", 2, 1025.5),
     # GU-1-2 is 3 x 5 in the file with the extra column.
     "glob_with_union_by_name": ("GU-1", 3, 27.0),
+    "quoting_varies_by_day": ("QV-1", 3, 60.0),
     "uuid_ids": (CUSTOMER_UUID, 2, 20.0),
 }
 
@@ -1496,6 +1547,19 @@ def test_an_empty_first_file_is_skipped_and_no_header_is_data(tables: Tables):
         " where input_name = 'empty_first_file_in_glob' and setting = 'skipped'"
     )
     assert [Path(path).name for (path,) in skipped] == ["a.csv"]
+
+
+def test_files_that_show_no_quote_are_read_with_the_others_quote(tables: Tables):
+    # Read with the first day's '(empty)' quote and escape, the second
+    # day's line would split at the comma and the third's keep its quotes.
+    assert clean_lines(
+        tables, "quoting_varies_by_day", "order_id, net_amount::varchar"
+    ) == [("QV-1-1", "10.0000"), ("QV-1-2", "20.0000"), ("QV-1-3", "30.0000")]
+    assert tables.query(
+        "select setting, setting_value, decided_by from input_reading_log"
+        " where input_name = 'quoting_varies_by_day'"
+        " and setting in ('quote', 'escape') order by setting"
+    ) == [("escape", '"', "sniffed"), ("quote", '"', "sniffed")]
 
 
 def test_utf16_is_detected_and_latin1_read_when_given(tables: Tables):
