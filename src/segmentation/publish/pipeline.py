@@ -12,6 +12,7 @@ failed (64: bad command line, from the CLI).
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ from segmentation.publish.publisher import (
 )
 from segmentation.publish.refresh import (
     find_refresh_base,
+    new_lines_summary,
     project_fingerprint,
     start_from,
     with_refresh_var,
@@ -98,6 +100,7 @@ def run_pipeline(
     `refresh` starts from the last published build when the project and
     `dbt_args` are the ones it was built with, and builds in full otherwise.
     """
+    started = time.monotonic()
     out, err = out or sys.stdout, err or sys.stderr
     project = Path(project_dir).resolve()
     publish = _under(project, publish_dir)
@@ -181,6 +184,11 @@ def run_pipeline(
         _report_dbt_failure(dbt, build.candidate, project, err)
         return finish(EXIT_DBT_FAILED, "dbt_failed")
     _report_test_warnings(dbt, build.candidate, project, out)
+    if base is not None:
+        try:
+            print(new_lines_summary(build.candidate), file=out)
+        except duckdb.Error as error:  # a line of news, not a reason to stop
+            print(f"Refresh: could not count the new lines: {error}", file=out)
 
     if skip_audit:
         print("Audit skipped.", file=out)
@@ -223,7 +231,11 @@ def run_pipeline(
         )
         return finish(EXIT_PUBLISH_FAILED, "publish_failed")
     result = finish(EXIT_OK, PUBLISHED, path)
-    print(f"Published {build.build_id} ({len(tables)} tables): {path}", file=out)
+    print(
+        f"Published {build.build_id} ({len(tables)} tables and publish_metadata)"
+        f" in {time.monotonic() - started:.0f} s: {path}",
+        file=out,
+    )
     return result
 
 

@@ -16,11 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import yaml
 
 from segmentation.publish.builds import PUBLISHED, STATUS_SUFFIX, Build
 
 REFRESH_VAR = "refresh_from_stored"
+# The table of a refresh's new lines, and how many of their files are named.
+NEW_LINES_TABLE = "stg_orders__new_order_lines"
+NAMED_FILES = 3
 
 # What decides the rows of a build besides its inputs: the dbt project and
 # the Python the models import.
@@ -97,6 +101,30 @@ def find_refresh_base(
 def start_from(base: RefreshBase, candidate: Path) -> None:
     """The new candidate: a copy of the base build's file."""
     shutil.copyfile(base.candidate, candidate)
+
+
+def new_lines_summary(candidate: Path) -> str:
+    """What a refresh added, in a line: its new order lines and the files
+    they came from (the first NAMED_FILES named), or that there were none."""
+    with duckdb.connect(str(candidate), read_only=True) as con:
+        files = con.execute(
+            f"select source_file, count(*) from {NEW_LINES_TABLE}"
+            " group by source_file order by source_file"
+        ).fetchall()
+    if not files:
+        return (
+            "Refresh: no new order lines (every input file was read by the "
+            "build it started from); the tables are those of that build, "
+            "under a new build id."
+        )
+    names = [Path(name).name for name, _ in files[:NAMED_FILES]]
+    if len(files) > NAMED_FILES:
+        names.append(f"{len(files) - NAMED_FILES} more")
+    lines = sum(count for _, count in files)
+    return (
+        f"Refresh: added {lines:,} order lines from {len(files)} new "
+        f"file{'s' if len(files) > 1 else ''} ({', '.join(names)})."
+    )
 
 
 def with_refresh_var(dbt_args: Sequence[str]) -> list[str]:

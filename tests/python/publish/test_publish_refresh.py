@@ -21,7 +21,7 @@ from dbt_project_runner import demo_input, run_dbt, with_shared_parse_cache
 from pipeline_data import PROJECT_DIR
 
 from segmentation.publish import run_pipeline
-from segmentation.publish.refresh import with_refresh_var
+from segmentation.publish.refresh import new_lines_summary, with_refresh_var
 
 SOURCE = PROJECT_DIR / "data" / "online_retail_2010_2011.parquet"
 COLUMNS = demo_input("online_retail_2010_2011")["columns"]
@@ -147,8 +147,22 @@ def test_first_run_builds_in_full_and_says_why(runs):
 
 
 def test_second_run_refreshes_from_the_published_build(runs):
-    _, _, _, refreshed, refreshed_out, _ = runs
+    _, folder, first_out, refreshed, refreshed_out, _ = runs
     assert "Refresh: starting from build" in refreshed_out
+    # The lines of the second file, less its header.
+    added = len((folder / SECOND).read_text().splitlines()) - 1
+    assert f"Refresh: added {added:,} order lines from 1 new file ({SECOND})." in (
+        refreshed_out
+    )
+    assert "Refresh: added" not in first_out
+    assert "tables and publish_metadata) in " in refreshed_out
+    # dbt's own progress line says the history is refreshed, not rebuilt.
+    with duckdb.connect(str(refreshed.candidate), read_only=True) as con:
+        dates = con.execute(
+            "select count(*) from int_history_as_of_dates_resolved"
+        ).fetchone()[0]
+    log = (refreshed.candidate.parent / "target" / "logs" / "dbt.log").read_text()
+    assert f"segment history: refresh: computing {dates} of {dates} as-of" in log
     with duckdb.connect(str(refreshed.candidate), read_only=True) as con:
         files = con.execute(
             "select source_file, order_lines from int_order_input_files_read"
@@ -248,6 +262,30 @@ def test_refresh_after_a_read_file_changed_stops_and_publishes_nothing(runs, cap
     assert f"{FIRST} has changed since the stored build read it" in dbt_output
     assert "segmentation publish without --refresh" in dbt_output
     assert refreshed.published.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [
+        ({}, "Refresh: no new order lines (every input file was read"),
+        ({"/x/a.csv": 2}, "Refresh: added 2 order lines from 1 new file (a.csv)."),
+        (
+            {f"/x/day_{day}.csv": 1_000 for day in range(1, 6)},
+            "Refresh: added 5,000 order lines from 5 new files (day_1.csv,"
+            " day_2.csv, day_3.csv, 2 more).",
+        ),
+    ],
+)
+def test_a_refresh_says_what_it_added(tmp_path, files, said):
+    candidate = tmp_path / "candidate.duckdb"
+    with duckdb.connect(str(candidate)) as con:
+        con.execute("create table stg_orders__new_order_lines (source_file varchar)")
+        for name, lines in files.items():
+            con.execute(
+                "insert into stg_orders__new_order_lines"
+                f" select '{name}' from range({lines})"
+            )
+    assert new_lines_summary(candidate).startswith(said)
 
 
 def test_refresh_var_is_merged_into_the_vars_given():
