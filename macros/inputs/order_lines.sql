@@ -81,11 +81,11 @@
     the build, naming the entry and what to set, when a required column is
     missing, a column's type cannot mean what it is mapped to, the input
     has no rows, or its numbers look like they use other separators. #}
-{% macro order_input_reading(order_input, position, light=false) %}
+{% macro order_input_reading(order_input, position) %}
     {%- set label = order_input_label(order_input, position) -%}
     {%- set fix = "var order_inputs[" ~ (position - 1) ~ "]" -%}
     {%- set reading = read_input(order_input, label, fix, ['name', 'columns'],
-        false, light) -%}
+        false) -%}
     {%- set known = [] -%}
     {%- for column in order_line_columns() -%}
         {%- do known.append(column['name']) -%}
@@ -155,9 +155,6 @@
             label ~ ": " ~ wrong | join('; ') ~ ". Convert the column, or map "
             ~ "var order_inputs columns to the right one (" ~ label ~ ")."
         ) }}
-    {%- endif -%}
-    {%- if light -%}
-        {{- return(decided) -}}
     {%- endif -%}
     {%- if reading['format'] == 'relation' -%}
         {%- set rows = run_query("select count(*) from "

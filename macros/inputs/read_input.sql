@@ -174,13 +174,13 @@
 
 {#- The reader: DuckDB looks at every file; other engines read the
     relation, or the path through their own syntax, as given. #}
-{% macro read_input(spec, label, fix, own_keys=[], typed=false, light=false) %}
+{% macro read_input(spec, label, fix, own_keys=[], typed=false) %}
     {{- return(adapter.dispatch('read_input', 'customer_segmentation')(
-        spec, label, fix, own_keys, typed, light
+        spec, label, fix, own_keys, typed
     )) -}}
 {% endmacro %}
 
-{% macro default__read_input(spec, label, fix, own_keys, typed, light) %}
+{% macro default__read_input(spec, label, fix, own_keys, typed) %}
     {%- set options = input_options(spec, label, fix, own_keys) -%}
     {%- set reading = {'options': options, 'files': [], 'log': [],
         'columns': {}, 'format': options.get('format')} -%}
@@ -233,11 +233,10 @@
     {{- return(reading) -}}
 {% endmacro %}
 
-{% macro duckdb__read_input(spec, label, fix, own_keys, typed, light) %}
+{% macro duckdb__read_input(spec, label, fix, own_keys, typed) %}
     {%- set options = input_options(spec, label, fix, own_keys) -%}
     {%- set reading = {'options': options, 'files': [], 'log': [],
-        'columns': {}, 'format': 'relation', 'label': label, 'fix': fix,
-        'light': light} -%}
+        'columns': {}, 'format': 'relation', 'label': label, 'fix': fix} -%}
     {%- if spec.get('relation') is not none -%}
         {%- do reading.update({'relation_sql': spec['relation']}) -%}
         {%- if execute -%}
@@ -616,9 +615,7 @@
     {%- endif -%}
     {%- do reading.update({'relation_sql': input_relation_sql(kept, reading,
         typed)}) -%}
-    {%- if not reading['light'] -%}
-        {%- do input_count_lines(reading, typed) -%}
-    {%- endif -%}
+    {%- do input_count_lines(reading, typed) -%}
 {% endmacro %}
 
 {#- The encoding: the one given, else utf-16 when the files look like it,
@@ -647,7 +644,7 @@
         {%- do input_log(reading, none, 'encoding', 'utf-8', 'default',
             'every line read is checked to be utf-8') -%}
     {%- endif -%}
-    {%- for file in reading['files'] if not reading['light'] -%}
+    {%- for file in reading['files'] -%}
         {%- do input_check_text(file, reading['encoding'], reading['options'],
             reading['label'], reading['fix']) -%}
     {%- endfor -%}
@@ -798,6 +795,7 @@
     file's rows come from its metadata. #}
 {% macro input_count_lines(reading, typed) %}
     {%- set counts = [] -%}
+    {%- do reading.update({'file_rows': {}}) -%}
     {%- for file in reading['files'] -%}
         {%- if reading['format'] == 'parquet' -%}
             {%- set lines = run_query(
@@ -827,6 +825,7 @@
             {%- endif -%}
         {%- endif -%}
         {%- do counts.append(lines) -%}
+        {%- do reading['file_rows'].update({file: lines}) -%}
         {%- do input_log(reading, file, 'rows', lines, 'counted') -%}
     {%- endfor -%}
     {%- if counts | sum == 0 -%}

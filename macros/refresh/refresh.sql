@@ -108,8 +108,11 @@
         {%- set new_files = reading['files'] | reject('in', read_paths)
             | list -%}
         {%- set last_read = read_paths | max if read_paths else none -%}
+        {#- A file without lines (a day without orders: the header alone)
+            numbers none, wherever it sorts; holding no line, it is not
+            listed as read, so it is new to every refresh. -#}
         {%- for path in new_files if last_read is not none
-            and path < last_read -%}
+            and path < last_read and reading['file_rows'][path] > 0 -%}
             {{ exceptions.raise_compiler_error(
                 label ~ ": new file " ~ path ~ " sorts before " ~ last_read
                 ~ ", which the stored build read: lines are numbered file "

@@ -29,6 +29,10 @@ COLUMNS = demo_input("online_retail_2010_2011")["columns"]
 LATE = "rn % 40 = 0 and InvoiceDate >= '2011-10-01'"
 # Both files are exported as a shop's system writes them: one per period.
 FIRST, SECOND = "orders_2011_a.csv", "orders_2011_b.csv"
+# A period without orders: the header alone. It sorts before FIRST, and
+# has no line to number: it must not stop a refresh as a new file out of
+# order.
+NO_ORDERS = "orders_2011_0.csv"
 
 
 def write_exports(folder: Path) -> None:
@@ -71,6 +75,8 @@ def write_exports(folder: Path) -> None:
             ) to '{folder / "next.csv"}' (header, delimiter ',')
             """
         )
+    header = (folder / FIRST).read_text().splitlines(keepends=True)[0]
+    (folder / NO_ORDERS).write_text(header)
 
 
 def dbt_args(folder: Path) -> list[str]:
