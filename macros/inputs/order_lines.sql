@@ -84,8 +84,16 @@
 {% macro order_input_reading(order_input, position) %}
     {%- set label = order_input_label(order_input, position) -%}
     {%- set fix = "var order_inputs[" ~ (position - 1) ~ "]" -%}
+    {#- A refresh does not read again the lines of files the stored build
+        read whole (unchanged: macro order_inputs_unread stops otherwise). -#}
+    {%- set checked_files = {} -%}
+    {%- if execute and is_refresh() -%}
+        {%- for file in stored_input_files().get(order_input.get('name'), []) -%}
+            {%- do checked_files.update({file['path']: file}) -%}
+        {%- endfor -%}
+    {%- endif -%}
     {%- set reading = read_input(order_input, label, fix, ['name', 'columns'],
-        false) -%}
+        false, checked_files) -%}
     {%- set known = [] -%}
     {%- for column in order_line_columns() -%}
         {%- do known.append(column['name']) -%}

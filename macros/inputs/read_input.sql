@@ -173,14 +173,18 @@
 {% endmacro %}
 
 {#- The reader: DuckDB looks at every file; other engines read the
-    relation, or the path through their own syntax, as given. #}
-{% macro read_input(spec, label, fix, own_keys=[], typed=false) %}
+    relation, or the path through their own syntax, as given.
+    `checked_files` ({path: {size, modified_us, lines}}) are files a stored
+    build read whole: while their size and time are the same, their lines
+    are not read again (a refresh). #}
+{% macro read_input(spec, label, fix, own_keys=[], typed=false,
+    checked_files={}) %}
     {{- return(adapter.dispatch('read_input', 'customer_segmentation')(
-        spec, label, fix, own_keys, typed
+        spec, label, fix, own_keys, typed, checked_files
     )) -}}
 {% endmacro %}
 
-{% macro default__read_input(spec, label, fix, own_keys, typed) %}
+{% macro default__read_input(spec, label, fix, own_keys, typed, checked_files) %}
     {%- set options = input_options(spec, label, fix, own_keys) -%}
     {%- set reading = {'options': options, 'files': [], 'log': [],
         'columns': {}, 'format': options.get('format')} -%}
@@ -233,10 +237,11 @@
     {{- return(reading) -}}
 {% endmacro %}
 
-{% macro duckdb__read_input(spec, label, fix, own_keys, typed) %}
+{% macro duckdb__read_input(spec, label, fix, own_keys, typed, checked_files) %}
     {%- set options = input_options(spec, label, fix, own_keys) -%}
     {%- set reading = {'options': options, 'files': [], 'log': [],
-        'columns': {}, 'format': 'relation', 'label': label, 'fix': fix} -%}
+        'columns': {}, 'format': 'relation', 'label': label, 'fix': fix,
+        'checked_files': checked_files} -%}
     {%- if spec.get('relation') is not none -%}
         {%- do reading.update({'relation_sql': spec['relation']}) -%}
         {%- if execute -%}
@@ -597,10 +602,17 @@
     {%- endif -%}
     {%- set sizes = {} -%}
     {%- set modified = {} -%}
+    {%- set checked_rows = {} -%}
     {%- for file in files if file['path'] in kept -%}
         {%- do sizes.update({file['path']: file['size']}) -%}
         {%- do modified.update({file['path']: file['modified_us']}) -%}
+        {%- set checked = reading['checked_files'].get(file['path']) -%}
+        {%- if checked and checked['size'] == file['size']
+            and checked['modified_us'] == file['modified_us'] -%}
+            {%- do checked_rows.update({file['path']: checked['lines']}) -%}
+        {%- endif -%}
     {%- endfor -%}
+    {%- do reading.update({'checked_rows': checked_rows}) -%}
     {#- The sizes, modification times and `typed` let a refresh read only
         the files a stored build has not read, the same way (macro
         order_inputs_unread). #}
@@ -644,7 +656,7 @@
         {%- do input_log(reading, none, 'encoding', 'utf-8', 'default',
             'every line read is checked to be utf-8') -%}
     {%- endif -%}
-    {%- for file in reading['files'] -%}
+    {%- for file in reading['files'] if file not in reading['checked_rows'] -%}
         {%- do input_check_text(file, reading['encoding'], reading['options'],
             reading['label'], reading['fix']) -%}
     {%- endfor -%}
@@ -797,7 +809,10 @@
     {%- set counts = [] -%}
     {%- do reading.update({'file_rows': {}}) -%}
     {%- for file in reading['files'] -%}
-        {%- if reading['format'] == 'parquet' -%}
+        {%- if file in reading['checked_rows'] -%}
+            {#- Counted and checked by the build that read it. -#}
+            {%- set lines = reading['checked_rows'][file] -%}
+        {%- elif reading['format'] == 'parquet' -%}
             {%- set lines = run_query(
                 "select num_rows from parquet_file_metadata("
                 ~ input_literal(file) ~ ")"

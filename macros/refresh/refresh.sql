@@ -27,6 +27,24 @@
     {{- return(relation) -}}
 {% endmacro %}
 
+{#- The files the stored build read, per input name, in name order: each
+    with its size, modification time and lines when it was read. #}
+{% macro stored_input_files() %}
+    {%- set stored = run_query(
+        "select source_name, source_file, file_size_bytes, order_lines,"
+        ~ " epoch_us(file_modified_at), strftime(file_modified_at, '%Y-%m-%d"
+        ~ " %H:%M:%S') from " ~ stored_relation('int_order_input_files_read')
+        ~ " order by source_name, source_file"
+    ) -%}
+    {%- set stored_files = {} -%}
+    {%- for row in stored.rows -%}
+        {%- do stored_files.setdefault(row[0], []).append(
+            {'path': row[1], 'size': row[2], 'lines': row[3],
+            'modified_us': row[4], 'modified_text': row[5]}) -%}
+    {%- endfor -%}
+    {{- return(stored_files) -}}
+{% endmacro %}
+
 {#- The inputs of order_inputs_read(), each reading only the files the
     stored build has not read, its lines numbered after the stored ones:
     what a full build would number them, as long as every new file sorts
@@ -47,18 +65,7 @@
             ~ "target is " ~ target.type ~ "." ~ full
         ) }}
     {%- endif -%}
-    {%- set stored = run_query(
-        "select source_name, source_file, file_size_bytes, order_lines,"
-        ~ " epoch_us(file_modified_at), strftime(file_modified_at, '%Y-%m-%d"
-        ~ " %H:%M:%S') from " ~ stored_relation('int_order_input_files_read')
-        ~ " order by source_name, source_file"
-    ) -%}
-    {%- set stored_files = {} -%}
-    {%- for row in stored.rows -%}
-        {%- do stored_files.setdefault(row[0], []).append(
-            {'path': row[1], 'size': row[2], 'lines': row[3],
-            'modified_us': row[4], 'modified_text': row[5]}) -%}
-    {%- endfor -%}
+    {%- set stored_files = stored_input_files() -%}
     {%- set names = [] -%}
     {%- set unread = [] -%}
     {%- for decided in inputs -%}
