@@ -731,6 +731,30 @@
             {%- do shown_by.update({setting: shown[0]}) -%}
         {%- endif -%}
     {%- endfor -%}
+    {#- A file that shows none agrees only when the character could not
+        change how it reads: the sniffer also says '(empty)' for a field
+        that starts with a stray quote ("Best" mug set), which the others'
+        quote would misread. A quote inside a field (an inch mark: 12"
+        tray) reads as itself. An escape that doubles the quote needs no
+        look: it acts only inside a quoted field, where the sniffer sees a
+        doubled quote. #}
+    {%- set quote_read = options.get('quote', shown_by['quote']['quote']
+        if 'quote' in shown_by else base['quote']) -%}
+    {%- for setting, shown in shown_by.items() -%}
+        {%- set character = input_literal(shown[setting]) -%}
+        {%- if setting == 'quote' -%}
+            {%- set risky = 'starts_with(line, ' ~ character ~ ') or contains('
+                ~ 'line, ' ~ input_literal(base['delimiter'] ~ shown[setting])
+                ~ ')' -%}
+        {%- else -%}
+            {%- set risky = 'contains(line, ' ~ character ~ ')' -%}
+        {%- endif -%}
+        {%- for one in sniffed if one[setting] == '(empty)'
+            and not (setting == 'escape' and shown[setting] == quote_read)
+            and input_lines_where(one['file'], risky, reading) > 0 -%}
+            {{ input_sniff_disagreement(reading, setting, one, shown) }}
+        {%- endfor -%}
+    {%- endfor -%}
     {%- for setting in ['delimiter', 'quote', 'escape', 'header', 'skip'] -%}
         {%- set value = base[setting] -%}
         {%- if setting in options -%}
@@ -749,6 +773,20 @@
     {%- endfor -%}
     {%- do input_log(reading, none, 'columns', base['columns'] | join(', '),
         'sniffed', 'union by name' if options.get('union_by_name') else '') -%}
+{% endmacro %}
+
+{#- How many lines of `file`, read in the input's encoding as whole lines
+    (column `line`), meet the SQL condition `where`. #}
+{% macro input_lines_where(file, where, reading) %}
+    {%- set query -%}
+        select count(*)
+        from {{ input_lines_reader(file,
+            'encoding = ' ~ input_literal(reading['encoding'])
+            ~ ', max_line_size = ' ~ reading['options'].get('max_line_size',
+                2000000)) }}
+        where {{ where }}
+    {%- endset -%}
+    {{- return(run_query(query).columns[0].values()[0]) -}}
 {% endmacro %}
 
 {#- Stops the build: file `one` was sniffed with another delimiter, quote

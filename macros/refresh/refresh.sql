@@ -28,8 +28,14 @@
 {% endmacro %}
 
 {#- The files the stored build read, per input name, in name order: each
-    with its size, modification time and lines when it was read. #}
+    with its size, modification time and lines when it was read. Queried
+    once per dbt invocation (kept in `graph`, as order_inputs_read does). #}
 {% macro stored_input_files() %}
+    {%- set cache_key = 'customer_segmentation stored_input_files '
+        ~ invocation_id -%}
+    {%- if cache_key in graph -%}
+        {{- return(graph[cache_key]) -}}
+    {%- endif -%}
     {%- set stored = run_query(
         "select source_name, source_file, file_size_bytes, order_lines,"
         ~ " epoch_us(file_modified_at), strftime(file_modified_at, '%Y-%m-%d"
@@ -42,6 +48,7 @@
             {'path': row[1], 'size': row[2], 'lines': row[3],
             'modified_us': row[4], 'modified_text': row[5]}) -%}
     {%- endfor -%}
+    {%- do graph.update({cache_key: stored_files}) -%}
     {{- return(stored_files) -}}
 {% endmacro %}
 

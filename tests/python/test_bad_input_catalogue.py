@@ -207,9 +207,9 @@ CATALOGUE = [
          "every line counted with its own columns",
          BUILD),
     Case("quoting_varies_by_day",
-         "daily exports of one writer: the first day quotes no field, the "
-         "second quotes a description with a comma, the third one with an "
-         "escaped quote (`\"\"`)",
+         "daily exports of one writer: the first day quotes no field (one "
+         "holds an inch mark, `12\" plate`), the second quotes a description "
+         "with a comma, the third one with an escaped quote (`\"\"`)",
          "every line counted and read whole, all days with the quote and "
          "escape the later days show (input_reading_log says so)",
          BUILD),
@@ -251,6 +251,13 @@ CATALOGUE = [
          "error: `has escape`, naming both files, both values and the "
          "`escape` option",
          "escape_differs_between_files"),
+    Case("stray_quote_in_an_unquoted_file",
+         "a glob where one file quotes a description with a comma and "
+         "another starts a description with a quote it never closes "
+         "properly (`\"Best\" mug set`)",
+         "error: `has quote '(empty)' where`, naming both files and the "
+         "`quote` option",
+         "stray_quote_in_an_unquoted_file"),
     Case("parquet_id_types_differ",
          "two Parquet files whose customer id is BIGINT in one and VARCHAR in "
          "the other",
@@ -534,7 +541,7 @@ CSV_FILES = {
     # One writer, three days: quotes only where a field needs them.
     "quoting_by_day/2024-01-10.csv": (
         "customer_id,order_id,description,ordered_at,quantity,unit_price\n"
-        "QV-1,QV-1-1,Mug,2024-01-10 10:00:00,1,10\n"
+        'QV-1,QV-1-1,12" plate,2024-01-10 10:00:00,1,10\n'
     ),
     "quoting_by_day/2024-01-11.csv": (
         "customer_id,order_id,description,ordered_at,quantity,unit_price\n"
@@ -892,6 +899,23 @@ def prepare_escape_differs_between_files(
     return reader_run(str(work_dir / "drop/*.csv"))
 
 
+def prepare_stray_quote_in_an_unquoted_file(
+    work_dir: Path,
+) -> tuple[str, dict, list[str]]:
+    header = "customer_id,order_id,description,ordered_at,quantity,unit_price\n"
+    write(
+        work_dir,
+        "drop/a.csv",
+        header + 'R-1,R-1-1,"Mug, blue",2024-01-10 10:00:00,1,10\n',
+    )
+    write(
+        work_dir,
+        "drop/b.csv",
+        header + 'R-1,R-1-2,"Best" mug set,2024-01-11 10:00:00,1,10\n',
+    )
+    return reader_run(str(work_dir / "drop/*.csv"))
+
+
 def prepare_parquet_id_types_differ(work_dir: Path) -> tuple[str, dict, list[str]]:
     with duckdb.connect() as con:
         for month, id_sql in (("01", "17850::bigint"), ("02", "'C-17851'")):
@@ -1036,6 +1060,11 @@ READER_ERRORS: dict[str, list[str]] = {
         "b.csv has escape '\"' where ",
         "a.csv has '\\': read together, one of them would be read wrong.",
         "set escape on var order_inputs[0] to the value it uses",
+    ],
+    "stray_quote_in_an_unquoted_file": [
+        "b.csv has quote '(empty)' where ",
+        "a.csv has '\"': read together, one of them would be read wrong.",
+        "set quote on var order_inputs[0] to the value it uses",
     ],
     "parquet_id_types_differ": [
         "pos_02.parquet has other columns or types than ",

@@ -186,7 +186,7 @@ def run_pipeline(
     _report_test_warnings(dbt, build.candidate, project, out)
     if base is not None:
         try:
-            print(new_lines_summary(build.candidate), file=out)
+            print(new_lines_summary(build.candidate, project), file=out)
         except duckdb.Error as error:  # a line of news, not a reason to stop
             print(f"Refresh: could not count the new lines: {error}", file=out)
 

@@ -103,10 +103,15 @@ def start_from(base: RefreshBase, candidate: Path) -> None:
     shutil.copyfile(base.candidate, candidate)
 
 
-def new_lines_summary(candidate: Path) -> str:
+def new_lines_summary(candidate: Path, project_dir: Path) -> str:
     """What a refresh added, in a line: its new order lines and the files
-    they came from (the first NAMED_FILES named), or that there were none."""
+    they came from (the first NAMED_FILES named), or that there were none.
+    The new lines are a view over the new files, whose relative paths
+    resolve against `project_dir`, as in dbt's run."""
     with duckdb.connect(str(candidate), read_only=True) as con:
+        con.execute(
+            "set file_search_path = " + "'" + str(project_dir).replace("'", "''") + "'"
+        )
         files = con.execute(
             f"select source_file, count(*) from {NEW_LINES_TABLE}"
             " group by source_file order by source_file"

@@ -291,7 +291,24 @@ def test_a_refresh_says_what_it_added(tmp_path, files, said):
                 "insert into stg_orders__new_order_lines"
                 f" select '{name}' from range({lines})"
             )
-    assert new_lines_summary(candidate).startswith(said)
+    assert new_lines_summary(candidate, tmp_path).startswith(said)
+
+
+def test_a_refresh_counts_new_lines_read_from_relative_paths(tmp_path):
+    # As in dbt's run, the new lines are a view over the new files, named
+    # relative to the project; the publish runs from anywhere.
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "day.csv").write_text("order_id\nA\nB\nC\n")
+    candidate = tmp_path / "candidate.duckdb"
+    with duckdb.connect(str(candidate)) as con:
+        con.execute(f"set file_search_path = '{tmp_path}'")
+        con.execute(
+            "create view stg_orders__new_order_lines as select filename as"
+            " source_file from read_csv('data/day.csv', filename = true)"
+        )
+    assert new_lines_summary(candidate, tmp_path) == (
+        "Refresh: added 3 order lines from 1 new file (day.csv)."
+    )
 
 
 def test_refresh_var_is_merged_into_the_vars_given():
