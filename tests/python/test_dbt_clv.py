@@ -171,6 +171,8 @@ def test_churn_per_month_follows_the_customers_active_before(small_run):
     name, reason, metric, threshold, newly, raised_on = alerts[0]
     assert name == "(all customers)"
     assert metric == pytest.approx(30.4375 / 31) and threshold == 0.05
+    # 100 x 30.4375 / 31 = 98.185...: the percentage from the counts.
+    assert reason.startswith("Churn 98.2% a month: 1 of the 1 customers active on")
     assert "1 of the 1 customers active on 2024-03-01" in reason
     assert "var churn_alert_monthly_rate = 0.05" in reason
     # Above the threshold in the period before too: not new.
