@@ -882,38 +882,31 @@ def prepare_glob_file_without_header(work_dir: Path) -> tuple[str, dict, list[st
     return reader_run(str(work_dir / "drop/*.csv"))
 
 
+def two_days_with_descriptions(
+    work_dir: Path, first: str, second: str
+) -> tuple[str, dict, list[str]]:
+    """Two daily files with a description column, one line each: the
+    description fields of the first and of the second, as written."""
+    header = "customer_id,order_id,description,ordered_at,quantity,unit_price\n"
+    for day, (name, description) in enumerate((("a", first), ("b", second)), 10):
+        write(
+            work_dir,
+            f"drop/{name}.csv",
+            header + f"R-1,R-1-{name},{description},2024-01-{day} 10:00:00,1,10\n",
+        )
+    return reader_run(str(work_dir / "drop/*.csv"))
+
+
 def prepare_escape_differs_between_files(
     work_dir: Path,
 ) -> tuple[str, dict, list[str]]:
-    header = "customer_id,order_id,description,ordered_at,quantity,unit_price\n"
-    write(
-        work_dir,
-        "drop/a.csv",
-        header + 'R-1,R-1-1,"12\\" tray",2024-01-10 10:00:00,1,10\n',
-    )
-    write(
-        work_dir,
-        "drop/b.csv",
-        header + 'R-1,R-1-2,"12"" tray",2024-01-11 10:00:00,1,10\n',
-    )
-    return reader_run(str(work_dir / "drop/*.csv"))
+    return two_days_with_descriptions(work_dir, '"12\\" tray"', '"12"" tray"')
 
 
 def prepare_stray_quote_in_an_unquoted_file(
     work_dir: Path,
 ) -> tuple[str, dict, list[str]]:
-    header = "customer_id,order_id,description,ordered_at,quantity,unit_price\n"
-    write(
-        work_dir,
-        "drop/a.csv",
-        header + 'R-1,R-1-1,"Mug, blue",2024-01-10 10:00:00,1,10\n',
-    )
-    write(
-        work_dir,
-        "drop/b.csv",
-        header + 'R-1,R-1-2,"Best" mug set,2024-01-11 10:00:00,1,10\n',
-    )
-    return reader_run(str(work_dir / "drop/*.csv"))
+    return two_days_with_descriptions(work_dir, '"Mug, blue"', '"Best" mug set')
 
 
 def prepare_parquet_id_types_differ(work_dir: Path) -> tuple[str, dict, list[str]]:
