@@ -39,14 +39,16 @@
     {%- set stored = run_query(
         "select source_name, source_file, file_size_bytes, order_lines,"
         ~ " epoch_us(file_modified_at), strftime(file_modified_at, '%Y-%m-%d"
-        ~ " %H:%M:%S') from " ~ stored_relation('int_order_input_files_read')
+        ~ " %H:%M:%S'), file_md5 from "
+        ~ stored_relation('int_order_input_files_read')
         ~ " order by source_name, source_file"
     ) -%}
     {%- set stored_files = {} -%}
     {%- for row in stored.rows -%}
         {%- do stored_files.setdefault(row[0], []).append(
             {'path': row[1], 'size': row[2], 'lines': row[3],
-            'modified_us': row[4], 'modified_text': row[5]}) -%}
+            'modified_us': row[4], 'modified_text': row[5],
+            'md5': row[6]}) -%}
     {%- endfor -%}
     {%- do graph.update({cache_key: stored_files}) -%}
     {{- return(stored_files) -}}
@@ -103,17 +105,22 @@
                     ~ "new file." ~ full
                 ) }}
             {%- elif reading['file_modified_us'][file['path']]
-                != file['modified_us'] -%}
+                != file['modified_us'] and (file['md5'] is none
+                or input_files_md5([file['path']])[file['path']]
+                    != file['md5']) -%}
                 {#- An edit that keeps the size (a 8 made a 9) shows only in
-                    the modification time. #}
+                    the modification time; a file downloaded again with
+                    the same bytes has a new time too, and its content
+                    hash tells the two apart. #}
                 {{ exceptions.raise_compiler_error(
                     label ~ ": file " ~ file['path'] ~ " has changed since "
                     ~ "the stored build read it: same size, but modified "
                     ~ "after " ~ file['modified_text'] ~ " UTC, when it was "
-                    ~ "read. A refresh reads new files only; write new lines "
-                    ~ "to a new file. If only the time changed (the file was "
-                    ~ "copied or downloaded again), its lines are the same: "
-                    ~ "build in full once." ~ full
+                    ~ "read, and "
+                    ~ ("its content differs" if file['md5'] is not none
+                        else "too large to compare its content")
+                    ~ ". A refresh reads new files only; write new lines to "
+                    ~ "a new file." ~ full
                 ) }}
             {%- endif -%}
             {%- do offset.append(offset.pop() + file['lines']) -%}
@@ -160,31 +167,57 @@
     {{- return(unread) -}}
 {% endmacro %}
 
-{#- The size in bytes and the modification time (UTC) of each file the
-    inputs read, as rows (source_name, source_file, file_size_bytes,
-    file_modified_at): what a refresh compares to tell a file that
-    changed. #}
+{#- The MD5 of each of `paths` up to HASHED_FILE_BYTES (larger ones:
+    none), as {path: hex}: a daily export costs little to hash, and DuckDB
+    holds a file whole to hash it. #}
+{% macro input_files_md5(paths) %}
+    {#- 256 MiB: far above a day's export, far below DuckDB's limit on one
+        value. -#}
+    {%- set hashed_file_bytes = 268435456 -%}
+    {%- set hashes = {} -%}
+    {%- if paths -%}
+        {%- for row in run_query(
+            "select filename, case when size <= " ~ hashed_file_bytes
+            ~ " then md5(content) end from read_blob(" ~ input_literal(paths)
+            ~ ")"
+        ).rows -%}
+            {%- do hashes.update({row[0]: row[1]}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{- return(hashes) -}}
+{% endmacro %}
+
+{#- The size in bytes, the modification time (UTC) and the MD5 of each
+    file the inputs read, as rows (source_name, source_file,
+    file_size_bytes, file_modified_at, file_md5): what a refresh compares
+    to tell a file that changed. Files a refresh takes from the stored
+    build unchanged are not hashed again (their rows are not added). #}
 {% macro order_input_file_sizes() %}
     {%- set rows = [] -%}
     {%- for decided in order_inputs_read() if execute -%}
         {%- set reading = decided['reading'] -%}
+        {%- set hashes = input_files_md5(reading.get('file_sizes', {})
+            | reject('in', reading.get('checked_rows', {})) | list) -%}
         {%- for path, size in reading.get('file_sizes', {}).items() -%}
             {%- do rows.append('(' ~ input_literal(decided['name']) ~ ', '
                 ~ input_literal(path) ~ ', cast(' ~ size ~ ' as bigint), '
                 ~ 'make_timestamp(cast('
-                ~ reading['file_modified_us'][path] ~ ' as bigint)))') -%}
+                ~ reading['file_modified_us'][path] ~ ' as bigint)), '
+                ~ input_literal(hashes.get(path)) ~ ')') -%}
         {%- endfor -%}
     {%- endfor -%}
     {%- if rows -%}
         select * from (values {{ rows | join(', ') }}) as file_sizes (
-            source_name, source_file, file_size_bytes, file_modified_at
+            source_name, source_file, file_size_bytes, file_modified_at,
+            file_md5
         )
     {%- else -%}
         select
             cast(null as {{ dbt.type_string() }}) as source_name,
             cast(null as {{ dbt.type_string() }}) as source_file,
             cast(null as bigint) as file_size_bytes,
-            cast(null as timestamp) as file_modified_at
+            cast(null as timestamp) as file_modified_at,
+            cast(null as {{ dbt.type_string() }}) as file_md5
         where false
     {%- endif -%}
 {% endmacro %}

@@ -1,8 +1,8 @@
--- One row per input file whose lines the tables hold: its size and
--- modification time when it was read, its lines, and the span of its
--- usable timestamps. A refresh reads only the files not listed here and
--- stops when a listed file has changed, in size or time (macro
--- order_inputs_unread); the as-of date comes from these spans, so
+-- One row per input file whose lines the tables hold: its size,
+-- modification time and content hash when it was read, its lines, and the
+-- span of its usable timestamps. A refresh reads only the files not listed
+-- here and stops when a listed file has changed: in size, or in time and
+-- content (macro order_inputs_unread); the as-of date comes from these spans, so
 -- that it needs no pass over every line. Rows are only added: a file, once
 -- read, is never read again.
 {%- set usable = "new_order_lines.ordered_at between cast('"
@@ -64,6 +64,7 @@ final as (
         per_file.source_file,
         file_sizes.file_size_bytes,
         file_sizes.file_modified_at,
+        file_sizes.file_md5,
         per_file.order_lines,
         per_file.first_line_number,
         per_file.last_line_number,

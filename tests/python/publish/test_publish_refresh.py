@@ -221,17 +221,19 @@ def test_refresh_line_accounting_fails_when_a_new_line_is_lost(runs, tmp_path):
 
 
 def refresh_again(tmp: Path, folder: Path, capfd) -> tuple[int, str]:
-    """The daily refresh of `folder` once more: its exit code and dbt's output."""
+    """The daily refresh of `folder` once more: its exit code, and dbt's
+    output followed by the publish step's."""
+    out = io.StringIO()
     result = run_pipeline(
         project_dir=PROJECT_DIR,
         publish_dir=tmp / "daily_published",
         builds_dir=tmp / "daily_builds",
         dbt_args=dbt_args(folder),
         refresh=True,
-        out=io.StringIO(),
-        err=io.StringIO(),
+        out=out,
+        err=out,
     )
-    return result.exit_code, capfd.readouterr().out
+    return result.exit_code, capfd.readouterr().out + out.getvalue()
 
 
 def test_refresh_after_an_edit_that_keeps_the_size_stops(runs, capfd):
@@ -254,8 +256,25 @@ def test_refresh_after_an_edit_that_keeps_the_size_stops(runs, capfd):
     assert exit_code == 1
     output = " ".join(dbt_output.split())
     assert f"{FIRST} has changed since the stored build read it: same size" in output
-    assert "build in full once" in output
+    assert "and its content differs" in output
     assert refreshed.published.read_bytes() == before
+
+
+def test_a_file_downloaded_again_with_the_same_bytes_is_not_a_change(runs, capfd):
+    # A new modification time, the same content (a sync that rewrites every
+    # file): the refresh goes on and adds nothing from it.
+    tmp, folder, _, _, _, _ = runs
+    path = folder / FIRST
+    stat = path.stat()
+    try:
+        path.write_bytes(path.read_bytes())
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+        exit_code, dbt_output = refresh_again(tmp, folder, capfd)
+    finally:
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert exit_code == 0, dbt_output[-3000:]
+    assert "has changed since" not in dbt_output
+    assert "Refresh: no new order lines" in dbt_output
 
 
 def test_refresh_after_a_read_file_changed_stops_and_publishes_nothing(runs, capfd):
