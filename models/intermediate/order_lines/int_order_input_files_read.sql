@@ -2,9 +2,9 @@
 -- modification time and content hash when it was read, its lines, and the
 -- span of its usable timestamps. A refresh reads only the files not listed
 -- here and stops when a listed file has changed: in size, or in time and
--- content (macro order_inputs_unread); the as-of date comes from these spans, so
--- that it needs no pass over every line. Rows are only added: a file, once
--- read, is never read again.
+-- in content (macro order_inputs_unread); the as-of date comes from these
+-- spans, so that it needs no pass over every line. Rows are only added: a
+-- file, once read, is never read again.
 {%- set usable = "new_order_lines.ordered_at between cast('"
     ~ settings().min_order_date ~ "' as timestamp) and clock.future_after" %}
 {{ appended_lines_config() }}
