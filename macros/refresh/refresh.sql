@@ -106,8 +106,8 @@
                 ) }}
             {%- elif reading['file_modified_us'][file['path']]
                 != file['modified_us'] and (file['md5'] is none
-                or input_files_md5([file['path']])[file['path']]
-                    != file['md5']) -%}
+                or input_files_md5({file['path']: file['size']}).get(
+                    file['path']) != file['md5']) -%}
                 {#- An edit that keeps the size (a 8 made a 9) shows only in
                     the modification time; a file downloaded again with
                     the same bytes has a new time too, and its content
@@ -167,19 +167,20 @@
     {{- return(unread) -}}
 {% endmacro %}
 
-{#- The MD5 of each of `paths` up to HASHED_FILE_BYTES (larger ones:
-    none), as {path: hex}: a daily export costs little to hash, and DuckDB
-    holds a file whole to hash it. #}
-{% macro input_files_md5(paths) %}
-    {#- 256 MiB: far above a day's export, far below DuckDB's limit on one
-        value. -#}
+{#- The MD5 of each file of `sizes` ({path: bytes}) up to 256 MiB, as
+    {path: hex}; larger ones are left out, unread: DuckDB holds a file
+    whole to hash it, and a day's export is far smaller. #}
+{% macro input_files_md5(sizes) %}
     {%- set hashed_file_bytes = 268435456 -%}
+    {%- set paths = [] -%}
+    {%- for path, size in sizes.items() if size <= hashed_file_bytes -%}
+        {%- do paths.append(path) -%}
+    {%- endfor -%}
     {%- set hashes = {} -%}
     {%- if paths -%}
         {%- for row in run_query(
-            "select filename, case when size <= " ~ hashed_file_bytes
-            ~ " then md5(content) end from read_blob(" ~ input_literal(paths)
-            ~ ")"
+            "select filename, md5(content) from read_blob("
+            ~ input_literal(paths) ~ ")"
         ).rows -%}
             {%- do hashes.update({row[0]: row[1]}) -%}
         {%- endfor -%}
@@ -196,8 +197,12 @@
     {%- set rows = [] -%}
     {%- for decided in order_inputs_read() if execute -%}
         {%- set reading = decided['reading'] -%}
-        {%- set hashes = input_files_md5(reading.get('file_sizes', {})
-            | reject('in', reading.get('checked_rows', {})) | list) -%}
+        {%- set unchecked = {} -%}
+        {%- for path, size in reading.get('file_sizes', {}).items()
+            if path not in reading.get('checked_rows', {}) -%}
+            {%- do unchecked.update({path: size}) -%}
+        {%- endfor -%}
+        {%- set hashes = input_files_md5(unchecked) -%}
         {%- for path, size in reading.get('file_sizes', {}).items() -%}
             {%- do rows.append('(' ~ input_literal(decided['name']) ~ ', '
                 ~ input_literal(path) ~ ', cast(' ~ size ~ ' as bigint), '
