@@ -36,11 +36,26 @@
     {%- if cache_key in graph -%}
         {{- return(graph[cache_key]) -}}
     {%- endif -%}
+    {%- set relation = stored_relation('int_order_input_files_read') -%}
+    {%- set columns = adapter.get_columns_in_relation(relation)
+        | map(attribute='name') | list -%}
+    {%- for needed in ['file_modified_at', 'file_md5']
+        if needed not in columns -%}
+        {#- A build of an earlier version of the project (publish --refresh
+            builds in full then anyway: the project changed). -#}
+        {{ exceptions.raise_compiler_error(
+            "var refresh_from_stored is true, but the stored build was made "
+            ~ "by an earlier version of the project (its "
+            ~ "int_order_input_files_read has no " ~ needed ~ "): nothing "
+            ~ "can be refreshed from it. Build in full first (var "
+            ~ "refresh_from_stored: false, or segmentation publish without "
+            ~ "--refresh)."
+        ) }}
+    {%- endfor -%}
     {%- set stored = run_query(
         "select source_name, source_file, file_size_bytes, order_lines,"
         ~ " epoch_us(file_modified_at), strftime(file_modified_at, '%Y-%m-%d"
-        ~ " %H:%M:%S'), file_md5 from "
-        ~ stored_relation('int_order_input_files_read')
+        ~ " %H:%M:%S'), file_md5 from " ~ relation
         ~ " order by source_name, source_file"
     ) -%}
     {%- set stored_files = {} -%}

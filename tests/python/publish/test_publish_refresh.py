@@ -330,6 +330,28 @@ def test_a_refresh_counts_new_lines_read_from_relative_paths(tmp_path):
     )
 
 
+def test_a_build_of_an_earlier_version_is_refused_in_words(runs, tmp_path):
+    # A stored build whose files table lacks a column this version keeps
+    # (the publish builds in full then; a hand-run dbt refresh is told to).
+    _, folder, _, refreshed, _, _ = runs
+    shutil.copy(refreshed.candidate, tmp_path / "candidate.duckdb")
+    with duckdb.connect(str(tmp_path / "candidate.duckdb")) as con:
+        con.execute("alter table int_order_input_files_read drop column file_md5")
+    settings = json.loads(dbt_args(folder)[1])
+    run = run_dbt(
+        tmp_path,
+        "run",
+        {**settings, "refresh_from_stored": True},
+        extra_args=["--select", "stg_orders__new_order_lines"],
+        database="candidate",
+    )
+    assert run.returncode != 0
+    output = " ".join(run.output.split())
+    assert "made by an earlier version of the project" in output
+    assert "int_order_input_files_read has no file_md5" in output
+    assert "Build in full first" in output
+
+
 def test_refresh_var_is_merged_into_the_vars_given():
     args = with_refresh_var(["--select", "x", "--vars", "{a: 1}"])
     assert args[:3] == ["--select", "x", "--vars"]
